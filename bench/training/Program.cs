@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Globalization;
+using Research.DeepAgents.Agents;
+using Research.DeepAgents.Environments;
+using Research.DeepAgents.Torch;
+using Research.DeepAgents.Training;
+using Research.Bench.Training;
+
+// Training throughput, single thread (docs/performance.md, "Training throughput").
+//   synthetic STEPS REPEATS : the side-by-side workload of reference_dqn.py (MinAtar reference network and
+//                             protocol, one update per step, random 10x10x4 binary env); DQN and DQN Pro alternate.
+//   endtoend FRAMES PRESET  : the real loop (Trainer) on minatar:breakout, DQN then DQN Pro; reports frames/s
+//                             after learning has started (from metrics/throughput.csv).
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+TorchRuntime.Initialize(1);
+string mode = args.Length > 0 ? args[0] : "synthetic";
+if (mode == "synthetic")
+{
+    int steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3000;
+    int repeats = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
+    var dqn = new List<double>();
+    var pro = new List<double>();
+    for (int r = 0; r < repeats; r++)
+    {
+        dqn.Add(Synthetic("dqn", steps, r));
+        pro.Add(Synthetic("dqn-pro", steps, r));
+        Console.WriteLine($"repeat {r + 1}: dqn {dqn[^1]:F0} steps/s, dqn-pro {pro[^1]:F0} steps/s");
+    }
+    double md = Median(dqn), mp = Median(pro);
+    Console.WriteLine($"synthetic (one update per step, batch 32): dqn median {md:F0} steps/s, dqn-pro median {mp:F0} steps/s, Pro overhead {100 * (md / mp - 1):F1}%");
+}
+else if (mode == "endtoend")
+{
+    long frames = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 20000;
+    string preset = args.Length > 2 ? args[2] : "minatar-reference";
+    foreach (var agent in new[] { "dqn", "dqn-pro" })
+    {
+        var config = ConfigOverrides.Apply(Presets.Get(preset), [
+            $"agent={agent}", $"total-steps={frames}", "eval-period=0", "checkpoint-period=0", "tensor-board=false",
+            "throughput-log-period=1000", "environment=minatar:breakout"]);
+        string dir = Path.Combine(Path.GetTempPath(), "prox-bench", $"{preset}-{agent}-{Guid.NewGuid():N}");
+        using (var trainer = Trainer.Start(config, dir)) trainer.Train();
+        // steps/s over the rows written after learning started (exclude the cheap warm-up).
+        var rows = File.ReadAllLines(Path.Combine(dir, "metrics", "throughput.csv")).Skip(1)
+            .Select(l => l.Split(',')).Select(c => (Step: long.Parse(c[0]), Wall: double.Parse(c[1]))).ToArray();
+        long start = Math.Max(config.MinReplayHistory + 1000, frames / 4);
+        var first = rows.First(r => r.Step >= start);
+        var last = rows[^1];
+        double fps = (last.Step - first.Step) / (last.Wall - first.Wall);
+        Console.WriteLine($"{preset} {agent}: {fps:F0} frames/s (frames {first.Step}..{last.Step}, after learning started)");
+        Directory.Delete(dir, recursive: true);
+    }
+}
+else
+{
+    Console.Error.WriteLine("usage: synthetic [STEPS] [REPEATS] | endtoend [FRAMES] [PRESET]");
+    return 2;
+}
+return 0;
+
+static double Synthetic(string agentName, int steps, int repeat)
+{
+    const int warmup = 1000;
+    var config = ConfigOverrides.Apply(Presets.MinAtarReference, [
+        $"agent={agentName}", "c-tilde=0.2", $"min-replay-history={warmup}", $"epsilon-warmup-steps={warmup}", $"seed={repeat}"]);
+    var env = new SyntheticEnvironment((ulong)repeat + 1);
+    env.Reset();
+    using var agent = new DqnAgent(config, env.Observation, env.ActionCount);
+    var obs = new float[env.Observation.Size];
+    env.Observe(obs);
+    agent.BeginEpisode(obs);
+    var clock = new Stopwatch();
+    for (int t = 0; t < warmup + steps; t++)
+    {
+        if (t == warmup) clock.Start();
+        int a = agent.SelectAction(obs);
+        var r = env.Step(a);
+        env.Observe(obs);
+        agent.Observe(a, r.Reward, r.Terminated, obs);
+        if (r.Done)
+        {
+            env.Reset();
+            env.Observe(obs);
+            agent.BeginEpisode(obs);
+        }
+    }
+    return steps / clock.Elapsed.TotalSeconds;
+}
+
+static double Median(List<double> xs)
+{
+    var s = xs.OrderBy(x => x).ToArray();
+    return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2;
+}

@@ -1,0 +1,73 @@
+/// Saving figures: a self-contained HTML file (plotly.js inline) and, when headless Chromium is
+/// installed, a PNG screenshot of it.
+module Research.Analysis.Export
+
+open System
+open System.Diagnostics
+open System.IO
+open Plotly.NET
+
+/// What `save` wrote. `Png` is None when the PNG was skipped; `PngNote` says why (or where it went).
+type SavedFigure = { Name: string; Html: string; Png: string option; PngNote: string }
+
+/// The HTML of a chart (plotly.js inline, so it renders offline).
+let html (chart: GenericChart) = chart |> GenericChart.setDisplayOptions Plot.offline |> GenericChart.toEmbeddedHTML
+
+/// Headless Chromium: /usr/bin/chromium, else `chromium` or `chromium-browser` on PATH.
+let findChromium () : string option =
+    let onPath name =
+        (Environment.GetEnvironmentVariable "PATH" |> Option.ofObj |> Option.defaultValue "").Split(Path.PathSeparator)
+        |> Array.map (fun d -> Path.Combine(d, name))
+        |> Array.tryFind File.Exists
+    [ "/usr/bin/chromium" ] |> List.tryFind File.Exists
+    |> Option.orElse (onPath "chromium")
+    |> Option.orElse (onPath "chromium-browser")
+
+/// Screenshots an HTML file to a PNG with headless Chromium (window width x height). Error text on failure.
+let screenshot (chromium: string) (htmlPath: string) (pngPath: string) (width: int) (height: int) : Result<string, string> =
+    let profile = Path.Combine(Path.GetTempPath(), "prox-chromium-" + Guid.NewGuid().ToString("N"))
+    Directory.CreateDirectory profile |> ignore
+    try
+        let args =
+            [ "--headless"; "--no-sandbox"; "--disable-gpu"; "--disable-quic"; "--no-first-run"
+              "--disable-background-networking"; "--disable-component-update"; "--disable-sync"
+              "--hide-scrollbars"; "--virtual-time-budget=5000"
+              $"--user-data-dir={profile}"; $"--screenshot={Path.GetFullPath pngPath}"
+              $"--window-size={width},{height}"; Uri(Path.GetFullPath htmlPath).AbsoluteUri ]
+        let psi = ProcessStartInfo(chromium, args, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+        use p = Process.Start psi |> nonNull
+        let stderr = p.StandardError.ReadToEndAsync()
+        p.StandardOutput.ReadToEnd() |> ignore
+        if not (p.WaitForExit 120_000) then
+            p.Kill true
+            Error "chromium did not finish within 120 s"
+        elif File.Exists pngPath && FileInfo(pngPath).Length > 0L then Ok pngPath
+        else Error(sprintf "chromium exited with %d and wrote no PNG: %s" p.ExitCode (stderr.Result.Trim()))
+    finally
+        try Directory.Delete(profile, true) with _ -> ()
+
+/// Writes DIR/NAME.html and, when `png` is true and Chromium is available, DIR/NAME.png (the layout's
+/// size). The result says where the PNG went or why it was skipped.
+let saveWith (png: bool) (dir: string) (name: string) (chart: GenericChart) : SavedFigure =
+    Directory.CreateDirectory dir |> ignore
+    let htmlPath = Path.Combine(dir, name + ".html")
+    File.WriteAllText(htmlPath, html chart)
+    let pngPath = Path.Combine(dir, name + ".png")
+    let layout = GenericChart.getLayout chart
+    let size key fallback =
+        match layout.TryGetPropertyValue key with
+        | Some(:? int as v) -> v
+        | _ -> fallback
+    let w, h = size "width" Plot.width + 40, size "height" Plot.height + 40
+    match (if png then findChromium () else None) with
+    | None when not png -> { Name = name; Html = htmlPath; Png = None; PngNote = "PNG skipped: not requested" }
+    | None ->
+        { Name = name; Html = htmlPath; Png = None
+          PngNote = "PNG skipped: headless Chromium not found (/usr/bin/chromium or chromium on PATH; Debian package 'chromium')" }
+    | Some chromium ->
+        match screenshot chromium htmlPath pngPath w h with
+        | Ok p -> { Name = name; Html = htmlPath; Png = Some p; PngNote = "PNG written by " + chromium }
+        | Error e -> { Name = name; Html = htmlPath; Png = None; PngNote = "PNG skipped: " + e }
+
+/// Writes DIR/NAME.html and, when Chromium is available, DIR/NAME.png (see `saveWith`).
+let save (dir: string) (name: string) (chart: GenericChart) : SavedFigure = saveWith true dir name chart

@@ -1,0 +1,221 @@
+/// From run folders to figures and report.html in one call: the library behind `prox figures` and
+/// `prox reproduce`. Finds planning studies (folders with errors.csv) and training runs (folders with a
+/// prox-run config.json) under one root and draws every figure the data supports.
+module Research.Analysis.Pipeline
+
+open System
+open System.Globalization
+open System.IO
+open Research.Analysis.RunFiles
+
+/// Settings of `figures`.
+type Options =
+    { /// Folder searched recursively for planning studies and run directories.
+      Runs: string
+      /// Output folder (figures, report.html).
+      Out: string
+      /// Reference scores CSV (game,random,human,...) for human-normalised scores; None = games are
+      /// max-normalised (see `normalisedScores`).
+      Scores: string option
+      Bootstrap: Bootstrap.Options
+      /// Bins of training-return learning curves (runs without evaluations).
+      Bins: int
+      /// Also write PNGs (needs headless Chromium; skipped with a note otherwise).
+      Png: bool }
+
+/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, no scores table, PNGs on.
+let defaults runs out = { Runs = runs; Out = out; Scores = None; Bootstrap = Bootstrap.defaults; Bins = 50; Png = true }
+
+/// What `figures` produced.
+type Result =
+    { Sections: Report.Section list
+      Figures: Export.SavedFigure list
+      /// report.html
+      Report: string
+      RunTable: Report.Table
+      /// Skipped figures and why, PNG notes, runs in progress.
+      Notes: string list }
+
+let private inv (x: float) = x.ToString("G4", CultureInfo.InvariantCulture)
+let private fileSafe (s: string) = String(s.ToLowerInvariant() |> Seq.map (fun c -> if Char.IsLetterOrDigit c then c else '-') |> Array.ofSeq)
+
+/// The runs' progress in steps: the largest step logged in any metrics file.
+let stepsDone (run: Run) =
+    [ run.Episodes |> Array.map (fun e -> e.Step); run.Evaluations |> Array.map (fun e -> e.Step)
+      run.TargetSyncs |> Array.map (fun e -> e.Step); run.Updates |> Array.map (fun e -> e.Step) ]
+    |> Array.concat |> Array.fold max 0L
+
+/// The table of runs for report.html.
+let runTable (runs: Run list) : Report.Table =
+    { Header = [ "run"; "agent"; "environment"; "seed"; "c~"; "preset"; "steps done / total"; "frames"; "final return"; "status" ]
+      Rows =
+        runs
+        |> List.map (fun r ->
+            let steps = stepsDone r
+            [ r.Name; r.Config.Agent; r.Config.Environment; string r.Config.Seed
+              (if Double.IsPositiveInfinity r.Config.CTilde then "∞" else inv r.Config.CTilde); r.Config.Preset
+              sprintf "%d / %d" steps r.Config.TotalSteps; string (steps * int64 r.Config.FrameSkip)
+              inv (finalReturn r)
+              (if steps >= r.Config.TotalSteps then "complete" else "in progress") ]) }
+
+/// Seeds and budget of a group of runs, for captions.
+let private budget (runs: Run list) =
+    let seeds = runs |> List.map (fun r -> r.Config.Seed) |> List.distinct |> List.length
+    let frames = runs |> List.map (fun r -> r.Config.TotalSteps * int64 r.Config.FrameSkip) |> List.max
+    let presets = runs |> List.map (fun r -> r.Config.Preset) |> List.distinct |> String.concat ", "
+    sprintf "%d seed(s), budget %s frames per run, preset %s" seeds (frames.ToString("N0", CultureInfo.InvariantCulture)) presets
+
+/// Final-return matrices normalised per game: human-normalised when the scores table has the game's
+/// references, otherwise divided by the largest |final return| of any run of that game (so 1 = the
+/// best run; documented in docs/analysis.md). Returns (game, normalised?, note).
+let normalisedScores (table: Normalisation.ScoreTable option) (runs: Run list) : (string * (Run -> float) * string) list =
+    runs
+    |> List.groupBy (fun r -> r.Config.Game)
+    |> List.map (fun (game, rs) ->
+        let reference = table |> Option.map (fun t -> Normalisation.tryReference t game)
+        match reference with
+        | Some(Ok ref) -> game, (fun r -> Normalisation.humanNormalised ref (finalReturn r)), "human-normalised"
+        | _ ->
+            let scale = rs |> List.map (finalReturn >> abs) |> List.filter Double.IsFinite |> List.fold max 0.0
+            game, (fun r -> if scale > 0.0 then finalReturn r / scale else nan), "max-normalised")
+
+/// Planning figures for one study folder (errors.csv): convergence and error vs c.
+let planningFigures (png: bool) (dir: string) (out: string) : (Report.Section * Export.SavedFigure) list =
+    let errors = PlanningFiles.readErrors (Path.Combine(dir, "errors.csv"))
+    if errors.Length = 0 then []
+    else
+        let seeds = errors |> Array.map (fun r -> r.Seed) |> Array.distinct |> Array.length
+        let K = errors |> Array.map (fun r -> r.Iteration) |> Array.max
+        let cs = errors |> Array.map (fun r -> r.C) |> Array.distinct |> Array.sort |> Array.map Figures.cLabel |> String.concat ", "
+        let r0 = errors[0]
+        let setting = sprintf "%s, γ = %s, noise %s; %d seeds per c, K = %d iterations; c ∈ {%s}." r0.Mdp (inv r0.Gamma) r0.Noise seeds K cs
+        let name = fileSafe (Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath dir)) |> nonNull)
+        let c1 = sprintf "Mean over seeds of ‖v_k − v*‖∞ (log scale) with ±1 standard-error bands. %s Source: %s/errors.csv." setting dir
+        let sigmaText =
+            match Figures.noiseSigma r0.Noise with
+            | Some s -> sprintf "Dotted: closed-form √MSE_K(β) of the scalar model e_{k+1} = a e_k + β ε_k, a = 1 − β(1 − γ), Var ε = σ² = %s, e_0 = mean initial error (spec planning-theory.md, result 4); it shows the predicted shape, the MDP error is a max over states." (inv (s * s))
+            | None -> "No closed form for this noise model (not zero-mean i.i.d.)."
+        let c2 = sprintf "Final error ‖v_K − v*‖∞ (mean ± 1 s.e. over seeds) against c on a log axis; dashed: VI. %s %s" sigmaText setting
+        let f1 = Export.saveWith png out (sprintf "planning-%s-convergence" name) (Figures.convergence c1 errors)
+        let f2 = Export.saveWith png out (sprintf "planning-%s-error-vs-c" name) (Figures.errorVsC c2 errors)
+        let section (title: string) caption (f: Export.SavedFigure) =
+            { Report.Title = title; Report.Caption = caption; Report.Figures = [ f.Html ] @ Option.toList f.Png }, f
+        [ section (sprintf "Convergence under noise (%s)" name) c1 f1; section (sprintf "Error at a fixed budget vs c (%s)" name) c2 f2 ]
+
+/// Training figures for a set of runs (see docs/analysis.md for which figure needs what).
+let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Export.SavedFigure) list * string list =
+    let notes = ResizeArray<string>()
+    let results = ResizeArray<Report.Section * Export.SavedFigure>()
+    let add title caption (fig: Export.SavedFigure) =
+        results.Add({ Report.Title = title; Report.Caption = caption; Report.Figures = [ fig.Html ] @ Option.toList fig.Png }, fig)
+    let label (r: Run) = agentLabel r.Config
+    let out = options.Out
+    for game, gameRuns in runs |> List.groupBy (fun r -> r.Config.Game) do
+        let groups = gameRuns |> List.groupBy label |> List.sortBy fst
+        // Learning curves
+        let curves = groups |> List.map (fun (l, rs) -> l, Curves.learningCurve options.Bins rs) |> List.filter (fun (_, c) -> c.Length > 0)
+        if curves.IsEmpty then notes.Add(sprintf "%s: no finished episode yet, no learning curve" game)
+        else
+            let usesEval = gameRuns |> List.forall (fun r -> r.Evaluations.Length > 0)
+            let what = if usesEval then "evaluation mean return at each evaluation phase" else sprintf "training episode return, binned into %d bins" options.Bins
+            let caption = sprintf "%s: %s, mean over seeds ± 1 standard error. %s. Agents: %s." game what (budget gameRuns) (groups |> List.map (fun (l, rs) -> sprintf "%s (%d seeds)" l rs.Length) |> String.concat "; ")
+            add (sprintf "Learning curves: %s" game) caption
+                (Export.saveWith options.Png out ("learning-curves-" + fileSafe game) (Figures.learningCurves (sprintf "Learning curves on %s" game) caption curves))
+        // Norm differences of consecutive target networks
+        let norms = groups |> List.map (fun (l, rs) -> l, Curves.normDifferences None rs) |> List.filter (fun (_, c) -> c.Length > 0)
+        if norms.IsEmpty then notes.Add(sprintf "%s: no target refresh logged yet, no norm-difference figure" game)
+        else
+            let caption = sprintf "%s: d_k = ‖θ_k − θ_(k−1)‖₂ over all parameters at each target refresh k (mean over seeds ± 1 s.e.; log scale). Pro agents should show smaller d_k. %s." game (budget gameRuns)
+            add (sprintf "Target-network norm differences: %s" game) caption
+                (Export.saveWith options.Png out ("norm-differences-" + fileSafe game) (Figures.normDifferences (sprintf "Norm difference of consecutive target networks on %s" game) caption norms))
+            let perLayer =
+                [ for l, rs in groups do
+                    for layer in Curves.layers rs do
+                        let c = Curves.normDifferences (Some layer) rs
+                        if c.Length > 0 then yield l, layer, c ]
+            if not perLayer.IsEmpty then
+                let caption = sprintf "%s: per parameter tensor, L2 norm of its change at each target refresh (mean over seeds). Colour = tensor, line style = agent. %s." game (budget gameRuns)
+                add (sprintf "Per-layer norm differences: %s" game) caption
+                    (Export.saveWith options.Png out ("norm-differences-layers-" + fileSafe game) (Figures.layerNormDifferences (sprintf "Per-layer target-network change on %s" game) caption perLayer))
+    // c~ radar: Pro runs with at least two finite c~ values on some game
+    let pro = runs |> List.filter (fun r -> r.Config.Agent.EndsWith "-pro" && Double.IsFinite r.Config.CTilde)
+    let radarInput =
+        pro
+        |> List.groupBy (fun r -> r.Config.Game, r.Config.CTilde)
+        |> List.map (fun ((g, c), rs) -> g, c, rs |> List.map finalReturn |> List.filter Double.IsFinite |> Array.ofList)
+        |> List.filter (fun (_, _, xs) -> xs.Length > 0)
+    if radarInput |> List.map (fun (_, c, _) -> c) |> List.distinct |> List.length >= 2 then
+        let caption = sprintf "Per game, mean final return of each c~ divided by the best c~'s mean final return on that game (1 = best; spec \"Metrics\"). Final return: last evaluation's mean return, or the mean of the last 100 training episodes. %s." (budget pro)
+        add "c~ sensitivity" caption (Export.saveWith options.Png out "ctilde-radar" (Figures.radar "Sensitivity to c~ across games" caption (Curves.radar radarInput)))
+    else notes.Add "c~ radar skipped: needs Pro runs with at least two finite c~ values"
+    // Per-game improvement of each Pro configuration over its base agent
+    let table = options.Scores |> Option.map Normalisation.load
+    for proLabel, proRuns in pro |> List.groupBy label do
+        let baseAgent = proRuns.Head.Config.Agent.Replace("-pro", "")
+        let baseRuns = runs |> List.filter (fun r -> r.Config.Agent = baseAgent)
+        let games = proRuns |> List.map (fun r -> r.Config.Game) |> List.distinct |> List.filter (fun g -> baseRuns |> List.exists (fun r -> r.Config.Game = g))
+        if not games.IsEmpty then
+            let meanFinal (rs: Run list) g = rs |> List.filter (fun r -> r.Config.Game = g) |> List.map finalReturn |> List.average
+            let rows =
+                games
+                |> List.map (fun g ->
+                    let reference =
+                        match table |> Option.map (fun t -> Normalisation.tryReference t g) with
+                        | Some(Ok r) -> r
+                        | _ -> ({ Random = 0.0; Human = 0.0 } : Normalisation.Reference)
+                    g, Normalisation.improvement reference (meanFinal proRuns g) (meanFinal baseRuns g))
+            let baseLabel = agentLabel baseRuns.Head.Config
+            let caption =
+                sprintf "Improvement of %s over %s per game: 100 (r1 − r2) / (max(weaker, human) − random) with r the mean final return over seeds (spec \"Metrics\"). Games without human/random references use random = human = 0 (percent of the weaker agent's return). Bar height sign(x)·log10(1 + |x|), ticks show percentages. %s."
+                    proLabel baseLabel (budget (proRuns @ baseRuns))
+            add (sprintf "Per-game improvement: %s vs %s" proLabel baseLabel) caption
+                (Export.saveWith options.Png out ("improvement-" + fileSafe proLabel) (Figures.improvementBars (sprintf "%s vs %s: per-game improvement" proLabel baseLabel) caption proLabel baseLabel rows))
+    // Aggregate metrics and performance profiles over the games every agent has
+    let agents = runs |> List.groupBy label |> List.sortBy fst
+    let commonGames =
+        agents |> List.map (fun (_, rs) -> rs |> List.map (fun r -> r.Config.Game) |> Set.ofList) |> function
+        | [] -> Set.empty
+        | sets -> Set.intersectMany sets
+    let finished = runs |> List.filter (fun r -> Double.IsFinite(finalReturn r))
+    if agents.Length >= 1 && not commonGames.IsEmpty && finished.Length = runs.Length then
+        let normalisers = normalisedScores table runs |> List.filter (fun (g, _, _) -> commonGames.Contains g)
+        let kinds = normalisers |> List.map (fun (_, _, k) -> k) |> List.distinct |> String.concat " / "
+        let matrix (rs: Run list) =
+            normalisers |> List.map (fun (g, f, _) -> rs |> List.filter (fun r -> r.Config.Game = g) |> List.map f |> Array.ofList) |> Array.ofList
+        let rows =
+            [ for l, rs in agents do
+                let m = matrix rs
+                for a in Statistics.standardAggregates do
+                    yield l, a.Name, Bootstrap.confidenceInterval options.Bootstrap a.Compute m ]
+        let o = options.Bootstrap
+        let caption =
+            sprintf "Final scores (%s) over %d game(s): median and mean of per-game means, IQM (25%% trimmed mean of all runs × games) and optimality gap (mean of max(1 − x, 0)), with %g%% stratified-bootstrap percentile intervals (B = %d, seed %d; Agarwal et al. 2021). %s."
+                kinds commonGames.Count (100.0 * o.Confidence) o.Repetitions o.Seed (budget runs)
+        add "Aggregate metrics" caption (Export.saveWith options.Png out "aggregate-metrics" (Figures.aggregateMetrics "Aggregate metrics with confidence intervals" caption rows))
+        let maxScore = agents |> List.collect (fun (_, rs) -> matrix rs |> Statistics.pooled |> List.ofArray) |> List.fold max 1.0
+        let taus = Bootstrap.tauGrid 0.0 maxScore 101
+        let profiles = agents |> List.map (fun (l, rs) -> l, Bootstrap.performanceProfile o taus (matrix rs))
+        let caption = sprintf "Fraction of runs (all runs × games pooled) whose %s final score exceeds τ, with %g%% pointwise stratified-bootstrap bands (B = %d). %s." kinds (100.0 * o.Confidence) o.Repetitions (budget runs)
+        add "Performance profiles" caption (Export.saveWith options.Png out "performance-profiles" (Figures.performanceProfiles "Performance profiles" caption "normalised score τ" profiles))
+    else notes.Add "aggregate metrics skipped: needs every run to have a final return and games common to all agents"
+    List.ofSeq results, List.ofSeq notes
+
+/// Finds planning studies and training runs under options.Runs, saves every figure the data supports
+/// into options.Out, and writes options.Out/report.html.
+let figures (options: Options) : Result =
+    if not (Directory.Exists options.Runs) then invalidArg "Runs" (sprintf "runs folder '%s' does not exist" options.Runs)
+    let planning =
+        Directory.EnumerateDirectories(options.Runs, "*", SearchOption.AllDirectories)
+        |> Seq.append [ options.Runs ]
+        |> Seq.filter PlanningFiles.isPlanningDirectory
+        |> Seq.sort |> List.ofSeq
+    let runs = loadAll options.Runs
+    let planned = planning |> List.collect (fun d -> planningFigures options.Png d options.Out)
+    let trained, notes = if runs.IsEmpty then [], [ "no training run found" ] else trainingFigures options runs
+    let all = planned @ trained
+    let inProgress = runs |> List.filter (fun r -> not r.PartialFiles.IsEmpty) |> List.map (fun r -> sprintf "%s: in progress (partial last line in %s ignored)" r.Name (String.concat ", " r.PartialFiles))
+    let pngNotes = all |> List.map snd |> List.filter (fun f -> f.Png.IsNone) |> List.map (fun f -> f.Name + ": " + f.PngNote) |> List.truncate 3
+    let allNotes = notes @ inProgress @ pngNotes
+    let table = runTable runs
+    let report = Report.writeWith options.Out "Proximal updates: results" (all |> List.map fst) table allNotes
+    { Sections = all |> List.map fst; Figures = all |> List.map snd; Report = report; RunTable = table; Notes = allNotes }

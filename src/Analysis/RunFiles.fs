@@ -1,0 +1,228 @@
+/// Reading training run directories in the documented run format (docs/run-format.md, `prox-run/1`):
+/// config.json and metrics/*.csv. Runs still in progress are read up to their last complete row.
+module Research.Analysis.RunFiles
+
+open System
+open System.IO
+open System.Text.Json
+
+/// The key fields of config.json plus the whole document.
+type RunConfig =
+    { /// The format tag (`prox-run/1`).
+      Format: string
+      /// `dqn`, `dqn-pro`, ... (config key `agent`).
+      Agent: string
+      /// Environment id, e.g. `minatar:breakout`, `atari:Pong` (config key `environment`).
+      Environment: string
+      /// The game: the environment id after its `kind:` prefix (the whole id when there is none).
+      Game: string
+      Seed: int64
+      /// c~ of the Pro agents; infinity for plain agents.
+      CTilde: float
+      Preset: string
+      TotalSteps: int64
+      /// Frames per agent step (1 for MinAtar, 4 for Atari).
+      FrameSkip: int
+      /// The whole config.json (root element: `format`, `config`, `run`).
+      Document: JsonElement }
+
+/// metrics/episodes.csv
+type Episode = { Step: int64; Episode: int64; Return: float; Length: int64; Truncated: bool }
+
+/// metrics/evaluations.csv
+type Evaluation =
+    { Step: int64; Evaluation: int; Episodes: int; MeanReturn: float; StdReturn: float
+      MinReturn: float; MaxReturn: float; MeanLength: float; Steps: int64 }
+
+/// metrics/updates.csv
+type Update = { Step: int64; Update: int64; Loss: float; MeanQ: float; Epsilon: float }
+
+/// metrics/target_syncs.csv: d_k = ||theta_k - theta_{k-1}||_2 at refresh k.
+type TargetSync = { Step: int64; Sync: int64; Update: int64; Norm: float }
+
+/// metrics/target_sync_layers.csv (long format).
+type LayerSync = { Step: int64; Sync: int64; Layer: string; Norm: float }
+
+/// One run directory.
+type Run =
+    { Name: string
+      Directory: string
+      Config: RunConfig
+      Episodes: Episode[]
+      Evaluations: Evaluation[]
+      Updates: Update[]
+      TargetSyncs: TargetSync[]
+      LayerSyncs: LayerSync[]
+      /// Metrics files that ended in a partial line (a run in progress).
+      PartialFiles: string list }
+
+let private fail fmt = Printf.kprintf (fun s -> raise (InvalidDataException s)) fmt
+
+let private property (path: string) (obj: JsonElement) (name: string) =
+    match obj.TryGetProperty name with
+    | true, v -> v
+    | _ -> fail "%s: missing key '%s'" path name
+
+let private text path obj name =
+    let v = property path obj name
+    if v.ValueKind = JsonValueKind.String then v.GetString() |> nonNull
+    else fail "%s: key '%s' is %s, expected a string" path name (v.ValueKind.ToString())
+
+let private number path (obj: JsonElement) name =
+    let v = property path obj name
+    match v.ValueKind with
+    | JsonValueKind.Number -> v.GetDouble()
+    | JsonValueKind.String ->
+        match Csv.tryParseFloat (v.GetString() |> nonNull) with
+        | Some x -> x
+        | None -> fail "%s: key '%s' is '%s', expected a number (or \"Infinity\")" path name (v.GetString())
+    | k -> fail "%s: key '%s' is %s, expected a number" path name (k.ToString())
+
+let private integer path (obj: JsonElement) name =
+    let v = property path obj name
+    match v.ValueKind with
+    | JsonValueKind.Number ->
+        match v.TryGetInt64() with
+        | true, i -> i
+        | _ -> fail "%s: key '%s' is %s, expected an integer" path name (v.GetRawText())
+    | k -> fail "%s: key '%s' is %s, expected an integer" path name (k.ToString())
+
+let private optionalInteger path (obj: JsonElement) name fallback =
+    match obj.TryGetProperty(name: string) with
+    | true, _ -> integer path obj name
+    | _ -> fallback
+
+/// The game part of an environment id: `minatar:breakout` -> `breakout`.
+let gameOf (environment: string) =
+    match environment.IndexOf ':' with
+    | -1 -> environment
+    | i -> environment.Substring(i + 1)
+
+/// Parses config.json text (the path is used in messages).
+let parseConfig (path: string) (json: string) : RunConfig =
+    let root =
+        try
+            use doc = JsonDocument.Parse json
+            doc.RootElement.Clone()
+        with :? JsonException as e -> fail "%s: not valid JSON (%s)" path e.Message
+    let format = text path root "format"
+    if not (format.StartsWith "prox-run/") then
+        fail "%s: format '%s' is not a run format (expected 'prox-run/1')" path format
+    let config = property path root "config"
+    let environment = text path config "environment"
+    { Format = format
+      Agent = text path config "agent"
+      Environment = environment
+      Game = gameOf environment
+      Seed = integer path config "seed"
+      CTilde = number path config "cTilde"
+      Preset = (match config.TryGetProperty "preset" with
+                | true, v when v.ValueKind = JsonValueKind.String -> v.GetString() |> nonNull
+                | _ -> "custom")
+      TotalSteps = integer path config "totalSteps"
+      FrameSkip = int (optionalInteger path config "frameSkip" 1L)
+      Document = root }
+
+/// Reads metrics/episodes.csv (missing file: no episodes yet).
+let readEpisodes (path: string) =
+    let t = Csv.readOptional path
+    let step, ep, ret, len, tr =
+        Csv.int64Column t "step", Csv.int64Column t "episode", Csv.floatColumn t "return",
+        Csv.int64Column t "length", Csv.boolColumn t "truncated"
+    t.Rows |> Array.map (fun r -> { Step = step r; Episode = ep r; Return = ret r; Length = len r; Truncated = tr r }), t.Partial
+
+/// Reads metrics/evaluations.csv.
+let readEvaluations (path: string) =
+    let t = Csv.readOptional path
+    let i64 = Csv.int64Column t
+    let f = Csv.floatColumn t
+    let step, k, n, mean, sd, mn, mx, ml, steps =
+        i64 "step", Csv.intColumn t "evaluation", Csv.intColumn t "episodes", f "mean_return", f "std_return",
+        f "min_return", f "max_return", f "mean_length", i64 "steps"
+    t.Rows
+    |> Array.map (fun r ->
+        { Step = step r; Evaluation = k r; Episodes = n r; MeanReturn = mean r; StdReturn = sd r
+          MinReturn = mn r; MaxReturn = mx r; MeanLength = ml r; Steps = steps r }),
+    t.Partial
+
+/// Reads metrics/updates.csv.
+let readUpdates (path: string) =
+    let t = Csv.readOptional path
+    let step, u, loss, q, eps =
+        Csv.int64Column t "step", Csv.int64Column t "update", Csv.floatColumn t "loss",
+        Csv.floatColumn t "mean_q", Csv.floatColumn t "epsilon"
+    t.Rows |> Array.map (fun r -> { Step = step r; Update = u r; Loss = loss r; MeanQ = q r; Epsilon = eps r }), t.Partial
+
+/// Reads metrics/target_syncs.csv.
+let readTargetSyncs (path: string) =
+    let t = Csv.readOptional path
+    let step, k, u, norm = Csv.int64Column t "step", Csv.int64Column t "sync", Csv.int64Column t "update", Csv.floatColumn t "norm"
+    t.Rows |> Array.map (fun r -> { Step = step r; Sync = k r; Update = u r; Norm = norm r }), t.Partial
+
+/// Reads metrics/target_sync_layers.csv.
+let readLayerSyncs (path: string) =
+    let t = Csv.readOptional path
+    let step, k, layer, norm = Csv.int64Column t "step", Csv.int64Column t "sync", Csv.stringColumn t "layer", Csv.floatColumn t "norm"
+    t.Rows |> Array.map (fun r -> { Step = step r; Sync = k r; Layer = layer r; Norm = norm r }), t.Partial
+
+/// True when the folder is a run directory (has config.json).
+let isRunDirectory (dir: string) = File.Exists(Path.Combine(dir, "config.json"))
+
+/// Loads one run directory. Missing metrics files read as empty (a run that has just started).
+let load (dir: string) : Run =
+    let configPath = Path.Combine(dir, "config.json")
+    if not (File.Exists configPath) then fail "%s: not a run directory (no config.json)" dir
+    let config = parseConfig configPath (File.ReadAllText configPath)
+    let metrics name = Path.Combine(dir, "metrics", name)
+    let episodes, p1 = readEpisodes (metrics "episodes.csv")
+    let evaluations, p2 = readEvaluations (metrics "evaluations.csv")
+    let updates, p3 = readUpdates (metrics "updates.csv")
+    let syncs, p4 = readTargetSyncs (metrics "target_syncs.csv")
+    let layers, p5 = readLayerSyncs (metrics "target_sync_layers.csv")
+    let partial =
+        [ "episodes.csv", p1; "evaluations.csv", p2; "updates.csv", p3; "target_syncs.csv", p4; "target_sync_layers.csv", p5 ]
+        |> List.filter snd |> List.map fst
+    { Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath dir)) |> nonNull
+      Directory = Path.GetFullPath dir
+      Config = config
+      Episodes = episodes
+      Evaluations = evaluations
+      Updates = updates
+      TargetSyncs = syncs
+      LayerSyncs = layers
+      PartialFiles = partial }
+
+/// Every run directory at or below `root` (a folder holding config.json with a `prox-run/` format),
+/// sorted by path. Planning outputs (config.json without that tag) are skipped.
+let discover (root: string) : string list =
+    if not (Directory.Exists root) then fail "%s: runs folder not found" root
+    let isRun (dir: string) =
+        isRunDirectory dir
+        && (try File.ReadAllText(Path.Combine(dir, "config.json")).Contains "\"prox-run/" with _ -> false)
+    Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
+    |> Seq.append [ root ]
+    |> Seq.filter isRun
+    |> Seq.sort
+    |> List.ofSeq
+
+/// Loads every run under `root`.
+let loadAll (root: string) : Run list = discover root |> List.map load
+
+/// The run's final score: the last evaluation's mean return when the run evaluates, otherwise the mean
+/// return of its last 100 training episodes (the MinAtar paper's metric; docs/run-format.md). NaN when
+/// the run has no finished episode yet.
+let finalReturn (run: Run) =
+    if run.Evaluations.Length > 0 then run.Evaluations[run.Evaluations.Length - 1].MeanReturn
+    elif run.Episodes.Length > 0 then
+        run.Episodes |> Array.skip (max 0 (run.Episodes.Length - 100)) |> Array.averageBy (fun e -> e.Return)
+    else nan
+
+/// A readable agent label: `DQN`, `DQN Pro (c~=0.1)`; plain agents ignore c~.
+let agentLabel (config: RunConfig) =
+    let name =
+        config.Agent.Split('-')
+        |> Array.map (fun p -> if p = "pro" then "Pro" elif p.Length <= 3 then p.ToUpperInvariant() else string (Char.ToUpperInvariant p[0]) + p.Substring 1)
+        |> String.concat " "
+    if config.Agent.EndsWith "-pro" && Double.IsFinite config.CTilde then
+        sprintf "%s (c~=%s)" name (config.CTilde.ToString("R", Globalization.CultureInfo.InvariantCulture))
+    else name

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Research.DeepAgents.Environments;
+using Research.DeepAgents.Environments.MinAtar;
+using Research.DeepAgents.Rendering;
+
+namespace Research.Cli.Commands;
+
+/// <summary>
+/// <c>prox env render --game breakout --seed 0 --steps 300 --policy random --out breakout.gif</c>:
+/// plays a MinAtar game with a random or noop policy and draws it (grid, legend, status) as an
+/// animated GIF, or, when <c>--out</c> ends in <c>.png</c>, as one PNG of the state after the last step.
+/// Episodes that end show their terminal frame, then the game resets and play continues
+/// (see <see cref="MinAtarRecorder"/> for the exact frame sequence).
+/// </summary>
+public sealed class EnvRenderCommand : IEnvSubcommand
+{
+    /// <inheritdoc />
+    public int Order => 30;
+
+    /// <inheritdoc />
+    public Command Build()
+    {
+        var game = new Option<string>("--game") { Description = $"MinAtar game: {string.Join(", ", MinAtarGames.Names)} (or minatar:<game>).", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Seed of the environment and of the random policy (>= 0).", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--steps") { Description = "Number of actions to play (>= 1).", DefaultValueFactory = _ => 300 };
+        var policy = new Option<string>("--policy") { Description = "random (uniform over the 6 actions, seeded from --seed) or noop.", DefaultValueFactory = _ => "random" };
+        var output = new Option<string>("--out") { Description = "Output file: .gif (animation of every step) or .png (the state after --steps steps).", Required = true };
+        var sticky = new Option<double>("--sticky") { Description = "Sticky-action probability in [0, 1].", DefaultValueFactory = _ => EnvironmentOptions.Default.StickyActionProbability };
+        var ramping = new Option<bool>("--ramping") { Description = "Difficulty ramping (true/false).", DefaultValueFactory = _ => EnvironmentOptions.Default.DifficultyRamping };
+        var scale = new Option<int>("--scale") { Description = "Pixels per grid cell (4..128).", DefaultValueFactory = _ => 24 };
+        var fps = new Option<int>("--fps") { Description = "GIF frames per second (1..50); a frame that ends an episode stays 5 frame times.", DefaultValueFactory = _ => 10 };
+
+        var command = new Command("render", "Draw a MinAtar game played by a random or noop policy as an animated GIF or a PNG.");
+        foreach (var option in new Option[] { game, seed, steps, policy, output, sticky, ramping, scale, fps })
+            command.Options.Add(option);
+        command.SetAction(parseResult =>
+        {
+            string gameName = ParseGame(parseResult.GetValue(game)!);
+            string path = parseResult.GetValue(output)!;
+            bool png = ParseFormat(path);
+            int seedValue = Check(parseResult.GetValue(seed), "--seed", v => v >= 0, "an integer >= 0");
+            var recording = new RecordingOptions(
+                Steps: Check(parseResult.GetValue(steps), "--steps", v => v >= 1, "an integer >= 1"),
+                Policy: ParsePolicy(parseResult.GetValue(policy)!),
+                PolicySeed: seedValue,
+                CellSize: Check(parseResult.GetValue(scale), "--scale", v => v is >= 4 and <= 128, "an integer in 4..128 (pixels per cell)"),
+                FramesPerSecond: Check(parseResult.GetValue(fps), "--fps", v => v is >= 1 and <= 50, "an integer in 1..50"));
+            double stickyProbability = parseResult.GetValue(sticky);
+            if (!(stickyProbability is >= 0.0 and <= 1.0))
+                throw new UsageException("--sticky", stickyProbability.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "a probability in [0, 1]");
+
+            var environment = new MinAtarEnvironment(gameName, new EnvironmentOptions(
+                Seed: seedValue, StickyActionProbability: stickyProbability, DifficultyRamping: parseResult.GetValue(ramping)));
+            RecordingSummary summary;
+            using (var file = File.Create(path))
+                summary = png ? MinAtarRecorder.WritePng(environment, recording, file) : MinAtarRecorder.WriteGif(environment, recording, file);
+            Console.WriteLine(png
+                ? $"wrote {path}: {summary.Width}x{summary.Height} PNG of {gameName} after {summary.Steps} steps ({summary.EpisodesEnded} episodes ended)"
+                : $"wrote {path}: {summary.Frames} frames {summary.Width}x{summary.Height} GIF of {gameName}, {summary.Steps} steps ({summary.EpisodesEnded} episodes ended)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static string ParseGame(string value)
+    {
+        string bare = value.StartsWith("minatar:", StringComparison.Ordinal) ? value["minatar:".Length..] : value;
+        return MinAtarGames.Names.Contains(bare) ? bare : throw new UsageException("--game", value, string.Join(", ", MinAtarGames.Names));
+    }
+
+    /// <summary>True for .png, false for .gif (case-insensitive); the directory must exist.</summary>
+    private static bool ParseFormat(string path)
+    {
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        if (extension is not (".gif" or ".png"))
+            throw new UsageException("--out", path, "a file name ending in .gif (animation) or .png (last frame)");
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null && !Directory.Exists(directory))
+            throw new UsageException("--out", path, "a path in an existing directory");
+        return extension == ".png";
+    }
+
+    private static RenderPolicy ParsePolicy(string value) => value switch
+    {
+        "random" => RenderPolicy.Random,
+        "noop" => RenderPolicy.Noop,
+        _ => throw new UsageException("--policy", value, "random, noop"),
+    };
+
+    private static int Check(int value, string flag, Func<int, bool> ok, string allowed) =>
+        ok(value) ? value : throw new UsageException(flag, value.ToString(System.Globalization.CultureInfo.InvariantCulture), allowed);
+}

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using Research.DeepAgents.Training;
+
+namespace Research.Cli.Commands;
+
+/// <summary>
+/// <c>prox train</c>: trains DQN or DQN Pro from a preset with overrides into a run directory
+/// (docs/run-format.md), with a progress display, Ctrl-C checkpointing and <c>--resume</c>.
+/// </summary>
+public sealed class TrainCommand : ICliCommand
+{
+    /// <inheritdoc />
+    public int Order => 30;
+
+    /// <inheritdoc />
+    public Command Build()
+    {
+        var agent = new Option<string>("--agent") { Description = "dqn or dqn-pro.", DefaultValueFactory = _ => "dqn" };
+        var env = new Option<string?>("--env") { Description = "Environment: minatar:<game> (asterix, breakout, freeway, seaquest, space_invaders), cartpole, atari:<game>. Default: the preset's." };
+        var preset = new Option<string>("--preset") { Description = "minatar-reference, minatar-dopamine, atari-paper or cartpole (docs/agents.md).", DefaultValueFactory = _ => "minatar-dopamine" };
+        var frames = new Option<string?>("--frames") { Description = "Training frames (k/M suffixes allowed). Agent steps = frames / frame-skip (MinAtar: 1 step = 1 frame). Default: the preset's." };
+        var seed = new Option<long>("--seed") { Description = "Run seed; every random stream derives from it.", DefaultValueFactory = _ => 0 };
+        var cTilde = new Option<string?>("--c-tilde") { Description = "c~ of DQN Pro (mu = learning-rate / c~; inf = no pull). Default: the preset's (0.2)." };
+        var set = new Option<string[]>("--set") { Description = "Override any config key: --set key=value (repeatable; keys in docs/agents.md).", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
+        var output = new Option<string?>("--out") { Description = "Run directory. Default: runs/<agent>-<env>-s<seed>." };
+        var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint (only --frames may be given with it)." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved config as JSON and exit without training." };
+        var command = new Command("train", "Train DQN / DQN Pro into a run directory (config.json, metrics/*.csv, checkpoints/).");
+        foreach (var o in new Option[] { agent, env, preset, frames, seed, cTilde, set, output, resume, dryRun })
+            command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(resume))
+            {
+                foreach (var o in new Option[] { agent, env, preset, seed, cTilde, set })
+                    if (parse.GetResult(o) is { Implicit: false })
+                        throw new UsageException(o.Name, "(given)", "no other flag than --out and --frames with --resume: the run's config.json is used");
+                string dir = parse.GetValue(output) ?? throw new UsageException("--out", "(missing)", "the run directory to resume");
+                return Resume(dir, parse.GetValue(frames));
+            }
+            var config = Resolve(parse.GetValue(preset)!, parse.GetValue(agent)!, parse.GetValue(env), parse.GetValue(frames),
+                parse.GetValue(seed), parse.GetValue(cTilde), parse.GetValue(set) ?? []);
+            if (parse.GetValue(dryRun))
+            {
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(config, RunDirectory.JsonOptions));
+                return 0;
+            }
+            string outDir = parse.GetValue(output) ?? Path.Combine("runs", $"{config.Agent}-{config.Environment.Replace(':', '-')}-s{config.Seed}");
+            using var trainer = Trainer.Start(config, outDir);
+            return Train(trainer);
+        });
+        return command;
+    }
+
+    /// <summary>Preset + flags + <c>--set</c> overrides -> a validated config.</summary>
+    public static TrainingConfig Resolve(string presetName, string agent, string? env, string? frames, long seed, string? cTilde, IEnumerable<string> sets)
+    {
+        var config = Presets.Get(presetName);
+        var assignments = new List<string> { $"agent={agent}", $"seed={seed.ToString(CultureInfo.InvariantCulture)}" };
+        if (env is not null) assignments.Add($"environment={env}");
+        if (cTilde is not null)
+        {
+            if (agent != "dqn-pro") throw new UsageException("--c-tilde", cTilde, "only with --agent dqn-pro");
+            assignments.Add($"c-tilde={cTilde}");
+        }
+        config = ConfigOverrides.Apply(config, assignments);
+        config = ConfigOverrides.Apply(config, sets);
+        if (frames is not null)
+        {
+            if (!ConfigOverrides.TryParseCount(frames, out long n) || n < 1)
+                throw new UsageException("--frames", frames, "a positive integer (k/M/G suffixes allowed)");
+            config = ConfigOverrides.Set(config, "total-steps", Math.Max(1, n / config.FrameSkip).ToString(CultureInfo.InvariantCulture));
+        }
+        return ConfigValidation.Validate(config);
+    }
+
+    static int Resume(string dir, string? frames)
+    {
+        long? total = null;
+        if (frames is not null)
+        {
+            var (config, _) = new RunDirectory(dir).ReadConfig();
+            if (!ConfigOverrides.TryParseCount(frames, out long n) || n < 1)
+                throw new UsageException("--frames", frames, "a positive integer (k/M/G suffixes allowed)");
+            total = Math.Max(1, n / config.FrameSkip);
+        }
+        using var trainer = Trainer.Resume(dir, total);
+        return Train(trainer);
+    }
+
+    static int Train(Trainer trainer)
+    {
+        var c = trainer.Config;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{c.Agent} on {c.Environment} (preset {c.Preset}, seed {c.Seed}{(c.IsPro ? $", c~ {ConfigKeys.Format(c.CTilde)}, mu {trainer.Agent.Mu:G4}" : "")}): {c.TotalSteps} steps from step {trainer.Agent.Steps} -> {trainer.Run.Root}"));
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // let the loop write a checkpoint and return
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var result = TrainingProgress.Run(report => trainer.Train(cts.Token, report, progressEvery: 500),
+                trainer.Agent.Steps, c.TotalSteps, TimeSpan.FromSeconds(10));
+            if (!result.Completed)
+            {
+                Console.WriteLine($"interrupted at step {result.Steps}; checkpoint written. Continue with: prox train --resume --out {trainer.Run.Root}");
+                return 130;
+            }
+            string eval = result.LastEvaluation is { } e
+                ? string.Create(CultureInfo.InvariantCulture, $"; last evaluation: {e.MeanReturn:F2} +- {e.StdReturn:F2} over {e.Episodes} episodes")
+                : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"done: {result.Steps} steps, {result.Episodes} episodes in {TimeSpan.FromSeconds(result.WallSeconds):hh\\:mm\\:ss}{eval}. Run: {trainer.Run.Root}"));
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Numerics;
+using System.Text;
+using Research.DeepAgents.Random;
+
+namespace Research.DeepAgents.Environments.MinAtar;
+
+/// <summary>
+/// A MinAtar game behind the <see cref="IEnvironment"/> contract, bit-exact with reference 1.0.15
+/// (spec/minatar.md). It owns the one random stream shared by the sticky-action draw and the game,
+/// seeded at construction and then reset (the reference's order of creation).
+/// <para>Sticky actions ("API contract"): every <see cref="Step"/> first draws one uniform double; below
+/// the sticky probability the previous executed action replaces the chosen one. The previous action
+/// starts at 0 (noop) at construction and is not cleared by <see cref="Reset"/>.</para>
+/// <para>After a terminal step, <see cref="Step"/> still makes the sticky draw and records the executed
+/// action (the spec: "every act first draws"), then returns reward 0, terminated, and leaves the game unchanged.</para>
+/// </summary>
+public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
+{
+    const string SnapshotMagic = "minatar-env/1";
+    readonly int[] _actionMap;
+    readonly byte[] _planes; // scratch for the float observation
+    readonly double _sticky;
+
+    /// <summary>Creates game <paramref name="game"/> (e.g. <c>breakout</c>), seeds the stream and resets.</summary>
+    /// <exception cref="ArgumentException">Unknown game or invalid options.</exception>
+    public MinAtarEnvironment(string game, EnvironmentOptions? options = null)
+    {
+        Options = options ?? EnvironmentOptions.Default;
+        Options.Validate();
+        _sticky = Options.StickyActionProbability;
+        Random = new Mt19937((uint)Options.Seed);
+        Game = MinAtarGames.Create(game, Random, Options.DifficultyRamping);
+        _actionMap = Options.MinimalActions
+            ? Game.Info.MinimalActions.ToArray()
+            : [0, 1, 2, 3, 4, 5];
+        Observation = new ObservationSpec(Game.Channels, MinAtarGame.Size, MinAtarGame.Size, ObservationKind.Binary);
+        Name = "minatar:" + Game.Info.Name;
+        _planes = new byte[Observation.Size];
+        Game.Reset();
+    }
+
+    /// <inheritdoc />
+    public string Name { get; }
+
+    /// <summary>The options this environment was created with.</summary>
+    public EnvironmentOptions Options { get; }
+
+    /// <summary>The game (read access to its state for tests and renderers).</summary>
+    public MinAtarGame Game { get; }
+
+    /// <summary>The random stream (sticky draws and the game's draws).</summary>
+    public Mt19937 Random { get; }
+
+    /// <summary>The previous executed full action (0 at construction; survives resets).</summary>
+    public int LastAction { get; private set; }
+
+    /// <summary>Full action index for each agent action index (identity for the full set).</summary>
+    public IReadOnlyList<int> ActionMap => _actionMap;
+
+    /// <inheritdoc />
+    public ObservationSpec Observation { get; }
+
+    /// <inheritdoc />
+    public int ActionCount => _actionMap.Length;
+
+    /// <summary>Whether the current episode has ended.</summary>
+    public bool Terminal => Game.Terminal;
+
+    /// <inheritdoc />
+    public void Reset() => Game.Reset();
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException">The action is outside 0..ActionCount-1.</exception>
+    public StepResult Step(int action)
+    {
+        if ((uint)action >= (uint)_actionMap.Length)
+            throw new ArgumentOutOfRangeException(nameof(action), action,
+                $"{Name}: action must be in 0..{_actionMap.Length - 1} ({(Options.MinimalActions ? "minimal" : "full")} action set).");
+        int executed = _actionMap[action];
+        if (Random.NextDouble() < _sticky) executed = LastAction;
+        LastAction = executed;
+        if (Game.Terminal) return new StepResult(0f, true, false);
+        int reward = Game.Act(executed);
+        return new StepResult(reward, Game.Terminal, false);
+    }
+
+    /// <inheritdoc />
+    public void Observe(Span<byte> destination) => Game.Observe(destination);
+
+    /// <inheritdoc />
+    public void Observe(Span<float> destination)
+    {
+        int n = Observation.Size;
+        if (destination.Length < n)
+            throw new ArgumentException($"Observation buffer has {destination.Length} elements; {Name} needs {n}.", nameof(destination));
+        Game.Observe(_planes);
+        WidenToSingle(_planes, destination[..n]);
+    }
+
+    // 0/1 bytes -> floats, a vector at a time (the float path feeds networks every step).
+    static void WidenToSingle(ReadOnlySpan<byte> source, Span<float> destination)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int width = Vector<byte>.Count, quarter = Vector<float>.Count;
+            for (; i <= source.Length - width; i += width)
+            {
+                Vector.Widen(new Vector<byte>(source[i..]), out Vector<ushort> low, out Vector<ushort> high);
+                Vector.Widen(low, out Vector<uint> a, out Vector<uint> b);
+                Vector.Widen(high, out Vector<uint> c, out Vector<uint> d);
+                Vector.ConvertToSingle(a).CopyTo(destination[i..]);
+                Vector.ConvertToSingle(b).CopyTo(destination[(i + quarter)..]);
+                Vector.ConvertToSingle(c).CopyTo(destination[(i + 2 * quarter)..]);
+                Vector.ConvertToSingle(d).CopyTo(destination[(i + 3 * quarter)..]);
+            }
+        }
+        for (; i < source.Length; i++) destination[i] = source[i];
+    }
+
+    /// <inheritdoc />
+    public byte[] SaveState()
+    {
+        using var stream = new MemoryStream();
+        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            w.Write(SnapshotMagic);
+            w.Write(Name);
+            w.Write(Options.StickyActionProbability);
+            w.Write(Options.DifficultyRamping);
+            w.Write(Options.MinimalActions);
+            Random.Write(w);
+            w.Write(LastAction);
+            Game.WriteState(w);
+        }
+        return stream.ToArray();
+    }
+
+    /// <inheritdoc />
+    public void RestoreState(ReadOnlySpan<byte> state)
+    {
+        using var r = new BinaryReader(new MemoryStream(state.ToArray()), Encoding.UTF8);
+        try
+        {
+            string magic = r.ReadString();
+            if (magic != SnapshotMagic) throw new InvalidDataException($"Not a MinAtar environment state (header '{magic}', expected '{SnapshotMagic}').");
+            string name = r.ReadString();
+            if (name != Name) throw new InvalidDataException($"State is for '{name}', this environment is '{Name}'.");
+            double sticky = r.ReadDouble();
+            bool ramping = r.ReadBoolean(), minimal = r.ReadBoolean();
+            if (sticky != Options.StickyActionProbability || ramping != Options.DifficultyRamping || minimal != Options.MinimalActions)
+                throw new InvalidDataException(
+                    $"State was saved with sticky={sticky}, ramping={ramping}, minimal={minimal}; this environment has " +
+                    $"sticky={Options.StickyActionProbability}, ramping={Options.DifficultyRamping}, minimal={Options.MinimalActions}.");
+            Random.Read(r);
+            LastAction = r.ReadInt32();
+            Game.ReadState(r);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"Truncated {Name} state ({state.Length} bytes).", e);
+        }
+    }
+}

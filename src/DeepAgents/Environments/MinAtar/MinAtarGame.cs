@@ -1,0 +1,99 @@
+using Research.DeepAgents.Random;
+
+namespace Research.DeepAgents.Environments.MinAtar;
+
+/// <summary>Full action indices, the same in every MinAtar game (spec/minatar.md, "API contract").</summary>
+public static class MinAtarAction
+{
+    /// <summary>Do nothing.</summary>
+    public const int Noop = 0;
+    /// <summary>Move left.</summary>
+    public const int Left = 1;
+    /// <summary>Move up.</summary>
+    public const int Up = 2;
+    /// <summary>Move right.</summary>
+    public const int Right = 3;
+    /// <summary>Move down.</summary>
+    public const int Down = 4;
+    /// <summary>Fire.</summary>
+    public const int Fire = 5;
+    /// <summary>Size of the full action set.</summary>
+    public const int Count = 6;
+    /// <summary>Names of the full actions by index.</summary>
+    public static readonly IReadOnlyList<string> Names = ["noop", "left", "up", "right", "down", "fire"];
+}
+
+/// <summary>Static description of a MinAtar game: its id, channel names and minimal action set.</summary>
+/// <param name="Name">Game id as in the reference (<c>breakout</c>, <c>space_invaders</c>, ...).</param>
+/// <param name="Channels">Channel names in channel order.</param>
+/// <param name="MinimalActions">Full action index for each minimal action index.</param>
+public sealed record MinAtarGameInfo(string Name, IReadOnlyList<string> Channels, IReadOnlyList<int> MinimalActions);
+
+/// <summary>
+/// One MinAtar game on the 10x10 grid (spec/minatar.md). The game owns its state as small arrays and
+/// scalars; randomness comes from the environment's shared stream. Sticky actions, action mapping and
+/// "acting after terminal" live in <see cref="MinAtarEnvironment"/>, not here.
+/// </summary>
+public abstract class MinAtarGame
+{
+    /// <summary>Grid side length.</summary>
+    public const int Size = 10;
+
+    /// <summary>Creates a game drawing from <paramref name="random"/>. Call <see cref="Reset"/> before acting.</summary>
+    protected MinAtarGame(Mt19937 random, bool difficultyRamping)
+    {
+        Random = random ?? throw new ArgumentNullException(nameof(random));
+        DifficultyRamping = difficultyRamping;
+        Channels = Info.Channels.Count; // Info is each game's static description, safe to read here
+    }
+
+    /// <summary>The stream shared with the sticky-action draw.</summary>
+    protected Mt19937 Random { get; }
+
+    /// <summary>Whether difficulty ramping is on.</summary>
+    public bool DifficultyRamping { get; }
+
+    /// <summary>The episode has ended.</summary>
+    public bool Terminal { get; protected set; }
+
+    /// <summary>Id, channel names and minimal action set.</summary>
+    public abstract MinAtarGameInfo Info { get; }
+
+    /// <summary>Number of observation channels.</summary>
+    public int Channels { get; }
+
+    /// <summary>Starts a new episode (draws from the stream as the spec says; does not reseed).</summary>
+    public abstract void Reset();
+
+    /// <summary>
+    /// One step with full action <paramref name="action"/> (0..5), returning the integer reward and setting
+    /// <see cref="Terminal"/>. Precondition: not terminal (the environment enforces it).
+    /// </summary>
+    public abstract int Act(int action);
+
+    /// <summary>Writes the state as [C, 10, 10] channels-first 0/1 bytes (C*100 values).</summary>
+    public abstract void Observe(Span<byte> destination);
+
+    /// <summary>Writes the full game state (not the stream) for snapshots.</summary>
+    internal abstract void WriteState(BinaryWriter writer);
+
+    /// <summary>Reads a state written by <see cref="WriteState"/>.</summary>
+    internal abstract void ReadState(BinaryReader reader);
+
+    /// <summary>Clears the C*100 destination (all channels 0) after checking its length.</summary>
+    protected Span<byte> Clear(Span<byte> destination)
+    {
+        int n = Channels * Size * Size;
+        if (destination.Length < n)
+            throw new ArgumentException($"Observation buffer has {destination.Length} elements; {Info.Name} needs {n} ([{Channels},10,10]).", nameof(destination));
+        var d = destination[..n];
+        d.Clear();
+        return d;
+    }
+
+    /// <summary>Sets channel <paramref name="c"/> at (row <paramref name="y"/>, column <paramref name="x"/>).</summary>
+    protected static void Set(Span<byte> d, int c, int y, int x) => d[(c * Size + y) * Size + x] = 1;
+
+    /// <summary>Whether (x, y) lies on the grid.</summary>
+    protected static bool OnGrid(int x, int y) => (uint)x < Size && (uint)y < Size;
+}

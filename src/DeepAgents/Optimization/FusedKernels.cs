@@ -1,0 +1,167 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.DeepAgents.Optimization;
+
+/// <summary>
+/// One-pass optimizer updates over flat float32 CPU buffers: every element of w, g and the
+/// moments is read and written once, with SIMD (<see cref="Vector{T}"/>) and a scalar tail, instead
+/// of the five to seven full passes that the equivalent sequence of tensor operations makes.
+/// The formulas are those documented on <see cref="Adam"/> and <see cref="RmsProp"/>.
+/// </summary>
+internal static class FusedKernels
+{
+    /// <summary>A float32 CPU tensor's elements as a span (the tensor must stay alive and unresized).</summary>
+    public static unsafe Span<float> Span(Tensor t) => new((void*)Address(t), checked((int)t.numel()));
+
+    /// <summary>Address of a contiguous CPU tensor's first element.</summary>
+    public static unsafe nint Address(Tensor t)
+    {
+        fixed (byte* p = t.bytes) return (nint)p;
+    }
+
+    /// <summary>True when the fused CPU path applies: float32, contiguous, on the CPU.</summary>
+    public static bool Applies(Tensor t) =>
+        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
+
+    /// <summary>m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= step m / (sqrt(v) + eps).</summary>
+    public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float beta1, float beta2, float step, float eps)
+    {
+        var n = w.Length;
+        if (g.Length != n || m.Length != n || v.Length != n) throw new ArgumentException("buffer lengths differ");
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var b1 = new Vector<float>(beta1);
+            var c1 = new Vector<float>(1 - beta1);
+            var b2 = new Vector<float>(beta2);
+            var c2 = new Vector<float>(1 - beta2);
+            var s = new Vector<float>(step);
+            var e = new Vector<float>(eps);
+            ref var rw = ref MemoryMarshal.GetReference(w);
+            ref var rg = ref MemoryMarshal.GetReference(g);
+            ref var rm = ref MemoryMarshal.GetReference(m);
+            ref var rv = ref MemoryMarshal.GetReference(v);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var gi = Load(ref rg, i);
+                var mi = b1 * Load(ref rm, i) + c1 * gi;
+                var vi = b2 * Load(ref rv, i) + c2 * gi * gi;
+                Store(mi, ref rm, i);
+                Store(vi, ref rv, i);
+                Store(Load(ref rw, i) - s * mi / (Vector.SquareRoot(vi) + e), ref rw, i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            var gi = g[i];
+            var mi = beta1 * m[i] + (1 - beta1) * gi;
+            var vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] -= step * mi / (MathF.Sqrt(vi) + eps);
+        }
+    }
+
+    /// <summary>
+    /// RMSProp: ms = d ms + (1 - d) g^2; mg = d mg + (1 - d) g (if centred, else mg = 0);
+    /// TF form: u = lr g / sqrt(ms - mg^2 + eps), mom = momentum mom + u (if momentum), w -= mom or u.
+    /// PyTorch form: u = g / (sqrt(ms - mg^2) + eps), buf = momentum buf + u (if momentum), w -= lr (buf or u).
+    /// Empty <paramref name="mg"/> = not centred; empty <paramref name="mom"/> = no momentum.
+    /// </summary>
+    public static void RmsProp(Span<float> w, ReadOnlySpan<float> g, Span<float> ms, Span<float> mg, Span<float> mom,
+        float decay, float momentum, float lr, float eps, bool tensorFlowForm)
+    {
+        var n = w.Length;
+        var centred = !mg.IsEmpty;
+        var withMomentum = !mom.IsEmpty;
+        if (g.Length != n || ms.Length != n || (centred && mg.Length != n) || (withMomentum && mom.Length != n))
+            throw new ArgumentException("buffer lengths differ");
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var d = new Vector<float>(decay);
+            var c = new Vector<float>(1 - decay);
+            var mu = new Vector<float>(momentum);
+            var a = new Vector<float>(lr);
+            var e = new Vector<float>(eps);
+            ref var rw = ref MemoryMarshal.GetReference(w);
+            ref var rg = ref MemoryMarshal.GetReference(g);
+            ref var rs = ref MemoryMarshal.GetReference(ms);
+            ref var rm = ref MemoryMarshal.GetReference(mg);
+            ref var ro = ref MemoryMarshal.GetReference(mom);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var gi = Load(ref rg, i);
+                var si = d * Load(ref rs, i) + c * gi * gi;
+                Store(si, ref rs, i);
+                var variance = si;
+                if (centred)
+                {
+                    var mi = d * Load(ref rm, i) + c * gi;
+                    Store(mi, ref rm, i);
+                    variance -= mi * mi;
+                }
+                Vector<float> update;
+                if (tensorFlowForm)
+                {
+                    update = a * gi / Vector.SquareRoot(variance + e);
+                    if (withMomentum)
+                    {
+                        update += mu * Load(ref ro, i);
+                        Store(update, ref ro, i);
+                    }
+                }
+                else
+                {
+                    update = gi / (Vector.SquareRoot(variance) + e);
+                    if (withMomentum)
+                    {
+                        update += mu * Load(ref ro, i);
+                        Store(update, ref ro, i);
+                    }
+                    update *= a;
+                }
+                Store(Load(ref rw, i) - update, ref rw, i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            var gi = g[i];
+            var si = decay * ms[i] + (1 - decay) * gi * gi;
+            ms[i] = si;
+            var variance = si;
+            if (centred)
+            {
+                var mi = decay * mg[i] + (1 - decay) * gi;
+                mg[i] = mi;
+                variance -= mi * mi;
+            }
+            float update;
+            if (tensorFlowForm)
+            {
+                update = lr * gi / MathF.Sqrt(variance + eps);
+                if (withMomentum) mom[i] = update += momentum * mom[i];
+            }
+            else
+            {
+                update = gi / (MathF.Sqrt(variance) + eps);
+                if (withMomentum) mom[i] = update += momentum * mom[i];
+                update *= lr;
+            }
+            w[i] -= update;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Load(ref float start, int i) =>
+        Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, i)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<float> value, ref float start, int i) =>
+        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, i)), value);
+}

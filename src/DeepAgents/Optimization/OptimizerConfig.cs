@@ -1,0 +1,115 @@
+namespace Research.DeepAgents.Optimization;
+
+/// <summary>Which published formula an optimizer follows (the two differ in where epsilon enters).</summary>
+public enum OptimizerForm
+{
+    /// <summary>
+    /// TensorFlow 1 (<c>tf.compat.v1.train.*Optimizer</c>), what Dopamine 4.0.1 and the released
+    /// DQN Pro / Rainbow Pro code use. Adam: epsilon-hat outside the uncorrected sqrt(v)
+    /// (w -= lr_t m / (sqrt(v) + eps), lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)). RMSProp: eps inside
+    /// the square root and the mean-square slot initialised to ones.
+    /// </summary>
+    TensorFlow,
+
+    /// <summary>
+    /// PyTorch (<c>torch.optim</c>) and optax. Adam: eps added to the bias-corrected sqrt(v_hat).
+    /// RMSProp: eps outside the square root, mean-square slot initialised to zeros (the MinAtar
+    /// reference DQN uses <c>torch.optim.RMSprop</c>; Dopamine's JAX MinAtar agents use optax Adam).
+    /// </summary>
+    PyTorch,
+}
+
+/// <summary>Hyperparameters of an optimizer; build one with <see cref="Optimizers.Create(OptimizerConfig, TorchSharp.torch.nn.Module)"/>.</summary>
+/// <param name="LearningRate">Base learning rate alpha &gt; 0 (also the alpha of mu = alpha / c~).</param>
+public abstract record OptimizerConfig(double LearningRate)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the field, its value and the allowed range.</summary>
+    public virtual void Validate()
+    {
+        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
+            throw new ArgumentException($"LearningRate = {LearningRate} must be a finite number > 0.", nameof(LearningRate));
+    }
+
+    internal static void CheckUnitInterval(double value, string name)
+    {
+        if (!(value >= 0 && value < 1))
+            throw new ArgumentException($"{name} = {value} must be in [0, 1).", name);
+    }
+
+    internal static void CheckNonNegative(double value, string name)
+    {
+        if (!(value >= 0) || double.IsInfinity(value))
+            throw new ArgumentException($"{name} = {value} must be a finite number >= 0.", name);
+    }
+
+    internal static void CheckForm(OptimizerForm form)
+    {
+        if (!Enum.IsDefined(form))
+            throw new ArgumentException($"Form = {form} is not defined; allowed: TensorFlow, PyTorch.", "Form");
+    }
+
+    /// <summary>Dopamine's Atari DQN: centred RMSProp(lr 2.5e-4, decay 0.95, momentum 0, eps 1e-5), TF1 form.</summary>
+    public static RmsPropConfig DopamineDqn => new(2.5e-4, Decay: 0.95, Momentum: 0.0, Epsilon: 1e-5, Centered: true, Form: OptimizerForm.TensorFlow);
+
+    /// <summary>MinAtar reference DQN: <c>torch.optim.RMSprop(lr 2.5e-4, alpha 0.95, eps 0.01, centered)</c>.</summary>
+    public static RmsPropConfig MinAtarReferenceDqn => new(2.5e-4, Decay: 0.95, Momentum: 0.0, Epsilon: 0.01, Centered: true, Form: OptimizerForm.PyTorch);
+
+    /// <summary>Dopamine's MinAtar DQN (JAX, optax): Adam(lr 2.5e-4, eps 3.125e-4), PyTorch/optax form.</summary>
+    public static AdamConfig DopamineMinAtarDqn => new(2.5e-4, Epsilon: 3.125e-4, Form: OptimizerForm.PyTorch);
+
+    /// <summary>Dopamine's MinAtar Rainbow (JAX, optax): Adam(lr 1e-4, eps 3.125e-4), PyTorch/optax form.</summary>
+    public static AdamConfig DopamineMinAtarRainbow => new(1e-4, Epsilon: 3.125e-4, Form: OptimizerForm.PyTorch);
+
+    /// <summary>Dopamine's Atari Rainbow (the Rainbow Pro paper): Adam(lr 6.25e-5, eps 1.5e-4), TF1 form.</summary>
+    public static AdamConfig DopamineRainbow => new(6.25e-5, Epsilon: 1.5e-4, Form: OptimizerForm.TensorFlow);
+}
+
+/// <summary>Adam (Kingma &amp; Ba). See <see cref="OptimizerForm"/> for the two epsilon placements.</summary>
+/// <param name="LearningRate">alpha.</param>
+/// <param name="Beta1">First-moment decay, in [0, 1).</param>
+/// <param name="Beta2">Second-moment decay, in [0, 1).</param>
+/// <param name="Epsilon">Denominator offset, &gt;= 0.</param>
+/// <param name="Form">TensorFlow (default, Dopamine TF) or PyTorch/optax.</param>
+public sealed record AdamConfig(
+    double LearningRate,
+    double Beta1 = 0.9,
+    double Beta2 = 0.999,
+    double Epsilon = 1e-8,
+    OptimizerForm Form = OptimizerForm.TensorFlow) : OptimizerConfig(LearningRate)
+{
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        CheckUnitInterval(Beta1, nameof(Beta1));
+        CheckUnitInterval(Beta2, nameof(Beta2));
+        CheckNonNegative(Epsilon, nameof(Epsilon));
+        CheckForm(Form);
+    }
+}
+
+/// <summary>RMSProp, centred by default (Graves 2013). See <see cref="OptimizerForm"/>.</summary>
+/// <param name="LearningRate">alpha.</param>
+/// <param name="Decay">Moving-average decay (TF <c>decay</c>, PyTorch <c>alpha</c>), in [0, 1).</param>
+/// <param name="Momentum">Momentum, in [0, 1).</param>
+/// <param name="Epsilon">Stabiliser, &gt;= 0 (inside the square root in TF form, outside in PyTorch form).</param>
+/// <param name="Centered">Subtract the squared mean gradient (centred RMSProp).</param>
+/// <param name="Form">TensorFlow (default, Dopamine TF) or PyTorch.</param>
+public sealed record RmsPropConfig(
+    double LearningRate,
+    double Decay = 0.9,
+    double Momentum = 0.0,
+    double Epsilon = 1e-10,
+    bool Centered = true,
+    OptimizerForm Form = OptimizerForm.TensorFlow) : OptimizerConfig(LearningRate)
+{
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        CheckUnitInterval(Decay, nameof(Decay));
+        CheckUnitInterval(Momentum, nameof(Momentum));
+        CheckNonNegative(Epsilon, nameof(Epsilon));
+        CheckForm(Form);
+    }
+}

@@ -1,0 +1,175 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Research.DeepAgents.Training;
+
+/// <summary>
+/// The layout of <c>runs/&lt;name&gt;/</c> (docs/run-format.md): config.json, metrics/*.csv,
+/// checkpoints/checkpoint.bin and TensorBoard events in the root.
+/// </summary>
+public sealed class RunDirectory
+{
+    /// <summary>Format tag written to config.json; bumped when a file's meaning changes.</summary>
+    public const string Format = "prox-run/1";
+
+    /// <summary>A run directory rooted at <paramref name="root"/> (not created until <see cref="Create"/>).</summary>
+    public RunDirectory(string root) => Root = Path.GetFullPath(root);
+
+    /// <summary>The run directory.</summary>
+    public string Root { get; }
+    /// <summary>config.json.</summary>
+    public string ConfigPath => Path.Combine(Root, "config.json");
+    /// <summary>metrics/.</summary>
+    public string MetricsDirectory => Path.Combine(Root, "metrics");
+    /// <summary>checkpoints/.</summary>
+    public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
+    /// <summary>The latest checkpoint (replaced atomically).</summary>
+    public string CheckpointPath => Path.Combine(CheckpointsDirectory, "checkpoint.bin");
+    /// <summary>Whether a checkpoint exists.</summary>
+    public bool HasCheckpoint => File.Exists(CheckpointPath);
+
+    /// <summary>Creates the directories.</summary>
+    public void Create()
+    {
+        Directory.CreateDirectory(Root);
+        Directory.CreateDirectory(MetricsDirectory);
+        Directory.CreateDirectory(CheckpointsDirectory);
+    }
+
+    /// <summary>JSON options of config.json: camelCase keys, enums as names, infinity as the string "Infinity".</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    /// <summary>Writes config.json: the resolved config plus run metadata (atomically: temp file + rename).</summary>
+    public void WriteConfig(TrainingConfig config, RunInfo info)
+    {
+        var root = new JsonObject
+        {
+            ["format"] = Format,
+            ["config"] = JsonSerializer.SerializeToNode(config, JsonOptions),
+            ["run"] = JsonSerializer.SerializeToNode(info, JsonOptions),
+        };
+        AtomicFile.WriteAllText(ConfigPath, root.ToJsonString(JsonOptions) + "\n");
+    }
+
+    /// <summary>Reads the config and run metadata of config.json.</summary>
+    public (TrainingConfig Config, RunInfo Info) ReadConfig()
+    {
+        if (!File.Exists(ConfigPath))
+            throw new FileNotFoundException($"{ConfigPath} does not exist: not a run directory.", ConfigPath);
+        var node = JsonNode.Parse(File.ReadAllText(ConfigPath)) ?? throw new InvalidDataException($"{ConfigPath} is empty.");
+        string format = node["format"]?.GetValue<string>() ?? "";
+        if (format != Format)
+            throw new InvalidDataException($"{ConfigPath} has format '{format}'; this build reads '{Format}'.");
+        var config = node["config"].Deserialize<TrainingConfig>(JsonOptions) ?? throw new InvalidDataException($"{ConfigPath} has no config.");
+        var info = node["run"].Deserialize<RunInfo>(JsonOptions) ?? throw new InvalidDataException($"{ConfigPath} has no run section.");
+        return (config, info);
+    }
+}
+
+/// <summary>Metadata of a run recorded in config.json next to the config.</summary>
+/// <param name="Seed">The run seed.</param>
+/// <param name="StartTime">UTC start of the first session (ISO 8601).</param>
+/// <param name="GitCommit">Commit of the source tree (from .git/HEAD) or "unknown".</param>
+/// <param name="Versions">Versions: prox, .NET runtime, TorchSharp.</param>
+/// <param name="Machine">Cores, OS, architecture.</param>
+/// <param name="Sessions">Start times (UTC) and starting steps of every session, the first one and each resume.</param>
+public sealed record RunInfo(long Seed, string StartTime, string GitCommit, IReadOnlyDictionary<string, string> Versions,
+    IReadOnlyDictionary<string, string> Machine, IReadOnlyList<RunSession> Sessions)
+{
+    /// <summary>Metadata for a new run started now.</summary>
+    public static RunInfo Now(long seed)
+    {
+        string now = DateTime.UtcNow.ToString("o");
+        return new RunInfo(seed, now, GitInfo.Commit(), CurrentVersions(), CurrentMachine(), [new RunSession(now, 0)]);
+    }
+
+    /// <summary>This metadata with one more session starting at <paramref name="step"/>.</summary>
+    public RunInfo Resumed(long step) => this with { Sessions = [.. Sessions, new RunSession(DateTime.UtcNow.ToString("o"), step)] };
+
+    static Dictionary<string, string> CurrentVersions() => new()
+    {
+        ["prox"] = typeof(RunInfo).Assembly.GetName().Version?.ToString() ?? "unknown",
+        ["dotnet"] = RuntimeInformation.FrameworkDescription,
+        ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString() ?? "unknown",
+    };
+
+    static Dictionary<string, string> CurrentMachine() => new()
+    {
+        ["cores"] = Environment.ProcessorCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["os"] = RuntimeInformation.OSDescription,
+        ["architecture"] = RuntimeInformation.OSArchitecture.ToString(),
+        ["hostname"] = Environment.MachineName,
+    };
+}
+
+/// <summary>One process that worked on a run.</summary>
+/// <param name="StartTime">UTC start (ISO 8601).</param>
+/// <param name="StartStep">Agent steps done when it started (0 for the first session).</param>
+public sealed record RunSession(string StartTime, long StartStep);
+
+/// <summary>Reads the current commit from .git without running git.</summary>
+public static class GitInfo
+{
+    /// <summary>The commit of the first .git found upward from the working directory or the application directory, else "unknown".</summary>
+    public static string Commit()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            try
+            {
+                for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                {
+                    string git = Path.Combine(dir.FullName, ".git");
+                    if (Directory.Exists(git)) return ReadHead(git) ?? "unknown";
+                }
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return "unknown";
+    }
+
+    static string? ReadHead(string git)
+    {
+        string headPath = Path.Combine(git, "HEAD");
+        if (!File.Exists(headPath)) return null;
+        string head = File.ReadAllText(headPath).Trim();
+        if (!head.StartsWith("ref: ", StringComparison.Ordinal)) return head;
+        string reference = head[5..];
+        string loose = Path.Combine(git, reference.Replace('/', Path.DirectorySeparatorChar));
+        if (File.Exists(loose)) return File.ReadAllText(loose).Trim();
+        string packed = Path.Combine(git, "packed-refs");
+        if (File.Exists(packed))
+            foreach (var line in File.ReadLines(packed))
+                if (line.EndsWith(" " + reference, StringComparison.Ordinal)) return line[..line.IndexOf(' ')];
+        return null;
+    }
+}
+
+/// <summary>Writes files so that a crash at any moment leaves either the old or the new content.</summary>
+public static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> through <c>path.tmp</c>, flushed to disk, then renamed over the target.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        string temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        {
+            write(stream);
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true); // rename(2): atomic on POSIX file systems
+    }
+
+    /// <summary>Writes text atomically.</summary>
+    public static void WriteAllText(string path, string text) =>
+        Write(path, s => { var bytes = new System.Text.UTF8Encoding(false).GetBytes(text); s.Write(bytes); });
+}

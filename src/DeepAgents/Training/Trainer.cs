@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Research.DeepAgents.Agents;
+using Research.DeepAgents.Environments;
+using Research.DeepAgents.Torch;
+
+namespace Research.DeepAgents.Training;
+
+/// <summary>A snapshot of a run in progress, for progress displays.</summary>
+/// <param name="Step">Agent steps done.</param>
+/// <param name="TotalSteps">Agent steps to do.</param>
+/// <param name="Episodes">Training episodes finished.</param>
+/// <param name="RecentReturn">Mean return of the last (up to) 100 training episodes of this session; NaN before the first.</param>
+/// <param name="Epsilon">Current training epsilon.</param>
+/// <param name="StepsPerSecond">Training speed of this session.</param>
+/// <param name="WallSeconds">Wall-clock seconds of all sessions.</param>
+/// <param name="Updates">Gradient updates done.</param>
+/// <param name="LastEvaluation">The latest evaluation, if any.</param>
+public sealed record TrainingStatus(long Step, long TotalSteps, long Episodes, double RecentReturn, double Epsilon,
+    double StepsPerSecond, double WallSeconds, long Updates, EvaluationResult? LastEvaluation);
+
+/// <summary>How a call to <see cref="Trainer.Run"/> ended.</summary>
+/// <param name="Completed">True when <c>TotalSteps</c> were reached; false when cancelled (a checkpoint was written).</param>
+/// <param name="Steps">Agent steps done.</param>
+/// <param name="Episodes">Training episodes finished.</param>
+/// <param name="LastEvaluation">The latest evaluation, if any.</param>
+/// <param name="WallSeconds">Wall-clock seconds of all sessions.</param>
+public sealed record TrainingResult(bool Completed, long Steps, long Episodes, EvaluationResult? LastEvaluation, double WallSeconds);
+
+/// <summary>
+/// The training loop (design.md, "Training loop"): one environment, one <see cref="DqnAgent"/>, evaluation
+/// phases every <c>EvalPeriod</c> steps, metrics in the run directory, checkpoints every
+/// <c>CheckpointPeriod</c> steps, at the end and on cancellation (Ctrl-C). Deterministic for a seed on CPU;
+/// <see cref="Resume"/> continues bit-for-bit (metrics files are cut back to the checkpoint's offsets).
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    readonly IEnvironment _env;
+    readonly RunMetrics _metrics;
+    readonly float[] _observation;
+    readonly Queue<double> _recentReturns = new();
+    RunInfo _info;
+    long _episodes, _evaluations, _episodeLength;
+    double _episodeReturn, _previousWallSeconds;
+    EvaluationResult? _lastEvaluation;
+
+    Trainer(TrainingConfig config, RunDirectory run, RunInfo info, IReadOnlyDictionary<string, long>? offsets)
+    {
+        Config = config;
+        Run = run;
+        _info = info;
+        TorchRuntime.Initialize(config.Threads);
+        _env = TrainingEnvironments.Create(config, Seeds.DeriveInt(config.Seed, Seeds.Environment));
+        Agent = new DqnAgent(config, _env.Observation, _env.ActionCount);
+        _observation = new float[_env.Observation.Size];
+        IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root) : null;
+        _metrics = new RunMetrics(run.MetricsDirectory, offsets, sink);
+    }
+
+    /// <summary>The resolved config.</summary>
+    public TrainingConfig Config { get; private set; }
+    /// <summary>The run directory.</summary>
+    public RunDirectory Run { get; }
+    /// <summary>The agent.</summary>
+    public DqnAgent Agent { get; }
+
+    /// <summary>
+    /// Starts a new run in <paramref name="directory"/> (which must not already hold a run): validates the
+    /// config, writes config.json and opens fresh metrics files.
+    /// </summary>
+    public static Trainer Start(TrainingConfig config, string directory)
+    {
+        ConfigValidation.Validate(config);
+        var run = new RunDirectory(directory);
+        if (File.Exists(run.ConfigPath))
+            throw new ConfigException("--out", directory, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
+        if (config.Environment.StartsWith("atari:", StringComparison.Ordinal))
+            TrainingEnvironments.Create(config, 0); // fails with the "no Atari backend" message before anything is written
+        run.Create();
+        var info = RunInfo.Now(config.Seed);
+        var trainer = new Trainer(config, run, info, null);
+        run.WriteConfig(config, info);
+        trainer._env.Observe(trainer._observation);
+        trainer.Agent.BeginEpisode(trainer._observation);
+        return trainer;
+    }
+
+    /// <summary>
+    /// Continues the run in <paramref name="directory"/> from its checkpoint, optionally with a new
+    /// <paramref name="totalSteps"/> (the only value that may change). Metrics files are truncated to the
+    /// checkpoint's offsets, so the result is byte-identical to an uninterrupted run.
+    /// </summary>
+    public static Trainer Resume(string directory, long? totalSteps = null)
+    {
+        var run = new RunDirectory(directory);
+        var (config, info) = run.ReadConfig();
+        if (!run.HasCheckpoint)
+            throw new ConfigException("--resume", directory, "a run directory with checkpoints/checkpoint.bin (none was written yet: start the run again)");
+        var header = Checkpoint.ReadHeader(run.CheckpointPath);
+        var saved = JsonSerializer.Deserialize<TrainingConfig>(header.ConfigJson, RunDirectory.JsonOptions)!;
+        if (saved with { TotalSteps = 0 } != config with { TotalSteps = 0 })
+            throw new InvalidDataException($"{run.ConfigPath} does not match the config stored in the checkpoint (only total-steps may differ).");
+        if (totalSteps is long t) config = config with { TotalSteps = t };
+        ConfigValidation.Validate(config);
+        if (config.TotalSteps < header.Steps)
+            throw new ConfigException("total-steps", config.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"at least the {header.Steps} steps already done");
+        var trainer = new Trainer(config, run, info.Resumed(header.Steps), header.MetricsOffsets);
+        Checkpoint.Read(run.CheckpointPath,
+            state => ((ISnapshotEnvironment)trainer._env).RestoreState(state),
+            reader => trainer.Agent.Load(reader));
+        trainer._episodes = header.Loop.Episodes;
+        trainer._episodeReturn = header.Loop.EpisodeReturn;
+        trainer._episodeLength = header.Loop.EpisodeLength;
+        trainer._evaluations = header.Loop.Evaluations;
+        trainer._previousWallSeconds = header.Loop.WallSeconds;
+        trainer._env.Observe(trainer._observation);
+        run.WriteConfig(config, trainer._info);
+        return trainer;
+    }
+
+    /// <summary>
+    /// Trains until <c>TotalSteps</c> or until <paramref name="cancel"/> is signalled (then writes a checkpoint
+    /// and returns). <paramref name="progress"/> is called every <paramref name="progressEvery"/> steps.
+    /// </summary>
+    public TrainingResult Train(CancellationToken cancel = default, Action<TrainingStatus>? progress = null, long progressEvery = 1000)
+    {
+        var clock = Stopwatch.StartNew();
+        long sessionStartStep = Agent.Steps;
+        long lastThroughputStep = Agent.Steps, lastThroughputUpdates = Agent.Updates;
+        double lastThroughputTime = 0;
+        var c = Config;
+        while (Agent.Steps < c.TotalSteps)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                WriteCheckpoint(clock);
+                return Result(false, clock);
+            }
+
+            // Act, step the environment, learn (Dopamine's Runner._run_one_step + agent.step).
+            int action = Agent.SelectAction(_observation);
+            var result = _env.Step(action);
+            _env.Observe(_observation);
+            _episodeReturn += result.Reward;
+            _episodeLength++;
+            bool timeLimit = c.MaxEpisodeSteps > 0 && _episodeLength >= c.MaxEpisodeSteps;
+            float learningReward = c.RewardClip > 0 ? Math.Clamp(result.Reward, (float)-c.RewardClip, (float)c.RewardClip) : result.Reward;
+            var outcome = Agent.Observe(action, learningReward, result.Terminated, _observation);
+            long step = Agent.Steps;
+
+            if (outcome.Updated && Agent.Updates % c.UpdateLogPeriod == 0)
+                _metrics.Update(step, Agent.Updates, outcome.Loss, outcome.MeanQ, Agent.Epsilon);
+            if (outcome.Synced)
+                _metrics.TargetSync(step, Agent.Syncs, Agent.Updates, outcome.TargetChange!.Global,
+                    outcome.TargetChange.PerParameter.Select(p => new LayerNorm(p.Name, p.Norm)).ToArray());
+
+            if (result.Done || timeLimit)
+            {
+                _episodes++;
+                _metrics.Episode(step, _episodes, _episodeReturn, _episodeLength, !result.Terminated);
+                _recentReturns.Enqueue(_episodeReturn);
+                if (_recentReturns.Count > 100) _recentReturns.Dequeue();
+                _episodeReturn = 0;
+                _episodeLength = 0;
+                _env.Reset();
+                _env.Observe(_observation);
+                Agent.BeginEpisode(_observation);
+            }
+
+            if (c.EvalPeriod > 0 && step % c.EvalPeriod == 0)
+            {
+                _evaluations++;
+                _lastEvaluation = Evaluation.Run(Agent, c, _evaluations);
+                _metrics.Evaluation(step, _evaluations, _lastEvaluation);
+            }
+            if (step % c.ThroughputLogPeriod == 0)
+            {
+                double now = clock.Elapsed.TotalSeconds;
+                double dt = Math.Max(now - lastThroughputTime, 1e-9);
+                _metrics.Throughput(step, _previousWallSeconds + now, (step - lastThroughputStep) / dt,
+                    Agent.Updates, (Agent.Updates - lastThroughputUpdates) / dt);
+                (lastThroughputStep, lastThroughputUpdates, lastThroughputTime) = (step, Agent.Updates, now);
+            }
+            if (c.CheckpointPeriod > 0 && step % c.CheckpointPeriod == 0 && step < c.TotalSteps)
+                WriteCheckpoint(clock);
+            if (progress is not null && (step % progressEvery == 0 || step == c.TotalSteps))
+                progress(Status(clock, sessionStartStep));
+        }
+        WriteCheckpoint(clock);
+        return Result(true, clock);
+    }
+
+    /// <summary>The current status (as passed to the progress callback).</summary>
+    TrainingStatus Status(Stopwatch clock, long sessionStartStep)
+    {
+        double seconds = clock.Elapsed.TotalSeconds;
+        return new TrainingStatus(Agent.Steps, Config.TotalSteps, _episodes,
+            _recentReturns.Count > 0 ? _recentReturns.Average() : double.NaN, Agent.Epsilon,
+            seconds > 0 ? (Agent.Steps - sessionStartStep) / seconds : 0, _previousWallSeconds + seconds, Agent.Updates, _lastEvaluation);
+    }
+
+    TrainingResult Result(bool completed, Stopwatch clock) =>
+        new(completed, Agent.Steps, _episodes, _lastEvaluation, _previousWallSeconds + clock.Elapsed.TotalSeconds);
+
+    /// <summary>Writes checkpoints/checkpoint.bin for the current state (atomically).</summary>
+    void WriteCheckpoint(Stopwatch clock)
+    {
+        if (_env is not ISnapshotEnvironment snapshot)
+            throw new InvalidOperationException($"environment {_env.Name} cannot save its state, so the run cannot be checkpointed.");
+        var header = new Checkpoint.Header(
+            JsonSerializer.Serialize(Config, RunDirectory.JsonOptions),
+            Agent.Steps,
+            new LoopState(_episodes, _episodeReturn, _episodeLength, _evaluations, _previousWallSeconds + clock.Elapsed.TotalSeconds),
+            _metrics.Offsets());
+        Checkpoint.Write(Run.CheckpointPath, header, snapshot.SaveState(), Agent.Save);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _metrics.Dispose();
+        Agent.Dispose();
+    }
+}

@@ -1,0 +1,80 @@
+/// `prox train` and `prox eval`, run as a real process (exit codes, messages, run directory).
+module TrainCliTests
+
+open System
+open System.Diagnostics
+open System.IO
+open Expecto
+
+/// Runs `dotnet prox.dll args` (stdout redirected: the plain progress display); returns (exit code, stdout, stderr).
+let private prox (args: string list) =
+    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "prox.dll"))
+    for a in args do psi.ArgumentList.Add a
+    use p = nonNull (Process.Start psi)
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    p.WaitForExit()
+    (p.ExitCode, out.Result, err.Result)
+
+let private tempRun name =
+    Path.Combine(Path.GetTempPath(), "prox-cli-tests", sprintf "%s-%s" name (Guid.NewGuid().ToString("N").Substring(0, 8)))
+
+let private expectUsage (args: string list) (fragments: string list) =
+    let code, _, err = prox args
+    Expect.equal code 2 (sprintf "exit code of %A (stderr: %s)" args err)
+    for f in fragments do Expect.stringContains err f (sprintf "message of %A" args)
+
+[<Tests>]
+let tests =
+    testSequenced <| testList "prox train" [
+        test "bad flags and values exit 2 naming the key, the value and the allowed range" {
+            expectUsage [ "train"; "--preset"; "nope"; "--dry-run" ] [ "preset"; "'nope'"; "minatar-reference" ]
+            expectUsage [ "train"; "--agent"; "rainbow"; "--dry-run" ] [ "agent"; "'rainbow'"; "dqn, dqn-pro" ]
+            expectUsage [ "train"; "--set"; "batch-size=0"; "--dry-run" ] [ "invalid value for batch-size: '0'. Allowed: an integer in [1, 100000]." ]
+            expectUsage [ "train"; "--set"; "gama=0.9"; "--dry-run" ] [ "'gama'"; "gamma" ]
+            expectUsage [ "train"; "--set"; "gamma=high"; "--dry-run" ] [ "invalid value for gamma: 'high'" ]
+            expectUsage [ "train"; "--agent"; "dqn-pro"; "--c-tilde"; "0.0001"; "--dry-run" ] [ "c-tilde"; "'0.0001'"; "mu" ]
+            expectUsage [ "train"; "--c-tilde"; "0.2"; "--dry-run" ] [ "--c-tilde"; "only with --agent dqn-pro" ]
+            expectUsage [ "train"; "--frames"; "-5"; "--dry-run" ] [ "--frames"; "'-5'" ]
+            expectUsage [ "train"; "--env"; "minatar:pong"; "--frames"; "10"; "--out"; tempRun "pong" ] [ "environment"; "'minatar:pong'"; "minatar:breakout" ]
+            expectUsage [ "train"; "--preset"; "atari-paper"; "--frames"; "10"; "--out"; tempRun "atari" ] [ "no Atari backend" ]
+            expectUsage [ "eval"; "--run"; tempRun "missing" ] [ "--run" ]
+        }
+
+        test "--dry-run prints the resolved config with overrides applied" {
+            let code, out, _ = prox [ "train"; "--agent"; "dqn-pro"; "--c-tilde"; "0.5"; "--preset"; "minatar-reference"; "--env"; "minatar:asterix"; "--frames"; "2M"; "--set"; "batch-size=64"; "--dry-run" ]
+            Expect.equal code 0 "exit code"
+            for fragment in [ "\"agent\": \"dqn-pro\""; "\"cTilde\": 0.5"; "\"environment\": \"minatar:asterix\""; "\"totalSteps\": 2000000"; "\"batchSize\": 64"; "\"preset\": \"minatar-reference\"" ] do
+                Expect.stringContains out fragment fragment
+        }
+
+        test "train on cartpole writes the run directory; eval reports mean and std; --resume extends it" {
+            let dir = tempRun "cartpole"
+            let code, out, err = prox [ "train"; "--preset"; "cartpole"; "--agent"; "dqn-pro"; "--c-tilde"; "0.2"; "--frames"; "1500"; "--seed"; "3"
+                                        "--set"; "min-replay-history=500"; "--set"; "eval-period=1000"; "--set"; "eval-episodes=2"
+                                        "--set"; "tensor-board=true"; "--out"; dir ]
+            Expect.equal code 0 (sprintf "train exit code (stderr: %s)" err)
+            Expect.stringContains out "done: 1500 steps" "summary line"
+            Expect.stringContains out "step 1500/1500" "plain progress line when redirected"
+            for f in [ "config.json"; "metrics/episodes.csv"; "metrics/evaluations.csv"; "metrics/updates.csv"; "metrics/target_syncs.csv"
+                       "metrics/target_sync_layers.csv"; "metrics/throughput.csv"; "checkpoints/checkpoint.bin" ] do
+                Expect.isTrue (File.Exists(Path.Combine(dir, f))) f
+            Expect.isNonEmpty (Directory.GetFiles(dir, "events.out.tfevents.*")) "TensorBoard events"
+            Expect.isGreaterThan (File.ReadAllLines(Path.Combine(dir, "metrics", "target_syncs.csv")).Length) 1 "target syncs logged"
+            let config = File.ReadAllText(Path.Combine(dir, "config.json"))
+            for fragment in [ "\"format\": \"prox-run/1\""; "\"cTilde\": 0.2"; "\"gitCommit\""; "\"cores\"" ] do
+                Expect.stringContains config fragment fragment
+
+            let code, out, err = prox [ "eval"; "--run"; dir; "--episodes"; "3" ]
+            Expect.equal code 0 (sprintf "eval exit code (stderr: %s)" err)
+            Expect.isTrue (Text.RegularExpressions.Regex.IsMatch(out, "mean return -?[0-9.]+ \\+- [0-9.]+ \\(std\\) over 3 episodes")) (sprintf "mean and std in: %s" out)
+
+            expectUsage [ "train"; "--out"; dir; "--frames"; "100" ] [ "--out"; "--resume" ]
+            expectUsage [ "train"; "--resume"; "--out"; dir; "--seed"; "4" ] [ "--seed"; "--resume" ]
+            let code, out, err = prox [ "train"; "--resume"; "--out"; dir; "--frames"; "2000" ]
+            Expect.equal code 0 (sprintf "resume exit code (stderr: %s)" err)
+            Expect.stringContains out "from step 1500" "resumed from the checkpoint"
+            Expect.stringContains out "done: 2000 steps" "extended to 2000 steps"
+        }
+    ]

@@ -1,0 +1,42 @@
+/// Helpers shared by the environment, MinAtar, CartPole and MT19937 tests.
+module EnvironmentsTestSupport
+
+open System
+open System.IO
+open Expecto
+
+/// Runs f and returns the exception of type 'E it throws (fails the test otherwise).
+let catchExn<'E when 'E :> exn> (f: unit -> unit) : 'E =
+    let outcome =
+        try
+            f ()
+            None
+        with
+        | :? 'E as e -> Some e
+    match outcome with
+    | Some e -> e
+    | None -> failtestf "expected %s, nothing was thrown" typeof<'E>.Name
+
+/// The repository root: the folder holding Research.sln, found by walking up from the test binary.
+let repoRoot =
+    lazy (
+        let rec up (dir: string) =
+            if File.Exists(Path.Combine(dir, "Research.sln")) then dir
+            else
+                match Path.GetDirectoryName dir with
+                | null -> failwith "Research.sln not found above the test binary"
+                | parent when parent = dir -> failwith "Research.sln not found above the test binary"
+                | parent -> up parent
+        up (Path.GetFullPath AppContext.BaseDirectory))
+
+/// ../shared/minatar-golden relative to the repository root.
+let goldenDir () = Path.GetFullPath(Path.Combine(repoRoot.Force(), "..", "shared", "minatar-golden"))
+
+/// All golden trace files, sorted.
+let goldenTraces () =
+    Directory.GetFiles(goldenDir (), "*.jsonl.gz") |> Array.sort
+
+/// A deterministic action sequence in 0..count-1.
+let actions (seed: int) (count: int) (n: int) =
+    let rng = Random seed
+    Array.init n (fun _ -> rng.Next count)

@@ -1,0 +1,16 @@
+module TrainingTestSupport
+
+open Research.DeepAgents.Training
+
+/// F# cannot use C#'s `with` on C# records: apply typed overrides through the `--set` path instead
+/// (values are printed with round-trip precision, so doubles survive exactly).
+let configWith (config: TrainingConfig) (pairs: (string * objnull) list) =
+    ConfigOverrides.Apply(config, pairs |> List.map (fun (k, v) -> k + "=" + ConfigKeys.Format v))
+
+/// Runs `f`, expects an exception of type 'T and returns its message.
+let throwsMessage<'T when 'T :> exn> (f: unit -> unit) : string =
+    try
+        f ()
+        failwithf "expected %s, nothing was thrown" typeof<'T>.Name
+    with
+    | :? 'T as e -> e.Message
