@@ -25,7 +25,8 @@ public static class Program
             double seconds = 1.0;
             int at = Array.IndexOf(args, "--seconds");
             if (at >= 0 && at + 1 < args.Length) seconds = double.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture);
-            Quick(seconds);
+            if (args.Contains("--split")) Split(seconds);
+            else Quick(seconds);
             return 0;
         }
         // In-process: BenchmarkDotNet builds no generated project (builds here go through a shared lock).
@@ -52,6 +53,23 @@ public static class Program
                 var vector = new VectorWorkload("minatar:" + game, n);
                 Report("minatar:" + game, $"N={n}", Measure(k => vector.Run(k), n, seconds));
             }
+    }
+
+    /// <summary>
+    /// <c>--quick --split</c>: per game, steps/s of <c>Step</c> alone and of <c>Step</c> + <c>Observe</c>
+    /// (bytes), and the implied cost of one <c>Observe</c> (difference of the best ns/step).
+    /// </summary>
+    private static void Split(double seconds)
+    {
+        Console.WriteLine($"# {RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} logical cores; best of 5 runs of ~{seconds:0.#} s");
+        Console.WriteLine($"{"environment",-24} {"step only/s",13} {"step+obs/s",13} {"ns step",8} {"ns obs",7}");
+        foreach (var game in Games)
+        {
+            var single = new SingleWorkload("minatar:" + game);
+            var stepOnly = Measure(n => single.Run(n, observe: false), 1, seconds);
+            var both = Measure(n => single.Run(n), 1, seconds);
+            Console.WriteLine($"{"minatar:" + game,-24} {stepOnly.Best,13:N0} {both.Best,13:N0} {1e9 / stepOnly.Best,8:0.0} {1e9 / both.Best - 1e9 / stepOnly.Best,7:0.0}");
+        }
     }
 
     /// <summary>(median and best steps/s, allocated bytes per step) of <paramref name="run"/>, which performs k batched calls of <paramref name="width"/> steps.</summary>

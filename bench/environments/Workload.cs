@@ -30,8 +30,12 @@ public sealed class SingleWorkload
         _features = new float[features ? _env.Observation.Size : 0];
     }
 
-    /// <summary>Runs <paramref name="steps"/> steps; returns the summed reward (so the work is not dead code).</summary>
-    public float Run(int steps)
+    /// <summary>
+    /// Runs <paramref name="steps"/> steps; returns the summed reward (so the work is not dead code).
+    /// With <paramref name="observe"/> false only <c>Step</c> (and <c>Reset</c>) run: the split between
+    /// stepping and writing observations.
+    /// </summary>
+    public float Run(int steps, bool observe = true)
     {
         float total = 0;
         var env = _env;
@@ -39,6 +43,18 @@ public sealed class SingleWorkload
         var observation = _observation.AsSpan();
         var features = _features.AsSpan();
         bool bytes = !observation.IsEmpty;
+        if (!observe)
+        {
+            for (int i = 0; i < steps; i++)
+            {
+                var result = env.Step(actions[next]);
+                next = (next + 1) & (ActionCount - 1);
+                total += result.Reward;
+                if (result.Done) env.Reset();
+            }
+            _next = next;
+            return total;
+        }
         int next = _next;
         for (int i = 0; i < steps; i++)
         {

@@ -51,9 +51,41 @@ else if (mode == "endtoend")
         Directory.Delete(dir, recursive: true);
     }
 }
+else if (mode == "overhead")
+{
+    // DQN and DQN Pro updates interleaved one by one in one process, so machine load hits both alike.
+    int updates = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
+    string preset = args.Length > 2 ? args[2] : "minatar-reference";
+    var env = new SyntheticEnvironment(7);
+    var agents = new[] { "dqn", "dqn-pro" }.Select(name => new DqnAgent(
+        ConfigOverrides.Apply(Presets.Get(preset), [$"agent={name}", "c-tilde=0.2"]), env.Observation, env.ActionCount)).ToArray();
+    var obs = new float[env.Observation.Size];
+    env.Reset();
+    env.Observe(obs);
+    foreach (var a in agents) a.BeginEpisode(obs);
+    for (int t = 0; t < 2000; t++)
+    {
+        var r = env.Step(t % 6);
+        env.Observe(obs);
+        foreach (var a in agents) a.Replay.Add(t % 6, r.Reward, r.Terminated, obs);
+        if (r.Done) { env.Reset(); env.Observe(obs); foreach (var a in agents) a.BeginEpisode(obs); }
+    }
+    var times = new[] { new List<double>(), new List<double>() };
+    var clock = new Stopwatch();
+    for (int i = 0; i < updates + 100; i++)
+        foreach (int k in i % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 }) // alternate the order: no first-mover bias
+        {
+            clock.Restart();
+            agents[k].Update();
+            if (i >= 100) times[k].Add(clock.Elapsed.TotalMilliseconds);
+        }
+    double d = Median(times[0]), p = Median(times[1]);
+    Console.WriteLine($"{preset} network, interleaved updates: dqn median {d:F3} ms, dqn-pro median {p:F3} ms per update, Pro overhead {100 * (p / d - 1):F1}% ({updates} updates each)");
+    foreach (var a in agents) a.Dispose();
+}
 else
 {
-    Console.Error.WriteLine("usage: synthetic [STEPS] [REPEATS] | endtoend [FRAMES] [PRESET]");
+    Console.Error.WriteLine("usage: synthetic [STEPS] [REPEATS] | endtoend [FRAMES] [PRESET] | overhead [UPDATES] [PRESET]");
     return 2;
 }
 return 0;

@@ -3,7 +3,8 @@
 #   1. C# synthetic workload (MinAtar reference network and protocol, one update per step) DQN vs DQN Pro;
 #   2. the same workload in Python/PyTorch (bench/training/reference_dqn.py; needs Debian's python3-torch:
 #      apt-get install -y python3-torch python3-numpy);
-#   3. end-to-end `Trainer` on minatar:breakout for the minatar-reference and minatar-dopamine presets.
+#   3. DQN vs DQN Pro update time, interleaved update by update (robust to machine load);
+#   4. end-to-end `Trainer` on minatar:breakout for the minatar-reference and minatar-dopamine presets.
 # Environment overrides: SYN_STEPS (3000), REPEATS (3), REF_FRAMES (20000), DOP_FRAMES (60000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,6 +14,9 @@ bench=bench/training/bin/Release/net10.0/Research.Bench.Training.dll
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== C# synthetic"
 dotnet "$bench" synthetic "${SYN_STEPS:-3000}" "${REPEATS:-3}"
+echo "== C# DQN Pro overhead per update (interleaved)"
+dotnet "$bench" overhead 2000 minatar-reference
+dotnet "$bench" overhead 2000 minatar-dopamine
 echo "== Python/PyTorch synthetic"
 if /usr/bin/python3 -c "import torch" 2>/dev/null; then
   /usr/bin/python3 bench/training/reference_dqn.py --steps "${SYN_STEPS:-3000}" --repeats "${REPEATS:-3}"

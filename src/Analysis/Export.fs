@@ -13,15 +13,20 @@ type SavedFigure = { Name: string; Html: string; Png: string option; PngNote: st
 /// The HTML of a chart (plotly.js inline, so it renders offline).
 let html (chart: GenericChart) = chart |> GenericChart.setDisplayOptions Plot.offline |> GenericChart.toEmbeddedHTML
 
-/// Headless Chromium: /usr/bin/chromium, else `chromium` or `chromium-browser` on PATH.
+/// Headless Chromium: the environment variable PROX_CHROMIUM when set (a path, or `none` to disable
+/// PNG export), else /usr/bin/chromium, else `chromium` or `chromium-browser` on PATH.
 let findChromium () : string option =
     let onPath name =
         (Environment.GetEnvironmentVariable "PATH" |> Option.ofObj |> Option.defaultValue "").Split(Path.PathSeparator)
         |> Array.map (fun d -> Path.Combine(d, name))
         |> Array.tryFind File.Exists
-    [ "/usr/bin/chromium" ] |> List.tryFind File.Exists
-    |> Option.orElse (onPath "chromium")
-    |> Option.orElse (onPath "chromium-browser")
+    match Environment.GetEnvironmentVariable "PROX_CHROMIUM" with
+    | "none" -> None
+    | null | "" ->
+        [ "/usr/bin/chromium" ] |> List.tryFind File.Exists
+        |> Option.orElse (onPath "chromium")
+        |> Option.orElse (onPath "chromium-browser")
+    | path -> if File.Exists path then Some path else None
 
 /// Screenshots an HTML file to a PNG with headless Chromium (window width x height). Error text on failure.
 let screenshot (chromium: string) (htmlPath: string) (pngPath: string) (width: int) (height: int) : Result<string, string> =
@@ -63,9 +68,16 @@ let saveWith (png: bool) (dir: string) (name: string) (chart: GenericChart) : Sa
     | None when not png -> { Name = name; Html = htmlPath; Png = None; PngNote = "PNG skipped: not requested" }
     | None ->
         { Name = name; Html = htmlPath; Png = None
-          PngNote = "PNG skipped: headless Chromium not found (/usr/bin/chromium or chromium on PATH; Debian package 'chromium')" }
+          PngNote = "PNG skipped: headless Chromium not found (PROX_CHROMIUM, /usr/bin/chromium or chromium on PATH; Debian package 'chromium')" }
     | Some chromium ->
-        match screenshot chromium htmlPath pngPath w h with
+        // The PNG is taken from a copy without the toolbar (headless Chromium counts as hovering).
+        let staticHtml = Path.Combine(dir, "." + name + ".static.html")
+        let staticConfig = Config()
+        staticConfig.SetProperty("displayModeBar", false)
+        staticConfig.SetProperty("staticPlot", true)
+        File.WriteAllText(staticHtml, html (GenericChart.setConfig staticConfig chart))
+        let shot = try screenshot chromium staticHtml pngPath w h finally File.Delete staticHtml
+        match shot with
         | Ok p -> { Name = name; Html = htmlPath; Png = Some p; PngNote = "PNG written by " + chromium }
         | Error e -> { Name = name; Html = htmlPath; Png = None; PngNote = "PNG skipped: " + e }
 

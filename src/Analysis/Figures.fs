@@ -48,12 +48,12 @@ let convergence (caption: string) (errors: ErrorRow[]) : GenericChart =
     let first = errors |> Array.tryHead
     let title =
         match first with
-        | Some r -> sprintf "Convergence under noise (%s, γ = %s, noise %s)" r.Mdp (inv r.Gamma) r.Noise
-        | None -> "Convergence under noise"
+        | Some r -> titled "Convergence under noise: VI vs PVI" (sprintf "%s, γ = %s, noise %s" r.Mdp (inv r.Gamma) r.Noise)
+        | None -> "Convergence under noise: VI vs PVI"
     chart traces
         (layout title caption
             [ "xaxis", axis "iteration k" []
-              "yaxis", axis "‖v<sub>k</sub> − v*‖<sub>∞</sub> (log scale)" [ "type", box "log"; "exponentformat", box "power" ]
+              "yaxis", axis "‖v<sub>k</sub> − v*‖<sub>∞</sub> (log scale)" [ "type", box "log"; "dtick", box "D2" ]
               "legend", obj [ "title", obj [ "text", box "proximal weight" ]; "bgcolor", box "rgba(255,255,255,0.85)"; "bordercolor", box "#ccc"; "borderwidth", box 1 ] ])
 
 /// The scalar model's standard deviation of the zero-mean noise of a planning noise description:
@@ -103,11 +103,14 @@ let errorVsC (caption: string) (errors: ErrorRow[]) : GenericChart =
             scatter [ "x", box grid; "y", box rmse; "mode", box "lines"
                       "name", box (sprintf "closed form √MSE<sub>K</sub> (scalar model, e<sub>0</sub> = %s, σ = %s)" (inv e0) (inv sigma))
                       "line", obj [ "color", box (colour 1); "width", box 2.2; "dash", box "dot" ] ])
-    let title = sprintf "Error after K = %d iterations vs c (%s, γ = %s, noise %s)" K errors[0].Mdp (inv gamma) errors[0].Noise
+    let title = titled (sprintf "Error after K = %d iterations vs proximal weight c" K) (sprintf "%s, γ = %s, noise %s" errors[0].Mdp (inv gamma) errors[0].Noise)
     chart ([ Some empirical; vi; theory ] |> List.choose id)
         (layout title caption
-            [ "xaxis", axis "proximal weight c (log scale; β = c / (1 + c))" [ "type", box "log" ]
-              "yaxis", axis "final error ‖v<sub>K</sub> − v*‖<sub>∞</sub>" [ "rangemode", box "tozero" ] ])
+            [ "xaxis", axis "proximal weight c (log scale; β = c / (1 + c))"
+                          [ "type", box "log"; "tickvals", box (finite |> Array.map fst); "ticktext", box (finite |> Array.map (fst >> inv)) ]
+              "yaxis", axis "final error ‖v<sub>K</sub> − v*‖<sub>∞</sub>" [ "rangemode", box "tozero" ]
+              "legend", obj [ "x", box 0.99; "xanchor", box "right"; "y", box 0.99; "yanchor", box "top"
+                              "bgcolor", box "rgba(255,255,255,0.85)"; "bordercolor", box "#ccc"; "borderwidth", box 1 ] ])
 
 /// Learning curves (return vs frames, mean +- 1 s.e. over seeds), one line per agent.
 let learningCurves (title: string) (caption: string) (curves: (string * CurvePoint[]) list) : GenericChart =
@@ -174,9 +177,11 @@ let radar (title: string) (caption: string) (points: RadarPoint list) : GenericC
     chart traces
         (layout title caption
             [ "polar", obj [ "radialaxis", obj [ "range", box [| 0.0; 1.05 |]; "tickvals", box [| 0.25; 0.5; 0.75; 1.0 |];
-                                                  "title", obj [ "text", box "return / best c~'s return" ]; "angle", box 90; "tickangle", box 90;
+                                                  "angle", box 90; "tickangle", box 90;
                                                   "gridcolor", box "#ddd" ]
-                             "angularaxis", obj [ "gridcolor", box "#ddd"; "linecolor", box "#444" ] ] ])
+                             "angularaxis", obj [ "gridcolor", box "#ddd"; "linecolor", box "#444" ] ]
+              "legend", obj [ "title", obj [ "text", box "radius: return / best c~'s return" ]; "bgcolor", box "rgba(255,255,255,0.85)"
+                              "bordercolor", box "#ccc"; "borderwidth", box 1 ] ])
 
 /// Symmetric log transform y = sign(x) log10(1 + |x|) (Plotly has no symlog axis).
 let symlog (x: float) = float (sign x) * Math.Log10(1.0 + abs x)
@@ -196,6 +201,10 @@ let improvementBars (title: string) (caption: string) (agent1: string) (agent2: 
     let games = sorted |> List.map fst |> Array.ofList
     let values = sorted |> List.map snd |> Array.ofList
     let tickvals, ticktext = symlogTicks (if values.Length = 0 then 1.0 else values |> Array.map abs |> Array.max)
+    // y range: the data and 0, padded; ticks outside it are not drawn
+    let ys = values |> Array.map symlog
+    let lo, hi = min 0.0 (Array.fold min 0.0 ys), max 0.0 (Array.fold max 0.0 ys)
+    let pad = 0.08 * max 0.5 (hi - lo)
     let wins = values |> Array.filter (fun v -> v > 0.0) |> Array.length
     let b =
         bar [ "x", box games; "y", box (values |> Array.map symlog)
@@ -206,7 +215,11 @@ let improvementBars (title: string) (caption: string) (agent1: string) (agent2: 
         (layout title caption
             [ "showlegend", box true
               "xaxis", axis "game" [ "tickangle", box -45; "showgrid", box false ]
-              "yaxis", axis "improvement (%, symmetric log scale)" [ "tickvals", box tickvals; "ticktext", box ticktext; "zeroline", box true; "zerolinecolor", box "#444" ] ])
+              "yaxis", axis "improvement (%, symmetric log scale)"
+                          [ "tickvals", box tickvals; "ticktext", box ticktext; "zeroline", box true; "zerolinecolor", box "#444"
+                            "range", box [| lo - pad; hi + pad |] ]
+              "legend", obj [ "x", box 0.01; "xanchor", box "left"; "y", box 0.99; "yanchor", box "top"
+                              "bgcolor", box "rgba(255,255,255,0.85)"; "bordercolor", box "#ccc"; "borderwidth", box 1 ] ])
 
 /// Aggregate metrics with confidence intervals: one panel per metric (Median, IQM, Mean, Optimality
 /// gap), agents on the y axis, point estimate with its interval as horizontal error bars (rliable's
@@ -249,7 +262,7 @@ let performanceProfiles (title: string) (caption: string) (xTitle: string) (curv
     let traces =
         curves
         |> List.mapi (fun i (name, pts) ->
-            band name (colour i) (pts |> Array.map (fun p -> p.Tau)) (pts |> Array.map (fun p -> p.Fraction))
+            bandShaped "hv" name (colour i) (pts |> Array.map (fun p -> p.Tau)) (pts |> Array.map (fun p -> p.Fraction))
                 (pts |> Array.map (fun p -> p.Lower)) (pts |> Array.map (fun p -> p.Upper)) [])
         |> List.concat
     chart traces

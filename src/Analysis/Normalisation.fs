@@ -5,9 +5,9 @@ module Research.Analysis.Normalisation
 open System
 open System.IO
 
-/// One game of the scores table. Random and Human are None where the table leaves them empty.
+/// One game of the scores table. RandomScore and HumanScore are None where the table leaves them empty.
 type GameReference =
-    { Game: string; Random: float option; Human: float option; InAtari57: bool; InPaper55: bool }
+    { Game: string; RandomScore: float option; HumanScore: float option; InAtari57: bool; InPaper55: bool }
 
 /// The random and human scores of a game (both available).
 type Reference = { Random: float; Human: float }
@@ -33,7 +33,7 @@ let load (path: string) : ScoreTable =
     let games =
         t.Rows
         |> Array.map (fun r ->
-            let g = { Game = game r; Random = random r; Human = human r; InAtari57 = a57 r; InPaper55 = p55 r }
+            let g = { Game = game r; RandomScore = random r; HumanScore = human r; InAtari57 = a57 r; InPaper55 = p55 r }
             gameKey g.Game, g)
         |> Map.ofArray
     { Path = path; Games = games }
@@ -42,10 +42,10 @@ let load (path: string) : ScoreTable =
 let tryReference (table: ScoreTable) (game: string) : Result<Reference, string> =
     match table.Games.TryFind(gameKey game) with
     | None -> Error(sprintf "game '%s' is not in the scores table %s" game table.Path)
-    | Some { Random = Some r; Human = Some h } when h <> r -> Ok { Random = r; Human = h }
+    | Some { RandomScore = Some r; HumanScore = Some h } when h <> r -> Ok { Random = r; Human = h }
     | Some g ->
         Error(sprintf "game '%s' has no human/random reference scores in %s (random=%s, human=%s): human-normalised scores are not available for it"
-                  g.Game table.Path (defaultArg (Option.map string g.Random) "n/a") (defaultArg (Option.map string g.Human) "n/a"))
+                  g.Game table.Path (defaultArg (Option.map string g.RandomScore) "n/a") (defaultArg (Option.map string g.HumanScore) "n/a"))
 
 /// The references of a game; ArgumentException with the reason when not available.
 let reference (table: ScoreTable) (game: string) =

@@ -65,16 +65,25 @@ let private budget (runs: Run list) =
     let presets = runs |> List.map (fun r -> r.Config.Preset) |> List.distinct |> String.concat ", "
     sprintf "%d seed(s), budget %s frames per run, preset %s" seeds (frames.ToString("N0", CultureInfo.InvariantCulture)) presets
 
-/// Final-return matrices normalised per game: human-normalised when the scores table has the game's
-/// references, otherwise divided by the largest |final return| of any run of that game (so 1 = the
-/// best run; documented in docs/analysis.md). Returns (game, normalised?, note).
+/// The random/human references of a run's game: only for Atari environments (`atari:<game>`; MinAtar's
+/// `breakout` is not Atari's Breakout) whose game has both scores in the table.
+let atariReference (table: Normalisation.ScoreTable option) (run: Run) =
+    match table with
+    | Some t when run.Config.Environment.StartsWith("atari:", StringComparison.OrdinalIgnoreCase) ->
+        match Normalisation.tryReference t run.Config.Game with
+        | Ok r -> Some r
+        | Error _ -> None
+    | _ -> None
+
+/// Final-return matrices normalised per game: human-normalised for Atari games with references
+/// (`atariReference`), otherwise divided by the largest |final return| of any run of that game (so 1 = the
+/// best run; documented in docs/analysis.md). Returns (game, score of a run, kind of normalisation).
 let normalisedScores (table: Normalisation.ScoreTable option) (runs: Run list) : (string * (Run -> float) * string) list =
     runs
     |> List.groupBy (fun r -> r.Config.Game)
     |> List.map (fun (game, rs) ->
-        let reference = table |> Option.map (fun t -> Normalisation.tryReference t game)
-        match reference with
-        | Some(Ok ref) -> game, (fun r -> Normalisation.humanNormalised ref (finalReturn r)), "human-normalised"
+        match atariReference table rs.Head with
+        | Some ref -> game, (fun r -> Normalisation.humanNormalised ref (finalReturn r)), "human-normalised"
         | _ ->
             let scale = rs |> List.map (finalReturn >> abs) |> List.filter Double.IsFinite |> List.fold max 0.0
             game, (fun r -> if scale > 0.0 then finalReturn r / scale else nan), "max-normalised")
@@ -160,13 +169,13 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
                 games
                 |> List.map (fun g ->
                     let reference =
-                        match table |> Option.map (fun t -> Normalisation.tryReference t g) with
-                        | Some(Ok r) -> r
-                        | _ -> ({ Random = 0.0; Human = 0.0 } : Normalisation.Reference)
+                        match atariReference table (proRuns |> List.find (fun r -> r.Config.Game = g)) with
+                        | Some r -> r
+                        | None -> ({ Random = 0.0; Human = 0.0 } : Normalisation.Reference)
                     g, Normalisation.improvement reference (meanFinal proRuns g) (meanFinal baseRuns g))
             let baseLabel = agentLabel baseRuns.Head.Config
             let caption =
-                sprintf "Improvement of %s over %s per game: 100 (r1 − r2) / (max(weaker, human) − random) with r the mean final return over seeds (spec \"Metrics\"). Games without human/random references use random = human = 0 (percent of the weaker agent's return). Bar height sign(x)·log10(1 + |x|), ticks show percentages. %s."
+                sprintf "Improvement of %s over %s per game: 100 (r1 − r2) / (max(weaker, human) − random) with r the mean final return over seeds (spec \"Metrics\"). Games without human/random references (all non-Atari games) use random = human = 0 (percent of the weaker agent's return). Bar height sign(x)·log10(1 + |x|), ticks show percentages. %s."
                     proLabel baseLabel (budget (proRuns @ baseRuns))
             add (sprintf "Per-game improvement: %s vs %s" proLabel baseLabel) caption
                 (Export.saveWith options.Png out ("improvement-" + fileSafe proLabel) (Figures.improvementBars (sprintf "%s vs %s: per-game improvement" proLabel baseLabel) caption proLabel baseLabel rows))

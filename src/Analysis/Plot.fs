@@ -81,7 +81,7 @@ let layout (title: string) (caption: string) (extra: (string * objnull) list) : 
            "font", obj [ "family", box "Helvetica, Arial, sans-serif"; "size", box 14; "color", box "#222" ]
            "paper_bgcolor", box "white"; "plot_bgcolor", box "white"
            "width", box width; "height", box height
-           "margin", obj [ "l", box 80; "r", box 30; "t", box 70; "b", box bottom ]
+           "margin", obj [ "l", box 80; "r", box 30; "t", box (if title.Contains "<br>" then 95 else 70); "b", box bottom ]
            "legend", obj [ "bgcolor", box "rgba(255,255,255,0.85)"; "bordercolor", box "#ccc"; "borderwidth", box 1 ]
            "annotations",
            box [| obj [ "text", box (wrap 150 caption); "xref", box "paper"; "yref", box "paper"
@@ -93,23 +93,40 @@ let layout (title: string) (caption: string) (extra: (string * objnull) list) : 
 /// Display options that put the whole plotly.js into the HTML (renders offline; no CDN).
 let offline = DisplayOptions.init (PlotlyJSReference = PlotlyJSReference.Full)
 
+/// The interactive toolbar appears on hover only (never in PNGs), without the plotly logo.
+let config =
+    let c = Config()
+    c.SetProperty("displayModeBar", "hover")
+    c.SetProperty("displaylogo", false)
+    c.SetProperty("responsive", false)
+    c
+
 /// A chart from traces and a layout, rendering offline.
 let chart (traces: Trace list) (layout: Layout) : GenericChart =
     GenericChart.ofTraceObjects true traces
     |> GenericChart.setLayout layout
+    |> GenericChart.setConfig config
     |> GenericChart.setDisplayOptions offline
 
+/// A title with a smaller second line (the setting: MDP, gamma, noise, ...).
+let titled (title: string) (subtitle: string) =
+    sprintf "%s<br><span style=\"font-size:13px;font-weight:normal;color:#555\">%s</span>" title subtitle
+
 /// A mean line with a +-band: the upper and lower edges (no legend entry) and the line, sharing a
-/// legend group so that clicking the legend hides all three. x values in `xs`.
-let band (name: string) (colourHex: string) (xs: float[]) (mean: float[]) (lower: float[]) (upper: float[]) (extra: (string * objnull) list) =
+/// legend group so that clicking the legend hides all three. `shape`: plotly line shape (`linear`, or
+/// `hv` for step functions).
+let bandShaped (shape: string) (name: string) (colourHex: string) (xs: float[]) (mean: float[]) (lower: float[]) (upper: float[]) (extra: (string * objnull) list) =
     let group = "g:" + name
-    [ scatter [ "x", box xs; "y", box upper; "mode", box "lines"; "line", obj [ "width", box 0 ]
+    [ scatter [ "x", box xs; "y", box upper; "mode", box "lines"; "line", obj [ "width", box 0; "shape", box shape ]
                 "showlegend", box false; "legendgroup", box group; "hoverinfo", box "skip"; "name", box (name + " (upper)") ]
-      scatter [ "x", box xs; "y", box lower; "mode", box "lines"; "line", obj [ "width", box 0 ]; "fill", box "tonexty"
+      scatter [ "x", box xs; "y", box lower; "mode", box "lines"; "line", obj [ "width", box 0; "shape", box shape ]; "fill", box "tonexty"
                 "fillcolor", box (withAlpha 0.2 colourHex); "showlegend", box false; "legendgroup", box group
                 "hoverinfo", box "skip"; "name", box (name + " (lower)") ]
       scatter ([ "x", box xs; "y", box mean; "mode", box "lines"; "name", box name; "legendgroup", box group
-                 "line", obj [ "color", box colourHex; "width", box 2.2 ] ] @ extra) ]
+                 "line", obj [ "color", box colourHex; "width", box 2.2; "shape", box shape ] ] @ extra) ]
+
+/// `bandShaped "linear"`.
+let band name colourHex xs mean lower upper extra = bandShaped "linear" name colourHex xs mean lower upper extra
 
 /// The trace names of a chart (tests and reports).
 let traceNames (chart: GenericChart) =

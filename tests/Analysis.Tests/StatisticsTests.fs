@@ -60,7 +60,7 @@ let statistics =
 
 [<Tests>]
 let normalisation =
-    let reference = { Normalisation.Random = 0.0; Normalisation.Human = 100.0 }
+    let reference : Normalisation.Reference = { Random = 0.0; Human = 100.0 }
     testList "Analysis.Normalisation" [
         test "improvement, r1 >= r2: denominator max(r2, human) - random" {
             close 1e-12 (Normalisation.improvement reference 150.0 50.0) 100.0 "r2 below human: 100 * 100 / 100"
@@ -70,7 +70,7 @@ let normalisation =
         test "improvement, r1 < r2: denominator max(r1, human) - random" {
             close 1e-12 (Normalisation.improvement reference 50.0 150.0) -100.0 "r1 below human"
             close 1e-12 (Normalisation.improvement reference 300.0 400.0) (-100.0 / 3.0) "r1 above human: 100 * -100 / 300"
-            close 1e-12 (Normalisation.improvement { Random = 10.0; Human = 60.0 } 20.0 30.0) -20.0 "with random: 100 * -10 / (60 - 10)"
+            close 1e-12 (Normalisation.improvement ({ Random = 10.0; Human = 60.0 } : Normalisation.Reference) 20.0 30.0) -20.0 "with random: 100 * -10 / (60 - 10)"
         }
         test "human-normalised score from the scores table (Breakout: random 1.7, human 30.5)" {
             match scoresPath with

@@ -76,5 +76,6 @@ let tests =
             Expect.equal code 0 (sprintf "resume exit code (stderr: %s)" err)
             Expect.stringContains out "from step 1500" "resumed from the checkpoint"
             Expect.stringContains out "done: 2000 steps" "extended to 2000 steps"
+            try Directory.Delete(dir, true) with _ -> ()
         }
     ]

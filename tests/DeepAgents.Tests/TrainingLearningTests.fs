@@ -28,6 +28,7 @@ let tests =
             Expect.equal evals.Length 6 "six evaluations"
             Expect.isGreaterThanOrEqual (Array.max evals) 150.0 (sprintf "best evaluation (all: %A)" evals)
             Expect.isGreaterThanOrEqual (Array.average evals) 100.0 (sprintf "mean evaluation (all: %A)" evals)
+            deleteRuns [ dir ]
         }
 
         // Budget: Dopamine's MinAtar DQN with epsilon decaying over 20k instead of 250k steps, 50k steps
@@ -46,5 +47,6 @@ let tests =
             Expect.isLessThan random.MeanReturn 1.5 "random policy (epsilon 1) scores below 1.5"
             Expect.isGreaterThanOrEqual final 2.0 (sprintf "greedy return after 50k steps (random: %.2f)" random.MeanReturn)
             Expect.isGreaterThanOrEqual final (2.0 * random.MeanReturn) "at least twice the random policy's return"
+            deleteRuns [ dir ]
         }
     ]

@@ -14,3 +14,10 @@ let throwsMessage<'T when 'T :> exn> (f: unit -> unit) : string =
         failwithf "expected %s, nothing was thrown" typeof<'T>.Name
     with
     | :? 'T as e -> e.Message
+
+/// Deletes run directories a test created (best effort: a failing test leaves them for inspection).
+let deleteRuns (dirs: string list) =
+    for d in dirs do
+        try
+            if System.IO.Directory.Exists d then System.IO.Directory.Delete(d, true)
+        with _ -> ()

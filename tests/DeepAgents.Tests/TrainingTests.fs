@@ -94,6 +94,7 @@ let configTests =
             Expect.isTrue (info.Machine.ContainsKey "cores") "machine"
             Expect.isTrue (info.GitCommit.Length = 40 || info.GitCommit = "unknown") "git commit"
             Expect.stringContains (File.ReadAllText run.ConfigPath) "\"cTilde\": \"Infinity\"" "infinity spelled out"
+            deleteRuns [ dir ]
         }
 
         test "seeds derive per stream and are stable" {
@@ -126,6 +127,7 @@ let runTests =
             let c = tempRun "det-c"
             train (configWith tiny [ "Seed", box (18L) ]) c |> ignore
             Expect.notEqual (File.ReadAllBytes(Path.Combine(a, "metrics", "episodes.csv"))) (File.ReadAllBytes(Path.Combine(c, "metrics", "episodes.csv"))) "another seed differs"
+            deleteRuns [ a; b; c ]
         }
 
         test "resume from a mid-run checkpoint reproduces the uninterrupted run byte for byte" {
@@ -144,8 +146,10 @@ let runTests =
             expectSameMetrics full split "interrupted + resumed"
             // A crash while writing a checkpoint leaves a .tmp file behind; it is ignored.
             File.WriteAllText(Path.Combine(split, "checkpoints", "checkpoint.bin.tmp"), "partial")
-            use again = Trainer.Resume(split, 3500L)
-            Expect.equal again.Agent.Steps 3000L "the last complete checkpoint is used"
+            do
+                use again = Trainer.Resume(split, 3500L)
+                Expect.equal again.Agent.Steps 3000L "the last complete checkpoint is used"
+            deleteRuns [ full; split ]
         }
 
         test "dqn-pro with c~ = inf is bit-identical to dqn" {
@@ -153,6 +157,7 @@ let runTests =
             train (configWith tiny [ "CheckpointPeriod", box (0L); "EvalPeriod", box (1500L) ]) dqn |> ignore
             train (configWith tiny [ "CheckpointPeriod", box (0L); "EvalPeriod", box (1500L); "Agent", box ("dqn-pro"); "CTilde", box (Double.PositiveInfinity) ]) pro |> ignore
             expectSameMetrics dqn pro "c~ = inf"
+            deleteRuns [ dqn; pro ]
         }
 
         test "target-network norm differences are logged at every sync and are smaller for DQN Pro" {
@@ -163,5 +168,6 @@ let runTests =
             let d, p = meanSyncNorm dqn, meanSyncNorm pro
             Expect.equal (rows pro "target_syncs.csv").Length ((4000 - 500) / 250) "one row per sync"
             Expect.isLessThan p (0.8 * d) (sprintf "mean d_k: Pro %.4f vs DQN %.4f" p d)
+            deleteRuns [ dqn; pro ]
         }
     ]

@@ -1,9 +1,13 @@
+using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Environments.Classic;
 using Research.DeepAgents.Environments.MinAtar;
 
 namespace Research.DeepAgents.Environments;
 
-/// <summary>Creates environments from string ids: <c>minatar:&lt;game&gt;</c> and <c>cartpole</c>.</summary>
+/// <summary>
+/// Creates environments from string ids: <c>minatar:&lt;game&gt;</c>, <c>cartpole</c>, and <c>atari:&lt;game&gt;</c>
+/// (needs a user-supplied ALE library and ROMs: docs/atari.md).
+/// </summary>
 public static class EnvironmentFactory
 {
     const string MinAtarPrefix = "minatar:";
@@ -23,6 +27,8 @@ public static class EnvironmentFactory
         if (id == "cartpole") return new CartPole(options);
         if (id.StartsWith(MinAtarPrefix, StringComparison.Ordinal) && MinAtarGames.Names.Contains(id[MinAtarPrefix.Length..]))
             return new MinAtarEnvironment(id[MinAtarPrefix.Length..], options);
-        throw new ArgumentException($"Unknown environment id '{id}'. Allowed: {string.Join(", ", Ids)}.", nameof(id));
+        if (id.StartsWith(AtariEnvironment.Prefix, StringComparison.Ordinal))
+            return AtariEnvironment.Create(id, options);
+        throw new ArgumentException($"Unknown environment id '{id}'. Allowed: {string.Join(", ", Ids)}, or atari:<game> with an ALE backend.", nameof(id));
     }
 }

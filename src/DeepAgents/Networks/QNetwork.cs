@@ -42,9 +42,6 @@ public abstract class QNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Total number of scalar parameters.</summary>
     public long ParameterCount => Flat.Count;
 
-    /// <summary>Multiplier applied to the input first: 1/255 for Pixels observations, otherwise 1 (no operation).</summary>
-    protected double InputScale => Spec.Observation.Kind == ObservationKind.Pixels ? 1.0 / 255.0 : 1.0;
-
     /// <summary>Divides Pixels input by 255; returns other inputs unchanged (the same tensor).</summary>
     protected Tensor ScaleInput(Tensor input) =>
         Spec.Observation.Kind == ObservationKind.Pixels ? input.div(255.0) : input;

@@ -12,7 +12,7 @@ namespace Research.DeepAgents.Replay;
 /// (issue 5). Binary and Pixels observations are stored as bytes, Features as floats.
 /// Add and Sample never allocate.
 /// </summary>
-public sealed class ReplayBuffer
+public sealed class ReplayBuffer : ITransitionRing
 {
     readonly byte[]? _bytes;
     readonly float[]? _floats;
@@ -63,6 +63,8 @@ public sealed class ReplayBuffer
     public long AddCount => _addCount;
     /// <summary>The slot the next write goes to.</summary>
     public int Cursor => _cursor;
+    /// <summary>0: every slot stores a whole observation (no frame history to rebuild).</summary>
+    public int HistoryLength => 0;
 
     /// <summary>Starts an episode with its first observation (values as the environment's float encoding).</summary>
     public void BeginEpisode(ReadOnlySpan<float> firstObservation)

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 using TorchSharp;
 
@@ -80,8 +79,17 @@ public static class TorchRuntime
         if (Directory.Exists(libtorchPackage))
             libtorchDirs.AddRange(Directory.GetDirectories(libtorchPackage).OrderDescending(StringComparer.Ordinal).Select(v => Path.Combine(v, native)));
         var torchSharpDirs = new[] { Path.Combine(dir, native), Path.Combine(packageRoot, native) };
-        if (TryLoadFirst(libtorchDirs, "libtorch_cpu.so"))
-            TryLoadFirst(torchSharpDirs, "libLibTorchSharp.so");
+        // LibTorchSharp's NEEDED libtorch.so / libc10.so resolve through $ORIGIN only when everything
+        // sits in one folder (build outputs); from the NuGet cache they would fall through to the system
+        // paths, so load the libtorch trio from one folder first.
+        var libtorch = libtorchDirs.FirstOrDefault(d => File.Exists(Path.Combine(d, "libtorch_cpu.so")));
+        if (libtorch is null) return;
+        foreach (var file in new[] { "libc10.so", "libtorch_cpu.so", "libtorch.so" })
+        {
+            var path = Path.Combine(libtorch, file);
+            if (!File.Exists(path) || !NativeLibrary.TryLoad(path, out _)) return;
+        }
+        TryLoadFirst(torchSharpDirs, "libLibTorchSharp.so");
     }
 
     private static bool TryLoadFirst(IEnumerable<string> directories, string file)

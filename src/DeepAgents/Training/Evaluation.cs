@@ -56,7 +56,7 @@ public static class TrainingEnvironments
     public static IEnvironment Create(TrainingConfig config, int seed)
     {
         ArgumentNullException.ThrowIfNull(config);
-        if (config.Environment.StartsWith("atari:", StringComparison.Ordinal))
+        if (config.Environment.StartsWith("atari:", StringComparison.Ordinal) && !EnvironmentFactory.Ids.Contains(config.Environment))
             throw new ConfigException("environment", config.Environment,
                 "minatar:<game> or cartpole: no Atari backend is available in this build (the atari-paper preset validates, but training needs an emulator backend)");
         if (!EnvironmentFactory.Ids.Contains(config.Environment))

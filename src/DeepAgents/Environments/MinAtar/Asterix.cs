@@ -142,18 +142,17 @@ public sealed class Asterix : MinAtarGame
         SetEntity(slot, right ? 0 : Size - 1, right, gold);
     }
 
-    /// <inheritdoc />
-    public override void Observe(Span<byte> destination)
+    /// <summary>Player cell; enemy or gold cell; trail one cell behind each entity when on the grid.</summary>
+    private protected override void Draw(ref PlaneBits p)
     {
-        var d = Clear(destination);
-        Set(d, 0, PlayerY, PlayerX);
+        p.Set(0, PlayerY, PlayerX);
         for (int i = 0; i < Slots; i++)
         {
             if (!_alive[i]) continue;
             int y = i + 1;
-            Set(d, _gold[i] ? 3 : 1, y, _x[i]);
+            p.Set(_gold[i] ? 3 : 1, y, _x[i]);
             int back = _right[i] ? _x[i] - 1 : _x[i] + 1;
-            if ((uint)back < Size) Set(d, 2, y, back);
+            if ((uint)back < Size) p.Set(2, y, back);
         }
     }
 

@@ -143,18 +143,13 @@ public sealed class Breakout : MinAtarGame
         return reward;
     }
 
-    /// <inheritdoc />
-    public override void Observe(Span<byte> destination)
+    /// <summary>Paddle, ball, trail (the ball's previous cell) and the brick rows.</summary>
+    private protected override void Draw(ref PlaneBits p)
     {
-        var o = Clear(destination);
-        Set(o, 0, Size - 1, Paddle);
-        Set(o, 1, BallY, BallX);
-        Set(o, 2, LastY, LastX);
-        for (int y = 0; y < Size; y++)
-        {
-            for (int row = _bricks[y]; row != 0; row &= row - 1)
-                Set(o, 3, y, System.Numerics.BitOperations.TrailingZeroCount(row));
-        }
+        p.Set(0, Size - 1, Paddle);
+        p.Set(1, BallY, BallX);
+        p.Set(2, LastY, LastX);
+        for (int y = 0; y < Size; y++) p.SetRow(3, y, _bricks[y]);
     }
 
     internal override void WriteState(BinaryWriter w)

@@ -103,17 +103,16 @@ public sealed class Freeway : MinAtarGame
 
     static int Wrap(int x) => x < 0 ? Size - 1 : x > Size - 1 ? 0 : x;
 
-    /// <inheritdoc />
-    public override void Observe(Span<byte> destination)
+    /// <summary>Chicken, cars, and a trail behind each car (wrapping) in channel speed{|speed|}.</summary>
+    private protected override void Draw(ref PlaneBits p)
     {
-        var d = Clear(destination);
-        Set(d, 0, ChickenRow, ChickenX);
+        p.Set(0, ChickenRow, ChickenX);
         for (int i = 0; i < Cars; i++)
         {
             int row = i + 1;
-            Set(d, 1, row, _x[i]);
+            p.Set(1, row, _x[i]);
             int back = Wrap(_x[i] - Math.Sign(_speed[i]));
-            Set(d, 1 + Math.Abs(_speed[i]), row, back);
+            p.Set(1 + Math.Abs(_speed[i]), row, back);
         }
     }
 

@@ -72,27 +72,25 @@ public abstract class MinAtarGame
     public abstract int Act(int action);
 
     /// <summary>Writes the state as [C, 10, 10] channels-first 0/1 bytes (C*100 values).</summary>
-    public abstract void Observe(Span<byte> destination);
+    /// <exception cref="ArgumentException">The destination holds fewer than C*100 bytes.</exception>
+    public void Observe(Span<byte> destination)
+    {
+        int n = Channels * Size * Size;
+        if (destination.Length < n)
+            throw new ArgumentException($"Observation buffer has {destination.Length} elements; {Info.Name} needs {n} ([{Channels},10,10]).", nameof(destination));
+        var planes = new PlaneBits();
+        Draw(ref planes);
+        planes.WriteTo(destination, n);
+    }
+
+    /// <summary>Draws the current state into the (all-zero) observation bits.</summary>
+    private protected abstract void Draw(ref PlaneBits planes);
 
     /// <summary>Writes the full game state (not the stream) for snapshots.</summary>
     internal abstract void WriteState(BinaryWriter writer);
 
     /// <summary>Reads a state written by <see cref="WriteState"/>.</summary>
     internal abstract void ReadState(BinaryReader reader);
-
-    /// <summary>Clears the C*100 destination (all channels 0) after checking its length.</summary>
-    protected Span<byte> Clear(Span<byte> destination)
-    {
-        int n = Channels * Size * Size;
-        if (destination.Length < n)
-            throw new ArgumentException($"Observation buffer has {destination.Length} elements; {Info.Name} needs {n} ([{Channels},10,10]).", nameof(destination));
-        var d = destination[..n];
-        d.Clear();
-        return d;
-    }
-
-    /// <summary>Sets channel <paramref name="c"/> at (row <paramref name="y"/>, column <paramref name="x"/>).</summary>
-    protected static void Set(Span<byte> d, int c, int y, int x) => d[(c * Size + y) * Size + x] = 1;
 
     /// <summary>Whether (x, y) lies on the grid.</summary>
     protected static bool OnGrid(int x, int y) => (uint)x < Size && (uint)y < Size;

@@ -268,32 +268,32 @@ public sealed class Seaquest : MinAtarGame
         Divers.Add(right ? 0 : Size - 1, y, right, DiverMoveInterval);
     }
 
-    /// <inheritdoc />
-    public override void Observe(Span<byte> destination)
+    /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
+    private protected override void Draw(ref PlaneBits p)
     {
-        var d = Clear(destination);
-        Set(d, 0, SubY, SubX);
+        p.Set(0, SubY, SubX);
         int backX = SubFacesRight ? SubX - 1 : SubX + 1;
-        if ((uint)backX < Size) Set(d, 1, SubY, backX);
-        int oxygenCells = Math.Max(0, Oxygen) * 10 / MaxOxygen;
-        for (int x = 0; x < oxygenCells && x < Size; x++) Set(d, 7, Size - 1, x);
-        for (int x = Math.Max(0, Size - 1 - DiverCount); x < Size - 1; x++) Set(d, 8, Size - 1, x);
-        MarkAll(d, FriendlyBullets, 2, trail: false);
-        MarkAll(d, EnemyBullets, 4, trail: false);
-        MarkAll(d, Fish, 5, trail: true);
-        MarkAll(d, Subs, 6, trail: true);
-        MarkAll(d, Divers, 9, trail: true);
+        if ((uint)backX < Size) p.Set(1, SubY, backX);
+        int oxygenCells = Math.Min(Size, Math.Max(0, Oxygen) * 10 / MaxOxygen);
+        p.SetRow(7, Size - 1, (1 << oxygenCells) - 1);                      // columns [0, oxygenCells)
+        int firstDiverCell = Math.Max(0, Size - 1 - DiverCount);
+        p.SetRow(8, Size - 1, ((1 << (Size - 1)) - 1) & ~((1 << firstDiverCell) - 1)); // columns [9-divers, 9)
+        DrawAll(ref p, FriendlyBullets, 2, trail: false);
+        DrawAll(ref p, EnemyBullets, 4, trail: false);
+        DrawAll(ref p, Fish, 5, trail: true);
+        DrawAll(ref p, Subs, 6, trail: true);
+        DrawAll(ref p, Divers, 9, trail: true);
     }
 
-    static void MarkAll(Span<byte> d, SeaquestEntities list, int channel, bool trail)
+    static void DrawAll(ref PlaneBits p, SeaquestEntities list, int channel, bool trail)
     {
         for (int i = 0; i < list.Count; i++)
         {
             int x = list.X(i), y = list.Y(i);
-            Set(d, channel, y, x);
+            p.Set(channel, y, x);
             if (!trail) continue;
             int back = list.MovesRight(i) ? x - 1 : x + 1;
-            if ((uint)back < Size) Set(d, 3, y, back);
+            if ((uint)back < Size) p.Set(3, y, back);
         }
     }
 

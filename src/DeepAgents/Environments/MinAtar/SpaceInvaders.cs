@@ -192,24 +192,18 @@ public sealed class SpaceInvaders : MinAtarGame
         ? (ushort)(((row << 1) | (row >> (Size - 1))) & FullRow)
         : (ushort)(((row >> 1) | ((row & 1) << (Size - 1))) & FullRow);
 
-    /// <inheritdoc />
-    public override void Observe(Span<byte> destination)
+    /// <summary>Cannon; aliens (also in alien_left or alien_right by direction); both kinds of bullets.</summary>
+    private protected override void Draw(ref PlaneBits p)
     {
-        var d = Clear(destination);
-        Set(d, 0, Size - 1, Position);
+        p.Set(0, Size - 1, Position);
         int directionChannel = AlienDirection < 0 ? 2 : 3;
         for (int y = 0; y < Size; y++)
         {
-            Mark(d, 1, y, _aliens[y]);
-            Mark(d, directionChannel, y, _aliens[y]);
-            Mark(d, 4, y, _friendly[y]);
-            Mark(d, 5, y, _enemy[y]);
+            p.SetRow(1, y, _aliens[y]);
+            p.SetRow(directionChannel, y, _aliens[y]);
+            p.SetRow(4, y, _friendly[y]);
+            p.SetRow(5, y, _enemy[y]);
         }
-    }
-
-    static void Mark(Span<byte> d, int channel, int y, int row)
-    {
-        for (; row != 0; row &= row - 1) Set(d, channel, y, BitOperations.TrailingZeroCount(row));
     }
 
     internal override void WriteState(BinaryWriter w)
