@@ -43,6 +43,7 @@ public sealed class SingleWorkload
         var observation = _observation.AsSpan();
         var features = _features.AsSpan();
         bool bytes = !observation.IsEmpty;
+        int next = _next;
         if (!observe)
         {
             for (int i = 0; i < steps; i++)
@@ -55,7 +56,6 @@ public sealed class SingleWorkload
             _next = next;
             return total;
         }
-        int next = _next;
         for (int i = 0; i < steps; i++)
         {
             var result = env.Step(actions[next]);
@@ -67,6 +67,14 @@ public sealed class SingleWorkload
         }
         _next = next;
         return total;
+    }
+
+    /// <summary>Writes the current observation <paramref name="times"/> times (no stepping): the cost of <c>Observe</c> alone.</summary>
+    public float ObserveOnly(int times)
+    {
+        var observation = _observation.AsSpan();
+        for (int i = 0; i < times; i++) _env.Observe(observation);
+        return observation[0];
     }
 
     /// <summary>Uniform actions from a seeded MT19937 stream.</summary>

@@ -164,6 +164,8 @@ let layerNormDifferences (title: string) (caption: string) (curves: (string * st
 /// final return / best c~'s mean final return on that game (1 = best).
 let radar (title: string) (caption: string) (points: RadarPoint list) : GenericChart =
     let games = points |> List.map (fun p -> p.Game) |> List.distinct
+    // ratios below 0 (a c~ with negative mean return) extend the radial axis inwards
+    let rMin = points |> List.map (fun p -> p.Ratio) |> List.filter Double.IsFinite |> List.fold min 0.0
     let traces =
         points
         |> List.groupBy (fun p -> p.CTilde)
@@ -176,7 +178,7 @@ let radar (title: string) (caption: string) (points: RadarPoint list) : GenericC
                            "line", obj [ "color", box (colour i); "width", box 2 ]; "marker", obj [ "size", box 7 ] ])
     chart traces
         (layout title caption
-            [ "polar", obj [ "radialaxis", obj [ "range", box [| 0.0; 1.05 |]; "tickvals", box [| 0.25; 0.5; 0.75; 1.0 |];
+            [ "polar", obj [ "radialaxis", obj [ "range", box [| rMin; 1.05 |]; "tickvals", box [| 0.25; 0.5; 0.75; 1.0 |];
                                                   "angle", box 90; "tickangle", box 90;
                                                   "gridcolor", box "#ddd" ]
                              "angularaxis", obj [ "gridcolor", box "#ddd"; "linecolor", box "#444" ] ]
@@ -212,9 +214,10 @@ let improvementBars (title: string) (caption: string) (agent1: string) (agent2: 
               "marker", obj [ "color", box (values |> Array.map (fun v -> if v >= 0.0 then colour 0 else colour 1)) ]
               "customdata", box values; "hovertemplate", box "%{x}: %{customdata:.1f}%<extra></extra>" ]
     chart [ b ]
-        (layout title caption
+        (layoutWith 150 title caption
             [ "showlegend", box true
-              "xaxis", axis "game" [ "tickangle", box -45; "showgrid", box false ]
+              "xaxis", axis "game" [ "tickangle", box -45; "showgrid", box false;
+                                    "title", obj [ "text", box "game"; "standoff", box 18; "font", obj [ "size", box 15 ] ] ]
               "yaxis", axis "improvement (%, symmetric log scale)"
                           [ "tickvals", box tickvals; "ticktext", box ticktext; "zeroline", box true; "zerolinecolor", box "#444"
                             "range", box [| lo - pad; hi + pad |] ]

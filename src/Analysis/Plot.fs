@@ -71,10 +71,11 @@ let axis (title: string) (extra: (string * objnull) list) =
 /// Number of caption lines after wrapping (for the bottom margin).
 let private captionLines (caption: string) = (wrap 150 caption).Split("<br>").Length
 
-/// The layout of a figure: title, caption as an annotation under the plot, legend, fonts, size.
-let layout (title: string) (caption: string) (extra: (string * objnull) list) : Layout =
+/// The layout of a figure: title, caption as an annotation `gap` pixels under the plot area (room for
+/// the x tick labels and axis title), legend, fonts, size.
+let layoutWith (gap: int) (title: string) (caption: string) (extra: (string * objnull) list) : Layout =
     let lines = captionLines caption
-    let bottom = 80 + 18 * lines
+    let bottom = gap + 8 + 18 * lines
     apply
         (Layout())
         ([ "title", obj [ "text", box (sprintf "<b>%s</b>" title); "x", box 0.01; "xanchor", box "left"; "font", obj [ "size", box 19 ] ]
@@ -89,6 +90,9 @@ let layout (title: string) (caption: string) (extra: (string * objnull) list) : 
                         "yshift", box -(bottom - 18 * lines - 8); "align", box "left"; "showarrow", box false
                         "font", obj [ "size", box 12; "color", box "#555" ] ] |] ]
          @ extra)
+
+/// `layoutWith 72`: the caption under x tick labels and an axis title.
+let layout title caption extra = layoutWith 72 title caption extra
 
 /// Display options that put the whole plotly.js into the HTML (renders offline; no CDN).
 let offline = DisplayOptions.init (PlotlyJSReference = PlotlyJSReference.Full)

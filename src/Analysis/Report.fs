@@ -84,3 +84,8 @@ th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }} th
 /// Writes DIR/report.html with the default title and no notes; returns its path.
 let write (dir: string) (sections: Section list) (table: Table) : string =
     writeWith dir "Proximal updates: results" sections table []
+
+/// `write` with plain sequences (for C# callers such as `prox reproduce`): sections, the table header and
+/// rows. Returns the path of report.html.
+let writeFrom (dir: string) (sections: seq<Section>) (header: seq<string>) (rows: seq<seq<string>>) : string =
+    write dir (List.ofSeq sections) { Header = List.ofSeq header; Rows = rows |> Seq.map List.ofSeq |> List.ofSeq }

@@ -74,8 +74,7 @@ public sealed class Trainer : IDisposable
         var run = new RunDirectory(directory);
         if (File.Exists(run.ConfigPath))
             throw new ConfigException("--out", directory, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
-        if (config.Environment.StartsWith("atari:", StringComparison.Ordinal))
-            TrainingEnvironments.Create(config, 0); // fails with the "no Atari backend" message before anything is written
+        TrainingEnvironments.Create(config, 0); // an unknown id (or Atari without a backend) fails before anything is written
         run.Create();
         var info = RunInfo.Now(config.Seed);
         var trainer = new Trainer(config, run, info, null);

@@ -16,8 +16,10 @@ namespace Research.DeepAgents.Environments.MinAtar;
 /// the last 8-byte read stays inside). Expansion of 32 bits to 32 bytes (AVX2): broadcast the 4 bytes,
 /// <c>vpshufb</c> so output byte k holds input byte k/8, AND with the bit of k%8, then min(.,1) turns
 /// "bit set" into 1. The last chunk is the 32 bytes ending at C*100 (it may overlap the previous one
-/// and starts at any bit, so every chunk reads 8 bytes and shifts by start%8). Without AVX2 the same
-/// runs 16 bytes at a time on Vector128 (SSSE3 / Arm tbl), else bit by bit.
+/// and may start at any bit). Without AVX2 the same
+/// runs 16 bytes at a time on Vector128 (SSSE3 / Arm tbl), else bit by bit. Chunks are cut out of
+/// whole words with shifts, not read with unaligned loads: a load spanning two words just written by
+/// the drawing code cannot be store-forwarded and stalls.
 /// </remarks>
 [InlineArray(Words)]
 internal struct PlaneBits
@@ -51,7 +53,6 @@ internal struct PlaneBits
     /// <summary>Writes the first <paramref name="count"/> bits as 0/1 bytes (count &gt;= 32, a multiple of 100).</summary>
     public readonly void WriteTo(Span<byte> destination, int count)
     {
-        ref byte bits = ref Unsafe.As<ulong, byte>(ref Unsafe.AsRef(in _word0));
         ref byte d = ref MemoryMarshal.GetReference(destination[..count]);
         if (Avx2.IsSupported && BitConverter.IsLittleEndian)
         {
@@ -61,7 +62,7 @@ internal struct PlaneBits
             for (int start = 0; ; start += 32)
             {
                 if (start > count - 32) start = count - 32;
-                var v = Vector256.Create(Chunk(ref bits, start)).AsByte();
+                var v = Vector256.Create(Chunk(start)).AsByte();
                 Vector256.Min(Avx2.Shuffle(v, spread) & select, Vector256<byte>.One).StoreUnsafe(ref d, (nuint)start);
                 if (start == count - 32) return;
             }
@@ -73,7 +74,7 @@ internal struct PlaneBits
             for (int start = 0; ; start += 16)
             {
                 if (start > count - 16) start = count - 16;
-                var v = Vector128.Create((ushort)Chunk(ref bits, start)).AsByte();
+                var v = Vector128.Create((ushort)Chunk(start)).AsByte();
                 Vector128.Min(Vector128.Shuffle(v, spread) & select, Vector128<byte>.One).StoreUnsafe(ref d, (nuint)start);
                 if (start == count - 16) return;
             }
@@ -82,8 +83,12 @@ internal struct PlaneBits
             Unsafe.Add(ref d, i) = (byte)(this[i >> 6] >> i & 1);
     }
 
-    // 32 bits starting at bit `start` (read 8 bytes from byte start/8 and drop start%8 bits).
+    // 32 bits starting at bit `start`, funnel-shifted out of two whole words (whole-word loads forward
+    // from the stores that drew them; an unaligned 8-byte load across two words would stall).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static uint Chunk(ref byte bits, int start) =>
-        (uint)(Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref bits, start >> 3)) >> (start & 7));
+    readonly uint Chunk(int start)
+    {
+        int word = start >> 6, shift = start & 63;
+        return (uint)((this[word] >> shift) | (this[word + 1] << 1 << (63 - shift)));
+    }
 }
