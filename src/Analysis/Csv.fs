@@ -28,7 +28,7 @@ let private fail fmt = Printf.kprintf (fun s -> raise (CsvFormatError s)) fmt
 
 /// Splits text into records of fields. Returns the complete records (each with its first line number)
 /// and whether an unterminated last record was dropped.
-let private records (path: string) (text: string) =
+let private records (text: string) =
     let result = ResizeArray<Row>()
     let fields = ResizeArray<string>()
     let field = StringBuilder()
@@ -65,12 +65,11 @@ let private records (path: string) (text: string) =
             | _ -> field.Append(ch) |> ignore
         i <- i + 1
     let partial = field.Length > 0 || fields.Count > 0 || inQuotes
-    ignore path
     result.ToArray(), partial
 
 /// Parses CSV text (the path is only used in messages).
 let parse (path: string) (text: string) : Table =
-    let rows, partial = records path text
+    let rows, partial = records text
     if rows.Length = 0 then
         { Path = path; Header = [||]; Rows = [||]; Partial = partial }
     else

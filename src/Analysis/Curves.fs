@@ -79,6 +79,24 @@ let normDifferences (layer: string option) (runs: Run list) : CurvePoint[] =
 let layers (runs: Run list) =
     runs |> Seq.collect (fun r -> r.LayerSyncs |> Seq.map (fun s -> s.Layer)) |> Seq.distinct |> List.ofSeq
 
+/// The paper's median human-normalised score per iteration: at each evaluation phase k present in every
+/// run, per game the mean over its runs of `normalise game (mean return at k)`, then the median across
+/// games (spec "Metrics"). x = frames at phase k. Runs without evaluations are ignored.
+let medianAcrossGames (normalise: string -> float -> float) (runs: Run list) : (float * float)[] =
+    let evaluating = runs |> List.filter (fun r -> r.Evaluations.Length > 0)
+    if evaluating.IsEmpty then [||]
+    else
+        let phases = evaluating |> List.map (fun r -> r.Evaluations |> Array.map (fun e -> e.Evaluation) |> Set.ofArray) |> Set.intersectMany
+        let at k (r: Run) = r.Evaluations |> Array.find (fun e -> e.Evaluation = k)
+        [| for k in phases ->
+            let first = evaluating.Head
+            let frames = float (at k first).Step * float first.Config.FrameSkip
+            let perGame =
+                evaluating
+                |> List.groupBy (fun r -> r.Config.Game)
+                |> List.map (fun (g, rs) -> rs |> List.averageBy (fun r -> normalise g (at k r).MeanReturn))
+            frames, Statistics.median (Array.ofList perGame) |] |> Array.sortBy fst
+
 /// One spoke value of the c~ radar.
 type RadarPoint = { Game: string; CTilde: float; MeanFinal: float; Ratio: float }
 

@@ -103,23 +103,27 @@ let errorVsC (caption: string) (errors: ErrorRow[]) : GenericChart =
             scatter [ "x", box grid; "y", box rmse; "mode", box "lines"
                       "name", box (sprintf "closed form √MSE<sub>K</sub> (scalar model, e<sub>0</sub> = %s, σ = %s)" (inv e0) (inv sigma))
                       "line", obj [ "color", box (colour 1); "width", box 2.2; "dash", box "dot" ] ])
+    // headroom above the measured values (VI included) for the legend; the closed form may be clipped at small c
+    let yTop = 1.35 * (finals |> Array.map (fun (_, m) -> m.Mean + m.StandardError) |> Array.fold max 1e-12)
     let title = titled (sprintf "Error after K = %d iterations vs proximal weight c" K) (sprintf "%s, γ = %s, noise %s" errors[0].Mdp (inv gamma) errors[0].Noise)
     chart ([ Some empirical; vi; theory ] |> List.choose id)
         (layout title caption
             [ "xaxis", axis "proximal weight c (log scale; β = c / (1 + c))"
                           [ "type", box "log"; "tickvals", box (finite |> Array.map fst); "ticktext", box (finite |> Array.map (fst >> inv)) ]
-              "yaxis", axis "final error ‖v<sub>K</sub> − v*‖<sub>∞</sub>" [ "rangemode", box "tozero" ]
+              "yaxis", axis "final error ‖v<sub>K</sub> − v*‖<sub>∞</sub>" [ "range", box [| 0.0; yTop |] ]
               "legend", obj [ "x", box 0.99; "xanchor", box "right"; "y", box 0.99; "yanchor", box "top"
                               "bgcolor", box "rgba(255,255,255,0.85)"; "bordercolor", box "#ccc"; "borderwidth", box 1 ] ])
 
-/// Learning curves (return vs frames, mean +- 1 s.e. over seeds), one line per agent.
+/// Learning curves (return vs frames, mean +- 1 s.e. over seeds), one line per agent; curves with at
+/// most 30 points (evaluation phases) get markers.
 let learningCurves (title: string) (caption: string) (curves: (string * CurvePoint[]) list) : GenericChart =
     let traces =
         curves
         |> List.mapi (fun i (name, pts) ->
             let xs = pts |> Array.map (fun p -> p.X)
+            let markers = if pts.Length <= 30 then [ "mode", box "lines+markers"; "marker", obj [ "size", box 7; "color", box (colour i) ] ] else []
             band name (colour i) xs (pts |> Array.map (fun p -> p.Mean))
-                (pts |> Array.map (fun p -> p.Mean - p.StandardError)) (pts |> Array.map (fun p -> p.Mean + p.StandardError)) [])
+                (pts |> Array.map (fun p -> p.Mean - p.StandardError)) (pts |> Array.map (fun p -> p.Mean + p.StandardError)) markers)
         |> List.concat
     chart traces
         (layout title caption

@@ -15,7 +15,7 @@ type Options =
       /// Output folder (figures, report.html).
       Out: string
       /// Reference scores CSV (game,random,human,...) for human-normalised scores; None = games are
-      /// max-normalised (see `normalisedScores`).
+      /// max-normalised (see `normalisers`).
       Scores: string option
       Bootstrap: Bootstrap.Options
       /// Bins of training-return learning curves (runs without evaluations).
@@ -37,7 +37,9 @@ type Result =
       Notes: string list }
 
 let private inv (x: float) = x.ToString("G4", CultureInfo.InvariantCulture)
-let private fileSafe (s: string) = String(s.ToLowerInvariant() |> Seq.map (fun c -> if Char.IsLetterOrDigit c then c else '-') |> Array.ofSeq)
+/// A file-name stem: lower case letters and digits, other runs of characters as one `-`.
+let private fileSafe (s: string) =
+    Text.RegularExpressions.Regex.Replace(s.ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-')
 
 /// The runs' progress in steps: the largest step logged in any metrics file.
 let stepsDone (run: Run) =
@@ -63,7 +65,7 @@ let private budget (runs: Run list) =
     let seeds = runs |> List.map (fun r -> r.Config.Seed) |> List.distinct |> List.length
     let frames = runs |> List.map (fun r -> r.Config.TotalSteps * int64 r.Config.FrameSkip) |> List.max
     let presets = runs |> List.map (fun r -> r.Config.Preset) |> List.distinct |> String.concat ", "
-    sprintf "%d seed(s), budget %s frames per run, preset %s" seeds (frames.ToString("N0", CultureInfo.InvariantCulture)) presets
+    sprintf "%d seed%s, budget %s frames per run, preset %s" seeds (if seeds = 1 then "" else "s") (frames.ToString("N0", CultureInfo.InvariantCulture)) presets
 
 /// The random/human references of a run's game: only for Atari environments (`atari:<game>`; MinAtar's
 /// `breakout` is not Atari's Breakout) whose game has both scores in the table.
@@ -77,16 +79,16 @@ let atariReference (table: Normalisation.ScoreTable option) (run: Run) =
 
 /// Final-return matrices normalised per game: human-normalised for Atari games with references
 /// (`atariReference`), otherwise divided by the largest |final return| of any run of that game (so 1 = the
-/// best run; documented in docs/analysis.md). Returns (game, score of a run, kind of normalisation).
-let normalisedScores (table: Normalisation.ScoreTable option) (runs: Run list) : (string * (Run -> float) * string) list =
+/// best run; documented in docs/analysis.md). Returns (game, normalising function of a return, kind).
+let normalisers (table: Normalisation.ScoreTable option) (runs: Run list) : (string * (float -> float) * string) list =
     runs
     |> List.groupBy (fun r -> r.Config.Game)
     |> List.map (fun (game, rs) ->
         match atariReference table rs.Head with
-        | Some ref -> game, (fun r -> Normalisation.humanNormalised ref (finalReturn r)), "human-normalised"
+        | Some ref -> game, Normalisation.humanNormalised ref, "human-normalised"
         | _ ->
             let scale = rs |> List.map (finalReturn >> abs) |> List.filter Double.IsFinite |> List.fold max 0.0
-            game, (fun r -> if scale > 0.0 then finalReturn r / scale else nan), "max-normalised")
+            game, (fun x -> if scale > 0.0 then x / scale else nan), "max-normalised")
 
 /// Planning figures for one study folder (errors.csv): convergence and error vs c.
 let planningFigures (png: bool) (dir: string) (out: string) : (Report.Section * Export.SavedFigure) list =
@@ -127,7 +129,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         else
             let usesEval = gameRuns |> List.forall (fun r -> r.Evaluations.Length > 0)
             let what = if usesEval then "evaluation mean return at each evaluation phase" else sprintf "training episode return, binned into %d bins" options.Bins
-            let caption = sprintf "%s: %s, mean over seeds ± 1 standard error. %s. Agents: %s." game what (budget gameRuns) (groups |> List.map (fun (l, rs) -> sprintf "%s (%d seeds)" l rs.Length) |> String.concat "; ")
+            let caption = sprintf "%s: %s, mean over seeds ± 1 standard error. %s. Agents: %s." game what (budget gameRuns) (groups |> List.map (fun (l, rs) -> sprintf "%s (%d seed%s)" l rs.Length (if rs.Length = 1 then "" else "s")) |> String.concat "; ")
             add (sprintf "Learning curves: %s" game) caption
                 (Export.saveWith options.Png out ("learning-curves-" + fileSafe game) (Figures.learningCurves (sprintf "Learning curves on %s" game) caption curves))
         // Norm differences of consecutive target networks
@@ -187,10 +189,24 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         | sets -> Set.intersectMany sets
     let finished = runs |> List.filter (fun r -> Double.IsFinite(finalReturn r))
     if agents.Length >= 1 && not commonGames.IsEmpty && finished.Length = runs.Length then
-        let normalisers = normalisedScores table runs |> List.filter (fun (g, _, _) -> commonGames.Contains g)
+        let normalisers = normalisers table runs |> List.filter (fun (g, _, _) -> commonGames.Contains g)
         let kinds = normalisers |> List.map (fun (_, _, k) -> k) |> List.distinct |> String.concat " / "
         let matrix (rs: Run list) =
-            normalisers |> List.map (fun (g, f, _) -> rs |> List.filter (fun r -> r.Config.Game = g) |> List.map f |> Array.ofList) |> Array.ofList
+            normalisers |> List.map (fun (g, f, _) -> rs |> List.filter (fun r -> r.Config.Game = g) |> List.map (finalReturn >> f) |> Array.ofList) |> Array.ofList
+        // The paper's median normalised score across games per iteration (runs that evaluate)
+        if runs |> List.forall (fun r -> r.Evaluations.Length > 0) then
+            let normalise g = normalisers |> List.find (fun (g', _, _) -> g' = g) |> fun (_, f, _) -> f
+            let curves =
+                agents
+                |> List.map (fun (l, rs) ->
+                    l, Curves.medianAcrossGames normalise (rs |> List.filter (fun r -> commonGames.Contains r.Config.Game))
+                       |> Array.map (fun (x, m) -> { Curves.X = x; Curves.Mean = m; Curves.StandardError = 0.0; Curves.Seeds = rs.Length }))
+            let caption =
+                sprintf "At each evaluation phase: per game the mean over seeds of the %s evaluation return, then the median across the %d game(s) (the paper's median human-normalised score per iteration when the games are Atari). %s."
+                    kinds commonGames.Count (budget runs)
+            add "Median normalised score per iteration" caption
+                (Export.saveWith options.Png out "median-normalised-score"
+                    (Figures.learningCurves "Median normalised score across games" caption curves |> Plot.withYTitle (sprintf "median %s score" kinds)))
         let rows =
             [ for l, rs in agents do
                 let m = matrix rs

@@ -132,6 +132,14 @@ let bandShaped (shape: string) (name: string) (colourHex: string) (xs: float[]) 
 /// `bandShaped "linear"`.
 let band name colourHex xs mean lower upper extra = bandShaped "linear" name colourHex xs mean lower upper extra
 
+/// Replaces the y axis title of a chart.
+let withYTitle (title: string) (chart: GenericChart) =
+    let layout = GenericChart.getLayout chart
+    match layout.TryGetPropertyValue "yaxis" with
+    | Some(:? DynamicObj as y) -> y.SetProperty("title", obj [ "text", box title; "font", obj [ "size", box 15 ] ] |> nonNull)
+    | _ -> ()
+    chart
+
 /// The trace names of a chart (tests and reports).
 let traceNames (chart: GenericChart) =
     GenericChart.getTraces chart

@@ -112,6 +112,15 @@ let figures =
                 Expect.stringContains report (Path.GetFileName f.Html |> nonNull) "report links every figure"
             Expect.stringContains report "What was run" "run table"
         }
+        test "pipeline with evaluating runs adds the median normalised score per iteration" {
+            let root = tempDir "analysis-pipeline-eval"
+            for game in [ "breakout"; "asterix" ] do
+                writeRun root "dqn" game 0 infinity 10.0 true |> ignore
+                writeRun root "dqn-pro" game 0 0.1 12.0 true |> ignore
+            let result = Pipeline.figures { Pipeline.defaults root (tempDir "analysis-pipeline-eval-out") with Png = false; Bootstrap = { Bootstrap.defaults with Repetitions = 100 } }
+            Expect.contains (result.Sections |> List.map (fun s -> s.Title)) "Median normalised score per iteration" "median figure"
+            Expect.contains result.Notes "c~ radar skipped: needs Pro runs with at least two finite c~ values" "skips are explained"
+        }
         test "report: PNGs embedded, HTML linked, table written" {
             let dir = tempDir "analysis-report"
             File.WriteAllText(Path.Combine(dir, "a.html"), "<html></html>")

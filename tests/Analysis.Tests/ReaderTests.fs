@@ -102,6 +102,18 @@ let readers =
             Expect.equal found.Length 2 "two runs"
             Expect.isTrue (found |> List.forall (fun d -> not (d.EndsWith "plan"))) "planning folder skipped"
         }
+        test "median normalised score per iteration: per-game seed means, then the median across games" {
+            let root = tempDir "analysis-median"
+            for g, level in [ "a", 10.0; "b", 20.0; "c", 40.0 ] do
+                for seed in 0..1 do writeRun root "dqn" g seed infinity level true |> ignore
+            let runs = RunFiles.loadAll root
+            let curve = Curves.medianAcrossGames (fun g x -> if g = "c" then x / 4.0 else x) runs
+            Expect.equal (curve |> Array.map fst) [| 2000.0; 4000.0; 6000.0; 8000.0; 10000.0 |] "x = frames of the 5 phases"
+            for i, (_, m) in Array.indexed curve do
+                let gameMean g scale = runs |> List.filter (fun r -> r.Config.Game = g) |> List.averageBy (fun r -> r.Evaluations[i].MeanReturn / scale)
+                let expected = Statistics.median [| gameMean "a" 1.0; gameMean "b" 1.0; gameMean "c" 4.0 |]
+                Expect.floatClose Accuracy.veryHigh m expected (sprintf "phase %d" (i + 1))
+        }
         test "planning outputs: errors.csv (quoted mdp, c = inf) and summary.csv" {
             let dir = writePlanning (tempDir "analysis-plan") 0.9 1.0 [ 0.2; infinity ] 3 10
             let errors = PlanningFiles.readErrors (Path.Combine(dir, "errors.csv"))

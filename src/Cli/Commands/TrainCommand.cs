@@ -5,7 +5,7 @@ using Research.DeepAgents.Training;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox train</c>: trains DQN or DQN Pro from a preset with overrides into a run directory
+/// <c>prox train</c>: trains DQN, DQN Pro, Rainbow or Rainbow Pro from a preset with overrides into a run directory
 /// (docs/run-format.md), with a progress display, Ctrl-C checkpointing and <c>--resume</c>.
 /// </summary>
 public sealed class TrainCommand : ICliCommand
@@ -16,17 +16,17 @@ public sealed class TrainCommand : ICliCommand
     /// <inheritdoc />
     public Command Build()
     {
-        var agent = new Option<string>("--agent") { Description = "dqn or dqn-pro.", DefaultValueFactory = _ => "dqn" };
+        var agent = new Option<string>("--agent") { Description = "dqn, dqn-pro, rainbow or rainbow-pro (docs/agents.md).", DefaultValueFactory = _ => "dqn" };
         var env = new Option<string?>("--env") { Description = "Environment: minatar:<game> (asterix, breakout, freeway, seaquest, space_invaders), cartpole, atari:<game>. Default: the preset's." };
-        var preset = new Option<string>("--preset") { Description = "minatar-reference, minatar-dopamine, atari-paper or cartpole (docs/agents.md).", DefaultValueFactory = _ => "minatar-dopamine" };
+        var preset = new Option<string>("--preset") { Description = "minatar-reference, minatar-dopamine, atari-paper or cartpole for dqn/dqn-pro; minatar-dopamine, atari-paper or cartpole for rainbow/rainbow-pro (docs/agents.md).", DefaultValueFactory = _ => "minatar-dopamine" };
         var frames = new Option<string?>("--frames") { Description = "Training frames (k/M suffixes allowed). Agent steps = frames / frame-skip (MinAtar: 1 step = 1 frame). Default: the preset's." };
         var seed = new Option<long>("--seed") { Description = "Run seed; every random stream derives from it.", DefaultValueFactory = _ => 0 };
-        var cTilde = new Option<string?>("--c-tilde") { Description = "c~ of DQN Pro (mu = learning-rate / c~; inf = no pull). Default: the preset's (0.2)." };
+        var cTilde = new Option<string?>("--c-tilde") { Description = "c~ of DQN Pro / Rainbow Pro (mu = learning-rate / c~; inf = no pull). Default: the preset's (0.2 for dqn-pro; 0.05 for rainbow-pro, 0.2 on cartpole)." };
         var set = new Option<string[]>("--set") { Description = "Override any config key: --set key=value (repeatable; keys in docs/agents.md).", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
         var output = new Option<string?>("--out") { Description = "Run directory. Default: runs/<agent>-<env>-s<seed>." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint (only --frames may be given with it)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved config as JSON and exit without training." };
-        var command = new Command("train", "Train DQN / DQN Pro into a run directory (config.json, metrics/*.csv, checkpoints/).");
+        var command = new Command("train", "Train DQN / DQN Pro / Rainbow / Rainbow Pro into a run directory (config.json, metrics/*.csv, checkpoints/).");
         foreach (var o in new Option[] { agent, env, preset, frames, seed, cTilde, set, output, resume, dryRun })
             command.Options.Add(o);
         command.SetAction(parse =>
@@ -56,12 +56,12 @@ public sealed class TrainCommand : ICliCommand
     /// <summary>Preset + flags + <c>--set</c> overrides -> a validated config.</summary>
     public static TrainingConfig Resolve(string presetName, string agent, string? env, string? frames, long seed, string? cTilde, IEnumerable<string> sets)
     {
-        var config = Presets.Get(presetName);
+        var config = Presets.Get(presetName, agent);
         var assignments = new List<string> { $"agent={agent}", $"seed={seed.ToString(CultureInfo.InvariantCulture)}" };
         if (env is not null) assignments.Add($"environment={env}");
         if (cTilde is not null)
         {
-            if (agent != "dqn-pro") throw new UsageException("--c-tilde", cTilde, "only with --agent dqn-pro");
+            if (agent is not ("dqn-pro" or "rainbow-pro")) throw new UsageException("--c-tilde", cTilde, "only with --agent dqn-pro or rainbow-pro");
             assignments.Add($"c-tilde={cTilde}");
         }
         config = ConfigOverrides.Apply(config, assignments);

@@ -28,7 +28,7 @@ public sealed record StepOutcome(bool Updated, float Loss, float MeanQ, bool Syn
 /// transition, then, once more than <c>MinReplayHistory</c> transitions are stored, update every
 /// <c>UpdatePeriod</c> steps and copy online -&gt; target every <c>TargetUpdatePeriod</c> steps or updates.</para>
 /// </summary>
-public sealed class DqnAgent : IDisposable
+public sealed class DqnAgent : IAgent
 {
     readonly TrainingConfig _config;
     readonly ObservationSpec _observation;

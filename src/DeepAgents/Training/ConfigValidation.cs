@@ -6,7 +6,7 @@ namespace Research.DeepAgents.Training;
 public static class ConfigValidation
 {
     /// <summary>Agent names this build trains.</summary>
-    public static readonly IReadOnlyList<string> Agents = ["dqn", "dqn-pro"];
+    public static readonly IReadOnlyList<string> Agents = ["dqn", "dqn-pro", "rainbow", "rainbow-pro"];
 
     /// <summary>Throws a <see cref="ConfigException"/> for the first invalid value of <paramref name="c"/>; returns it otherwise.</summary>
     public static TrainingConfig Validate(TrainingConfig c)
@@ -25,6 +25,8 @@ public static class ConfigValidation
         Finite("reward-clip", c.RewardClip, 0, double.MaxValue, "[0, inf) (0 = no clipping)");
         Between("frame-skip", c.FrameSkip, 1, 64);
         Between("frame-stack", c.FrameStack, 1, 64);
+        if (c.FrameStack > 1 && !c.Environment.StartsWith("atari:", StringComparison.Ordinal))
+            Fail("frame-stack", c.FrameStack, "1 for minatar:<game> and cartpole (frame stacks are built for atari:<game> only)");
         Finite("gamma", c.Gamma, 0, 1, "[0, 1]");
         Between("replay-capacity", c.ReplayCapacity, 2, int.MaxValue);
         Between("batch-size", c.BatchSize, 1, c.ReplayCapacity);
@@ -48,6 +50,14 @@ public static class ConfigValidation
         AtLeast("eval-episodes", c.EvalEpisodes, 0);
         if (c.EvalPeriod > 0 && c.EvalEpisodes > 0 && c.MaxEpisodeSteps == 0)
             Fail("max-episode-steps", c.MaxEpisodeSteps, "> 0 when evaluating by episodes (an episode could otherwise never end)");
+        // Rainbow (spec/proximal-updates.md, "Agents and presets").
+        Between("atoms", c.Atoms, 2, 10_000);
+        if (!double.IsFinite(c.VMin)) Fail("v-min", c.VMin, "a finite number < v-max");
+        if (!double.IsFinite(c.VMax) || !(c.VMax > c.VMin)) Fail("v-max", c.VMax, $"a finite number > v-min ({Show(c.VMin)})");
+        Between("n-step", c.NStep, 1, 1000);
+        Finite("priority-alpha", c.PriorityAlpha, 0, 1, "[0, 1]");
+        Finite("priority-beta", c.PriorityBeta, 0, 1, "[0, 1]");
+        if (c.DoubleQ && !c.IsRainbow) Fail("double-q", c.DoubleQ, "false for dqn and dqn-pro (double Q-learning is a Rainbow option here)");
         AtLeast("update-log-period", c.UpdateLogPeriod, 1);
         AtLeast("throughput-log-period", c.ThroughputLogPeriod, 1);
         AtLeast("checkpoint-period", c.CheckpointPeriod, 0);

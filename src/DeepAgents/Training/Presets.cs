@@ -194,7 +194,71 @@ public static class Presets
         TensorBoard = false,
     };
 
-    /// <summary>Presets by name.</summary>
+    /// <summary>
+    /// Dopamine's MinAtar Rainbow: <see cref="MinAtarDopamine"/> plus 51 atoms on [-100, 100], n = 3, prioritized
+    /// replay (alpha = beta = 0.5) and Adam(1e-4, eps 3.125e-4) (<see cref="OptimizerConfig.DopamineMinAtarRainbow"/>);
+    /// Rainbow Pro c~ 0.05 (the paper's Atari value; no MinAtar value was published).
+    /// </summary>
+    public static TrainingConfig MinAtarDopamineRainbow { get; } = MinAtarDopamine with
+    {
+        Agent = "rainbow",
+        CTilde = 0.05,
+        Atoms = 51,
+        VMin = -100,
+        VMax = 100,
+        NStep = 3,
+        Prioritized = true,
+        PriorityAlpha = 0.5,
+        PriorityBeta = 0.5,
+        DoubleQ = false,
+        Optimizer = OptimizerKind.Adam,
+        OptimizerForm = OptimizerForm.PyTorch,
+        LearningRate = 1e-4,
+        OptimizerEpsilon = 3.125e-4,
+    };
+
+    /// <summary>
+    /// The paper's Atari protocol on Dopamine's compact Rainbow (the Rainbow Pro experiments): <see cref="AtariPaper"/>
+    /// with 51 atoms on [-10, 10], n = 3, prioritized replay, Adam(6.25e-5, eps 1.5e-4, TF1 form), batch 64,
+    /// Rainbow Pro c~ 0.05 (mu = 1.25e-3).
+    /// </summary>
+    public static TrainingConfig AtariPaperRainbow { get; } = AtariPaper with
+    {
+        Agent = "rainbow",
+        CTilde = 0.05,
+        Atoms = 51,
+        VMin = -10,
+        VMax = 10,
+        NStep = 3,
+        Prioritized = true,
+        PriorityAlpha = 0.5,
+        PriorityBeta = 0.5,
+        DoubleQ = false,
+        BatchSize = 64,
+        Optimizer = OptimizerKind.Adam,
+        OptimizerForm = OptimizerForm.TensorFlow,
+        LearningRate = 6.25e-5,
+        OptimizerEpsilon = 1.5e-4,
+    };
+
+    /// <summary>
+    /// A small CartPole Rainbow for tests and smoke runs (not from a paper): <see cref="CartPole"/> with 51 atoms on
+    /// [0, 100] (returns are at most 1 / (1 - 0.99) = 100), n = 3, prioritized replay, Adam(1e-3); c~ 0.2.
+    /// </summary>
+    public static TrainingConfig CartPoleRainbow { get; } = CartPole with
+    {
+        Agent = "rainbow",
+        Atoms = 51,
+        VMin = 0,
+        VMax = 100,
+        NStep = 3,
+        Prioritized = true,
+        PriorityAlpha = 0.5,
+        PriorityBeta = 0.5,
+        DoubleQ = false,
+    };
+
+    /// <summary>DQN presets by name (also the values of <c>dqn-pro</c>).</summary>
     public static IReadOnlyDictionary<string, TrainingConfig> All { get; } = new Dictionary<string, TrainingConfig>
     {
         ["minatar-reference"] = MinAtarReference,
@@ -203,8 +267,29 @@ public static class Presets
         ["cartpole"] = CartPole,
     };
 
-    /// <summary>The preset called <paramref name="name"/>; a <see cref="ConfigException"/> naming the choices otherwise.</summary>
-    public static TrainingConfig Get(string name) =>
-        All.TryGetValue(name, out var preset) ? preset
-            : throw new ConfigException("preset", name, "one of " + string.Join(", ", All.Keys));
+    /// <summary>Rainbow presets by name (also the values of <c>rainbow-pro</c>).</summary>
+    public static IReadOnlyDictionary<string, TrainingConfig> Rainbow { get; } = new Dictionary<string, TrainingConfig>
+    {
+        ["minatar-dopamine"] = MinAtarDopamineRainbow,
+        ["atari-paper"] = AtariPaperRainbow,
+        ["cartpole"] = CartPoleRainbow,
+    };
+
+    /// <summary>The DQN preset called <paramref name="name"/>; a <see cref="ConfigException"/> naming the choices otherwise.</summary>
+    public static TrainingConfig Get(string name) => Get(name, "dqn");
+
+    /// <summary>
+    /// The preset called <paramref name="name"/> for <paramref name="agent"/>: the Rainbow table for <c>rainbow</c> and
+    /// <c>rainbow-pro</c>, the DQN table otherwise, with <c>agent</c> set. A <see cref="ConfigException"/> names the
+    /// presets that exist for that agent.
+    /// </summary>
+    public static TrainingConfig Get(string name, string agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        bool rainbow = agent is "rainbow" or "rainbow-pro";
+        var table = rainbow ? Rainbow : All;
+        if (!table.TryGetValue(name, out var preset))
+            throw new ConfigException("preset", name, $"one of {string.Join(", ", table.Keys)}" + (rainbow ? $" for {agent}" : ""));
+        return preset with { Agent = agent };
+    }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Research.DeepAgents.Agents;
 using Research.DeepAgents.Environments;
+using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Torch;
 
 namespace Research.DeepAgents.Training;
@@ -28,14 +29,18 @@ public sealed record TrainingStatus(long Step, long TotalSteps, long Episodes, d
 public sealed record TrainingResult(bool Completed, long Steps, long Episodes, EvaluationResult? LastEvaluation, double WallSeconds);
 
 /// <summary>
-/// The training loop (design.md, "Training loop"): one environment, one <see cref="DqnAgent"/>, evaluation
+/// The training loop (design.md, "Training loop"): one environment, one agent (<see cref="IAgent"/>: DQN, DQN Pro,
+/// Rainbow, Rainbow Pro), evaluation
 /// phases every <c>EvalPeriod</c> steps, metrics in the run directory, checkpoints every
 /// <c>CheckpointPeriod</c> steps, at the end and on cancellation (Ctrl-C). Deterministic for a seed on CPU;
 /// <see cref="Resume"/> continues bit-for-bit (metrics files are cut back to the checkpoint's offsets).
+/// <para>With a game environment (Atari, <see cref="IGameEnvironment"/>) a life loss ends the agent's learning episode
+/// (terminal for learning; the environment continues the game at <c>Reset</c>) while episodes.csv reports whole games.</para>
 /// </summary>
 public sealed class Trainer : IDisposable
 {
     readonly IEnvironment _env;
+    readonly EnvironmentMaker _environments;
     readonly RunMetrics _metrics;
     readonly float[] _observation;
     readonly Queue<double> _recentReturns = new();
@@ -44,14 +49,15 @@ public sealed class Trainer : IDisposable
     double _episodeReturn, _previousWallSeconds;
     EvaluationResult? _lastEvaluation;
 
-    Trainer(TrainingConfig config, RunDirectory run, RunInfo info, IReadOnlyDictionary<string, long>? offsets)
+    Trainer(TrainingConfig config, RunDirectory run, RunInfo info, IReadOnlyDictionary<string, long>? offsets, EnvironmentMaker environments)
     {
+        _environments = environments;
         Config = config;
         Run = run;
         _info = info;
         TorchRuntime.Initialize(config.Threads);
-        _env = TrainingEnvironments.Create(config, Seeds.DeriveInt(config.Seed, Seeds.Environment));
-        Agent = new DqnAgent(config, _env.Observation, _env.ActionCount);
+        _env = environments(config, Seeds.DeriveInt(config.Seed, Seeds.Environment));
+        Agent = AgentFactory.Create(config, _env.Observation, _env.ActionCount);
         _observation = new float[_env.Observation.Size];
         IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root) : null;
         _metrics = new RunMetrics(run.MetricsDirectory, offsets, sink);
@@ -62,22 +68,24 @@ public sealed class Trainer : IDisposable
     /// <summary>The run directory.</summary>
     public RunDirectory Run { get; }
     /// <summary>The agent.</summary>
-    public DqnAgent Agent { get; }
+    public IAgent Agent { get; }
 
     /// <summary>
     /// Starts a new run in <paramref name="directory"/> (which must not already hold a run): validates the
-    /// config, writes config.json and opens fresh metrics files.
+    /// config, writes config.json and opens fresh metrics files. <paramref name="environments"/> replaces
+    /// <see cref="TrainingEnvironments.Create"/> (for training and evaluation environments), e.g. a synthetic Atari backend.
     /// </summary>
-    public static Trainer Start(TrainingConfig config, string directory)
+    public static Trainer Start(TrainingConfig config, string directory, EnvironmentMaker? environments = null)
     {
+        environments ??= TrainingEnvironments.Create;
         ConfigValidation.Validate(config);
         var run = new RunDirectory(directory);
         if (File.Exists(run.ConfigPath))
             throw new ConfigException("--out", directory, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
-        TrainingEnvironments.Create(config, 0); // an unknown id (or Atari without a backend) fails before anything is written
+        (environments(config, 0) as IDisposable)?.Dispose(); // an unknown id (or Atari without the ALE) fails before anything is written
         run.Create();
         var info = RunInfo.Now(config.Seed);
-        var trainer = new Trainer(config, run, info, null);
+        var trainer = new Trainer(config, run, info, null, environments);
         run.WriteConfig(config, info);
         trainer._env.Observe(trainer._observation);
         trainer.Agent.BeginEpisode(trainer._observation);
@@ -89,7 +97,7 @@ public sealed class Trainer : IDisposable
     /// <paramref name="totalSteps"/> (the only value that may change). Metrics files are truncated to the
     /// checkpoint's offsets, so the result is byte-identical to an uninterrupted run.
     /// </summary>
-    public static Trainer Resume(string directory, long? totalSteps = null)
+    public static Trainer Resume(string directory, long? totalSteps = null, EnvironmentMaker? environments = null)
     {
         var run = new RunDirectory(directory);
         var (config, info) = run.ReadConfig();
@@ -104,7 +112,7 @@ public sealed class Trainer : IDisposable
         if (config.TotalSteps < header.Steps)
             throw new ConfigException("total-steps", config.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"at least the {header.Steps} steps already done");
-        var trainer = new Trainer(config, run, info.Resumed(header.Steps), header.MetricsOffsets);
+        var trainer = new Trainer(config, run, info.Resumed(header.Steps), header.MetricsOffsets, environments ?? TrainingEnvironments.Create);
         Checkpoint.Read(run.CheckpointPath,
             state => ((ISnapshotEnvironment)trainer._env).RestoreState(state),
             reader => trainer.Agent.Load(reader));
@@ -154,7 +162,14 @@ public sealed class Trainer : IDisposable
                 _metrics.TargetSync(step, Agent.Syncs, Agent.Updates, outcome.TargetChange!.Global,
                     outcome.TargetChange.PerParameter.Select(p => new LayerNorm(p.Name, p.Norm)).ToArray());
 
-            if (result.Done || timeLimit)
+            if (result.Done && !timeLimit && _env is IGameEnvironment { GameEnded: false })
+            {
+                // A life lost (terminal for learning): a new learning episode in the same game, which episodes.csv reports whole.
+                _env.Reset();
+                _env.Observe(_observation);
+                Agent.BeginEpisode(_observation);
+            }
+            else if (result.Done || timeLimit)
             {
                 _episodes++;
                 _metrics.Episode(step, _episodes, _episodeReturn, _episodeLength, !result.Terminated);
@@ -170,7 +185,7 @@ public sealed class Trainer : IDisposable
             if (c.EvalPeriod > 0 && step % c.EvalPeriod == 0)
             {
                 _evaluations++;
-                _lastEvaluation = Evaluation.Run(Agent, c, _evaluations);
+                _lastEvaluation = Evaluation.Run(Agent, c, _evaluations, environments: _environments);
                 _metrics.Evaluation(step, _evaluations, _lastEvaluation);
             }
             if (step % c.ThroughputLogPeriod == 0)
@@ -220,5 +235,6 @@ public sealed class Trainer : IDisposable
     {
         _metrics.Dispose();
         Agent.Dispose();
+        (_env as IDisposable)?.Dispose();
     }
 }

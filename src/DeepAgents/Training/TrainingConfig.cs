@@ -33,7 +33,7 @@ public sealed record TrainingConfig
     // ---- what is trained --------------------------------------------------------------------------
     /// <summary>Name of the preset this config started from (informational).</summary>
     public string Preset { get; init; } = "custom";
-    /// <summary><c>dqn</c> or <c>dqn-pro</c>.</summary>
+    /// <summary><c>dqn</c>, <c>dqn-pro</c>, <c>rainbow</c> or <c>rainbow-pro</c>.</summary>
     public string Agent { get; init; } = "dqn";
     /// <summary>Environment id: <c>minatar:&lt;game&gt;</c>, <c>cartpole</c> or <c>atari:&lt;game&gt;</c>.</summary>
     public string Environment { get; init; } = "minatar:breakout";
@@ -43,7 +43,7 @@ public sealed record TrainingConfig
     public long TotalSteps { get; init; } = 1_000_000;
 
     // ---- proximal update (spec/proximal-updates.md, "The update") ----------------------------------
-    /// <summary>c~ of DQN Pro: mu = LearningRate / CTilde. Infinity = no pull (plain DQN). Only used by <c>dqn-pro</c>.</summary>
+    /// <summary>c~ of DQN Pro / Rainbow Pro: mu = LearningRate / CTilde. Infinity = no pull (plain DQN / Rainbow). Only used by <c>dqn-pro</c> and <c>rainbow-pro</c>.</summary>
     public double CTilde { get; init; } = double.PositiveInfinity;
     /// <summary>Compatibility switch: the released code's target starts as an independent random network instead of a copy of the online one.</summary>
     public bool PullTowardRandomTargetAtStart { get; init; }
@@ -87,6 +87,24 @@ public sealed record TrainingConfig
     public TargetPeriodUnit TargetPeriodUnit { get; init; } = TargetPeriodUnit.AgentSteps;
     /// <summary>Huber loss threshold (1 = smooth L1).</summary>
     public double HuberDelta { get; init; } = 1.0;
+
+    // ---- Rainbow (Dopamine's compact Rainbow: C51 + n-step + prioritized replay; used by rainbow and rainbow-pro) ----
+    /// <summary>Number of atoms N of the C51 distribution (51).</summary>
+    public int Atoms { get; init; } = 51;
+    /// <summary>Smallest atom v_min of the support.</summary>
+    public double VMin { get; init; } = -10;
+    /// <summary>Largest atom v_max of the support.</summary>
+    public double VMax { get; init; } = 10;
+    /// <summary>Update horizon n of the n-step returns (Dopamine's update_horizon, 3).</summary>
+    public int NStep { get; init; } = 3;
+    /// <summary>Sample by priority and update priorities from the losses; false = stratified uniform sampling, weights 1 (the released Rainbow Pro code's behaviour).</summary>
+    public bool Prioritized { get; init; } = true;
+    /// <summary>Priority exponent alpha: p = (loss + 1e-10)^alpha (Dopamine: 0.5, a square root).</summary>
+    public double PriorityAlpha { get; init; } = 0.5;
+    /// <summary>Importance-sampling exponent beta: w = (P + 1e-10)^-beta / max (Dopamine: 0.5, fixed).</summary>
+    public double PriorityBeta { get; init; } = 0.5;
+    /// <summary>Double Q-learning: the next action is the online network's argmax (evaluated by the target); off in compact Rainbow.</summary>
+    public bool DoubleQ { get; init; }
 
     // ---- optimizer --------------------------------------------------------------------------------
     /// <summary>Optimizer family.</summary>
@@ -144,5 +162,9 @@ public sealed record TrainingConfig
 
     /// <summary>Whether this run is a Pro agent (the proximal pull wraps the optimizer).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool IsPro => Agent == "dqn-pro";
+    public bool IsPro => Agent is "dqn-pro" or "rainbow-pro";
+
+    /// <summary>Whether this run is Rainbow or Rainbow Pro (<see cref="RainbowAgent"/>).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsRainbow => Agent is "rainbow" or "rainbow-pro";
 }

@@ -149,7 +149,7 @@ public sealed class Breakout : MinAtarGame
         p.Set(0, Size - 1, Paddle);
         p.Set(1, BallY, BallX);
         p.Set(2, LastY, LastX);
-        for (int y = 0; y < Size; y++) p.SetRow(3, y, _bricks[y]);
+        p.SetRows(3, _bricks);
     }
 
     internal override void WriteState(BinaryWriter w)

@@ -76,12 +76,16 @@ public abstract class MinAtarGame
     public void Observe(Span<byte> destination)
     {
         int n = Channels * Size * Size;
-        if (destination.Length < n)
-            throw new ArgumentException($"Observation buffer has {destination.Length} elements; {Info.Name} needs {n} ([{Channels},10,10]).", nameof(destination));
+        if (destination.Length < n) ThrowTooSmall(destination.Length, n);
         var planes = new PlaneBits();
         Draw(ref planes);
         planes.WriteTo(destination, n);
     }
+
+    // Out of line, so the hot path does not carry the message formatting.
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    void ThrowTooSmall(int length, int needed) =>
+        throw new ArgumentException($"Observation buffer has {length} elements; {Info.Name} needs {needed} ([{Channels},10,10]).", "destination");
 
     /// <summary>Draws the current state into the (all-zero) observation bits.</summary>
     private protected abstract void Draw(ref PlaneBits planes);

@@ -196,14 +196,10 @@ public sealed class SpaceInvaders : MinAtarGame
     private protected override void Draw(ref PlaneBits p)
     {
         p.Set(0, Size - 1, Position);
-        int directionChannel = AlienDirection < 0 ? 2 : 3;
-        for (int y = 0; y < Size; y++)
-        {
-            p.SetRow(1, y, _aliens[y]);
-            p.SetRow(directionChannel, y, _aliens[y]);
-            p.SetRow(4, y, _friendly[y]);
-            p.SetRow(5, y, _enemy[y]);
-        }
+        p.SetRows(1, _aliens);
+        p.SetRows(AlienDirection < 0 ? 2 : 3, _aliens);
+        p.SetRows(4, _friendly);
+        p.SetRows(5, _enemy);
     }
 
     internal override void WriteState(BinaryWriter w)

@@ -1,0 +1,287 @@
+using System.Runtime.InteropServices;
+using Research.DeepAgents.Distributional;
+using Research.DeepAgents.Environments;
+using Research.DeepAgents.Networks;
+using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Replay;
+using Research.DeepAgents.Training;
+using static TorchSharp.torch;
+
+namespace Research.DeepAgents.Agents;
+
+/// <summary>
+/// Rainbow as Dopamine's compact agent (Hessel et al. 2018, the pieces Dopamine keeps): a C51 head (<c>Atoms</c>
+/// atoms on [<c>VMin</c>, <c>VMax</c>]), <c>NStep</c>-step returns and prioritized replay (switchable to uniform:
+/// what the released Rainbow Pro code actually did); and Rainbow Pro (Asadi et al. 2022) when
+/// <see cref="TrainingConfig.Agent"/> is <c>rainbow-pro</c>: the same agent whose optimizer is wrapped by the very
+/// same <see cref="ProximalOptimizer"/> as DQN Pro's (spec/proximal-updates.md, "The update" and "Agents and presets").
+/// <para>Per agent step (Dopamine's <c>RainbowAgent.step</c>): act epsilon-greedily on the mean of the online
+/// distribution, store the transition (<see cref="PrioritizedSampler.Sync"/> gives a newly complete n-step window
+/// the maximum recorded priority), then, once more than <c>MinReplayHistory</c> transitions are stored, update
+/// every <c>UpdatePeriod</c> steps and copy online -&gt; target every <c>TargetUpdatePeriod</c> steps or updates
+/// (the schedule of <see cref="DqnAgent"/>).</para>
+/// <para>One update: sample B slots by priority; target m = Phi(r^(n) + gamma^m z) of p_target(s_{t+m}, a*), with
+/// a* = argmax_a mean p_target(s_{t+m}, a) (or the online network's argmax with <c>DoubleQ</c>); per-sample loss
+/// L_b = cross-entropy(m, softmax logits(s_t, a_t)); minimise mean_b(w_b L_b) with the normalised importance weights
+/// w; then set each sampled slot's priority to (L_b + 1e-10)^alpha (Dopamine: sqrt).</para>
+/// <para>Atari (<c>FrameStack</c> &gt; 1): the environment's <c>FrameStack</c> wrapper gives the acting input (the
+/// last k frames) and replay is a <see cref="FrameStackReplay"/> that stores one frame per step and rebuilds stacks.</para>
+/// </summary>
+public sealed class RainbowAgent : IAgent
+{
+    readonly TrainingConfig _config;
+    readonly ObservationSpec _observation;
+    readonly long[] _batchShape;
+    readonly NStepBatch _batch;
+    readonly float[] _losses;
+    readonly Tensor _actInput;           // [1, C, H, W], reused by every action selection
+    readonly Tensor _atoms;              // z_i, [N]
+    readonly Xoshiro256 _exploration;
+    readonly ProximalPull? _pull;
+    readonly ReplayBuffer? _buffer;      // whole observations per slot (MinAtar, CartPole)
+    readonly FrameStackReplay? _frames;  // one frame per slot, stacks rebuilt (Atari)
+
+    /// <summary>
+    /// Builds the online C51 network (seeded from the <c>network</c> stream), its target (a copy, or an independent
+    /// network when <c>PullTowardRandomTargetAtStart</c>), the optimizer (wrapped by the pull for <c>rainbow-pro</c>),
+    /// the replay ring with its prioritized n-step sampler (seeded from the <c>replay</c> stream) and the exploration stream.
+    /// </summary>
+    public RainbowAgent(TrainingConfig config, ObservationSpec observation, int actionCount)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(observation);
+        ConfigValidation.Validate(config);
+        if (!config.IsRainbow)
+            throw new ConfigException("agent", config.Agent, "rainbow or rainbow-pro for a RainbowAgent");
+        _config = config;
+        _observation = observation;
+        ActionCount = actionCount;
+        Support = new CategoricalSupport(config.Atoms, config.VMin, config.VMax);
+        _atoms = Support.ToTensor();
+
+        // Dopamine's RainbowNetwork (Atari) initialises with VarianceScaling(1/sqrt 3, fan_in, uniform); the MinAtar
+        // and small networks keep their defaults (docs/agents.md, "Rainbow").
+        Initialization? initialization = config.Network == NetworkKind.NatureCnn ? Initialization.DopamineVarianceScaling : null;
+        Online = QNetworkFactory.Create(config.Network, observation, actionCount, (long)Seeds.Derive(config.Seed, Seeds.Network),
+            config.Atoms, initialization);
+        Target = config.PullTowardRandomTargetAtStart
+            ? QNetworkFactory.CreateIndependentTarget(Online, (long)Seeds.Derive(config.Seed, Seeds.TargetNetwork))
+            : QNetworkFactory.CreateTarget(Online);
+
+        var optimizer = Optimizers.Create(DqnAgent.OptimizerConfigOf(config), Online);
+        if (config.IsPro || config.Nu > 0)
+            _pull = new ProximalPull(Online, Target, config.IsPro ? config.CTilde : double.PositiveInfinity, config.LearningRate);
+        Optimizer = config.IsPro ? new ProximalOptimizer(optimizer, _pull!) : optimizer;
+
+        ITransitionRing ring;
+        if (config.FrameStack > 1)
+        {
+            if (observation.Channels != config.FrameStack || observation.Kind == ObservationKind.Features)
+                throw new ConfigException("frame-stack", ConfigKeys.Format(config.FrameStack),
+                    $"the channel count of the environment's stacked byte frames (it gives [{observation.Channels}, {observation.Height}, {observation.Width}] {observation.Kind})");
+            ring = _frames = new FrameStackReplay(observation.Height, observation.Width, config.FrameStack, config.ReplayCapacity);
+        }
+        else
+            ring = _buffer = new ReplayBuffer(observation, config.ReplayCapacity, Seeds.Derive(config.Seed, Seeds.Replay));
+        Sampler = new PrioritizedSampler(ring, new NStepReturns(config.NStep, config.Gamma),
+            new PrioritizedReplayConfig(config.Prioritized, config.PriorityAlpha, config.PriorityBeta), Seeds.Derive(config.Seed, Seeds.Replay));
+
+        _batch = new NStepBatch(config.BatchSize, observation.Size);
+        _losses = new float[config.BatchSize];
+        _batchShape = [config.BatchSize, observation.Channels, observation.Height, observation.Width];
+        _actInput = zeros([1, observation.Channels, observation.Height, observation.Width], ScalarType.Float32);
+        _exploration = new Xoshiro256(Seeds.Derive(config.Seed, Seeds.Exploration));
+    }
+
+    /// <summary>The online network w (logits [B, A, N]).</summary>
+    public QNetwork Online { get; }
+    /// <summary>The target network theta.</summary>
+    public QNetwork Target { get; }
+    /// <summary>The optimizer (a <see cref="ProximalOptimizer"/> for Rainbow Pro).</summary>
+    public IOptimizer Optimizer { get; }
+    /// <summary>The pull of Rainbow Pro (also built, with mu = 0, when only the nu penalty is on); null otherwise.</summary>
+    public ProximalPull? Pull => _pull;
+    /// <summary>The atoms z_0..z_{N-1}.</summary>
+    public CategoricalSupport Support { get; }
+    /// <summary>The replay ring: a <see cref="ReplayBuffer"/>, or a <see cref="FrameStackReplay"/> when <c>FrameStack</c> &gt; 1.</summary>
+    public ITransitionRing Replay => (ITransitionRing?)_frames ?? _buffer!;
+    /// <summary>The n-step prioritized sampler over the replay ring.</summary>
+    public PrioritizedSampler Sampler { get; }
+    /// <summary>The latest sampled batch (slots, weights, n-step transitions), for inspection.</summary>
+    public NStepBatch LastBatch => _batch;
+    /// <summary>The per-sample losses of the latest update (the values sent to the priority update).</summary>
+    public ReadOnlySpan<float> LastLosses => _losses;
+    /// <inheritdoc />
+    public int ActionCount { get; }
+    /// <inheritdoc />
+    public double Mu => _config.IsPro ? _pull!.Mu : 0.0;
+    /// <inheritdoc />
+    public long Steps { get; private set; }
+    /// <inheritdoc />
+    public long Updates { get; private set; }
+    /// <inheritdoc />
+    public long Syncs { get; private set; }
+
+    /// <summary>The training epsilon for the next action (<see cref="EpsilonSchedule.At"/>, as DQN).</summary>
+    public double Epsilon => EpsilonSchedule.At(_config.EpsilonSchedule, Steps, _config.EpsilonWarmupSteps,
+        _config.EpsilonDecaySteps, _config.EpsilonStart, _config.EpsilonEnd);
+
+    /// <inheritdoc />
+    public void BeginEpisode(ReadOnlySpan<float> observation)
+    {
+        if (_frames is not null) _frames.BeginEpisode(observation);
+        else _buffer!.BeginEpisode(observation);
+        Sampler.Sync();
+    }
+
+    /// <inheritdoc />
+    public int SelectAction(ReadOnlySpan<float> observation) => SelectAction(observation, Epsilon, _exploration);
+
+    /// <summary>With probability <paramref name="epsilon"/> a uniform action (a second draw), otherwise <see cref="GreedyAction"/>.</summary>
+    public int SelectAction(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        if (random.NextDouble() < epsilon) return random.NextInt(ActionCount);
+        return GreedyAction(observation);
+    }
+
+    /// <summary>argmax_a sum_i z_i softmax(logits(s, a))_i of the online network (the first maximum on ties).</summary>
+    public int GreedyAction(ReadOnlySpan<float> observation)
+    {
+        if (observation.Length != _observation.Size)
+            throw new ArgumentException($"observation has {observation.Length} values; the network takes {_observation.Size}.", nameof(observation));
+        observation.CopyTo(MemoryMarshal.Cast<byte, float>(_actInput.bytes));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        return (int)C51.Means(Online.forward(_actInput), _atoms).argmax(1).item<long>();
+    }
+
+    /// <summary>Stores the transition, then runs this step's update and/or target refresh (the schedule of <see cref="DqnAgent.Observe"/>).</summary>
+    public StepOutcome Observe(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation)
+    {
+        if (_frames is not null) _frames.Add(action, reward, terminated, nextObservation);
+        else _buffer!.Add(action, reward, terminated, nextObservation);
+        Sampler.Sync();
+        Steps++;
+        if (Steps <= _config.MinReplayHistory) return StepOutcome.None;
+
+        bool updated = false;
+        float loss = float.NaN, meanQ = float.NaN;
+        bool sync = false;
+        if (Steps % _config.UpdatePeriod == 0 && Sampler.SampleableCount > 0)
+        {
+            (loss, meanQ) = Update();
+            updated = true;
+            sync = _config.TargetPeriodUnit == TargetPeriodUnit.Updates && Updates % _config.TargetUpdatePeriod == 0;
+        }
+        if (_config.TargetPeriodUnit == TargetPeriodUnit.AgentSteps && Steps % _config.TargetUpdatePeriod == 0)
+            sync = true;
+        var change = sync ? SyncTarget() : null;
+        return updated || sync ? new StepOutcome(updated, loss, meanQ, sync, change) : StepOutcome.None;
+    }
+
+    /// <summary>
+    /// One gradient step of Dopamine's Rainbow <c>_build_train_op</c>: the C51 target, the per-sample cross-entropy,
+    /// the importance-weighted mean (plus the optional nu penalty), the optimizer step (for Rainbow Pro: pull, then
+    /// step), then the priority update from the per-sample losses. Returns the batch mean of the (unweighted)
+    /// cross-entropy and the mean of Q(s, a) = sum_i z_i p_i(s, a) over the batch, both before the step.
+    /// </summary>
+    public (float Loss, float MeanQ) Update()
+    {
+        Sampler.Sample(_batch);
+        float meanLoss, meanQ;
+        using (var scope = NewDisposeScope())
+        {
+            var states = tensor(_batch.Observations, _batchShape);
+            var bootstrap = tensor(_batch.BootstrapObservations, _batchShape);
+            var actions = tensor(_batch.Actions);
+            var returns = tensor(_batch.Returns);
+            var discounts = tensor(_batch.Discounts);
+            var weights = tensor(_batch.Weights);
+
+            var logits = Online.forward(states);
+            Tensor target;
+            using (no_grad())
+                target = TargetDistribution(bootstrap, returns, discounts);
+            var loss = C51.CrossEntropy(logits, actions, target);                 // [B]
+            var objective = (weights * loss).mean();                             // IS-weighted (all weights 1 when uniform)
+            if (_config.Nu > 0) objective = objective + _pull!.PenaltyLoss(_config.Nu);
+
+            Optimizer.ZeroGrad();
+            objective.backward();
+            Optimizer.Step();
+            Updates++;
+
+            loss.detach().data<float>().CopyTo(_losses);
+            meanLoss = loss.mean().item<float>();
+            using (no_grad())
+                meanQ = (C51.ChooseAction(logits.detach(), actions).softmax(-1) * _atoms).sum(-1).mean().item<float>();
+        }
+        Sampler.UpdatePriorities(_batch.Slots, _losses);                        // p = (L + 1e-10)^alpha; no-op when uniform
+        return (meanLoss, meanQ);
+    }
+
+    // Phi(r^(n) + gamma^m z) of p_target(s', a*): a* by the target's mean (compact Rainbow) or by the online network's (DoubleQ).
+    Tensor TargetDistribution(Tensor bootstrap, Tensor returns, Tensor discounts)
+    {
+        var nextTargetLogits = Target.forward(bootstrap);
+        if (!_config.DoubleQ)
+            return C51.TargetDistribution(Support, nextTargetLogits, returns, discounts, _atoms);
+        var nextActions = C51.GreedyActions(Online.forward(bootstrap), _atoms);
+        var chosen = C51.ChooseAction(nextTargetLogits.softmax(-1), nextActions);
+        return CategoricalProjection.Project(Support, chosen, returns, discounts);
+    }
+
+    /// <summary>Hard copy theta_k &lt;- w; returns d_k = ||theta_k - theta_{k-1}||_2 (global and per parameter).</summary>
+    public NormDifference SyncTarget()
+    {
+        using var previous = ParameterSnapshot.Take(Target);
+        TargetNetwork.HardCopy(Online, Target);
+        Syncs++;
+        return TargetNorms.Difference(previous, Target);
+    }
+
+    /// <summary>Writes the complete agent state: counters, exploration stream, both networks, optimizer, replay ring and sampler.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.Write(Steps);
+        writer.Write(Updates);
+        writer.Write(Syncs);
+        _exploration.Save(writer);
+        Checkpoints.SaveParameters(Online, writer);
+        Checkpoints.SaveParameters(Target, writer);
+        Optimizer.Save(writer);
+        if (_frames is not null) _frames.Save(writer);
+        else _buffer!.Save(writer);
+        Sampler.Save(writer);
+    }
+
+    /// <summary>Restores a state written by <see cref="Save"/> of an agent built from the same config.</summary>
+    public void Load(BinaryReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        Steps = reader.ReadInt64();
+        Updates = reader.ReadInt64();
+        Syncs = reader.ReadInt64();
+        _exploration.Load(reader);
+        Checkpoints.LoadParameters(Online, reader);
+        Checkpoints.LoadParameters(Target, reader);
+        Optimizer.Load(reader);
+        if (_frames is not null) _frames.Load(reader);
+        else _buffer!.Load(reader);
+        Sampler.Load(reader);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _actInput.Dispose();
+        _atoms.Dispose();
+        _pull?.Dispose();
+        (Optimizer as IDisposable)?.Dispose();
+        if (Optimizer is ProximalOptimizer pro) (pro.Inner as IDisposable)?.Dispose();
+        Online.Dispose();
+        Target.Dispose();
+    }
+}
