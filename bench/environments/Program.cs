@@ -7,7 +7,10 @@ namespace Research.Bench.Environments;
 /// <summary>
 /// <c>--quick</c>: a Stopwatch table of steps/s per game (single environment, and vectorised with N = 8
 /// and 32): the median and the best of 5 runs of <c>--seconds</c> (default 1) after a warm-up. On a
-/// shared machine the best run is the closer estimate of the code's speed; the median shows the noise. Any other arguments go to
+/// shared machine the best run is the closer estimate of the code's speed; the median shows the noise.
+/// The last column divides by this process's CPU time instead of wall-clock time (what the code costs
+/// when it has a core; on a loaded machine the wall-clock rate is lower). <c>--quick --split</c>
+/// separates the cost of <c>Step</c> and <c>Observe</c> per game. Any other arguments go to
 /// BenchmarkDotNet, run in-process (no generated project is built, so it needs no build lock).
 /// </summary>
 public static class Program

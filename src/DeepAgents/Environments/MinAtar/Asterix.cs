@@ -143,7 +143,7 @@ public sealed class Asterix : MinAtarGame
     }
 
     /// <summary>Player cell; enemy or gold cell; trail one cell behind each entity when on the grid.</summary>
-    private protected override void Draw(ref PlaneBits p)
+    private protected override void Draw(PlaneWriter p)
     {
         p.Set(0, PlayerY, PlayerX);
         for (int i = 0; i < Slots; i++)

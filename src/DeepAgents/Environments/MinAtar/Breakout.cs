@@ -144,12 +144,12 @@ public sealed class Breakout : MinAtarGame
     }
 
     /// <summary>Paddle, ball, trail (the ball's previous cell) and the brick rows.</summary>
-    private protected override void Draw(ref PlaneBits p)
+    private protected override void Draw(PlaneWriter p)
     {
         p.Set(0, Size - 1, Paddle);
         p.Set(1, BallY, BallX);
         p.Set(2, LastY, LastX);
-        p.SetRows(3, _bricks);
+        p.WriteRows(3, _bricks);
     }
 
     internal override void WriteState(BinaryWriter w)

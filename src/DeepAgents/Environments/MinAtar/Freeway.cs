@@ -104,7 +104,7 @@ public sealed class Freeway : MinAtarGame
     static int Wrap(int x) => x < 0 ? Size - 1 : x > Size - 1 ? 0 : x;
 
     /// <summary>Chicken, cars, and a trail behind each car (wrapping) in channel speed{|speed|}.</summary>
-    private protected override void Draw(ref PlaneBits p)
+    private protected override void Draw(PlaneWriter p)
     {
         p.Set(0, ChickenRow, ChickenX);
         for (int i = 0; i < Cars; i++)

@@ -77,9 +77,7 @@ public abstract class MinAtarGame
     {
         int n = Channels * Size * Size;
         if (destination.Length < n) ThrowTooSmall(destination.Length, n);
-        var planes = new PlaneBits();
-        Draw(ref planes);
-        planes.WriteTo(destination, n);
+        Draw(new PlaneWriter(destination[..n]));
     }
 
     // Out of line, so the hot path does not carry the message formatting.
@@ -87,8 +85,8 @@ public abstract class MinAtarGame
     void ThrowTooSmall(int length, int needed) =>
         throw new ArgumentException($"Observation buffer has {length} elements; {Info.Name} needs {needed} ([{Channels},10,10]).", "destination");
 
-    /// <summary>Draws the current state into the (all-zero) observation bits.</summary>
-    private protected abstract void Draw(ref PlaneBits planes);
+    /// <summary>Draws the current state into the cleared observation.</summary>
+    private protected abstract void Draw(PlaneWriter planes);
 
     /// <summary>Writes the full game state (not the stream) for snapshots.</summary>
     internal abstract void WriteState(BinaryWriter writer);

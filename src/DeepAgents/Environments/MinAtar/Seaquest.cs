@@ -269,23 +269,22 @@ public sealed class Seaquest : MinAtarGame
     }
 
     /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
-    private protected override void Draw(ref PlaneBits p)
+    private protected override void Draw(PlaneWriter p)
     {
         p.Set(0, SubY, SubX);
         int backX = SubFacesRight ? SubX - 1 : SubX + 1;
         if ((uint)backX < Size) p.Set(1, SubY, backX);
-        int oxygenCells = Math.Min(Size, Math.Max(0, Oxygen) * 10 / MaxOxygen);
-        p.SetRow(7, Size - 1, (1 << oxygenCells) - 1);                      // columns [0, oxygenCells)
-        int firstDiverCell = Math.Max(0, Size - 1 - DiverCount);
-        p.SetRow(8, Size - 1, ((1 << (Size - 1)) - 1) & ~((1 << firstDiverCell) - 1)); // columns [9-divers, 9)
-        DrawAll(ref p, FriendlyBullets, 2, trail: false);
-        DrawAll(ref p, EnemyBullets, 4, trail: false);
-        DrawAll(ref p, Fish, 5, trail: true);
-        DrawAll(ref p, Subs, 6, trail: true);
-        DrawAll(ref p, Divers, 9, trail: true);
+        int oxygenCells = Math.Max(0, Oxygen) * 10 / MaxOxygen;
+        for (int x = 0; x < oxygenCells && x < Size; x++) p.Set(7, Size - 1, x);
+        for (int x = Math.Max(0, Size - 1 - DiverCount); x < Size - 1; x++) p.Set(8, Size - 1, x);
+        DrawAll(p, FriendlyBullets, 2, trail: false);
+        DrawAll(p, EnemyBullets, 4, trail: false);
+        DrawAll(p, Fish, 5, trail: true);
+        DrawAll(p, Subs, 6, trail: true);
+        DrawAll(p, Divers, 9, trail: true);
     }
 
-    static void DrawAll(ref PlaneBits p, SeaquestEntities list, int channel, bool trail)
+    static void DrawAll(PlaneWriter p, SeaquestEntities list, int channel, bool trail)
     {
         for (int i = 0; i < list.Count; i++)
         {

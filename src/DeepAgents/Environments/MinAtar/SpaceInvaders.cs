@@ -193,13 +193,13 @@ public sealed class SpaceInvaders : MinAtarGame
         : (ushort)(((row >> 1) | ((row & 1) << (Size - 1))) & FullRow);
 
     /// <summary>Cannon; aliens (also in alien_left or alien_right by direction); both kinds of bullets.</summary>
-    private protected override void Draw(ref PlaneBits p)
+    private protected override void Draw(PlaneWriter p)
     {
         p.Set(0, Size - 1, Position);
-        p.SetRows(1, _aliens);
-        p.SetRows(AlienDirection < 0 ? 2 : 3, _aliens);
-        p.SetRows(4, _friendly);
-        p.SetRows(5, _enemy);
+        p.WriteRows(1, _aliens);
+        p.WriteRows(AlienDirection < 0 ? 2 : 3, _aliens);
+        p.WriteRows(4, _friendly);
+        p.WriteRows(5, _enemy);
     }
 
     internal override void WriteState(BinaryWriter w)
