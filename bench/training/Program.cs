@@ -9,8 +9,10 @@ using Research.Bench.Training;
 // Training throughput, single thread (docs/performance.md, "Training throughput").
 //   synthetic STEPS REPEATS : the side-by-side workload of reference_dqn.py (MinAtar reference network and
 //                             protocol, one update per step, random 10x10x4 binary env); DQN and DQN Pro alternate.
-//   endtoend FRAMES PRESET  : the real loop (Trainer) on minatar:breakout, DQN then DQN Pro; reports frames/s
-//                             after learning has started (from metrics/throughput.csv).
+//   endtoend FRAMES PRESET [AGENTS] : the real loop (Trainer) on minatar:breakout for each agent (default
+//                             dqn,dqn-pro; rainbow,rainbow-pro for Rainbow); reports frames/s after learning has
+//                             started (from metrics/throughput.csv).
+//   rainbow-overhead UPDATES : Rainbow and Rainbow Pro updates interleaved (minatar-dopamine Rainbow preset).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 TorchRuntime.Initialize(1);
 string mode = args.Length > 0 ? args[0] : "synthetic";
@@ -33,9 +35,10 @@ else if (mode == "endtoend")
 {
     long frames = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : 20000;
     string preset = args.Length > 2 ? args[2] : "minatar-reference";
-    foreach (var agent in new[] { "dqn", "dqn-pro" })
+    string[] agentNames = args.Length > 3 ? args[3].Split(',') : ["dqn", "dqn-pro"];
+    foreach (var agent in agentNames)
     {
-        var config = ConfigOverrides.Apply(Presets.Get(preset), [
+        var config = ConfigOverrides.Apply(Presets.Get(preset, agent), [
             $"agent={agent}", $"total-steps={frames}", "eval-period=0", "checkpoint-period=0", "tensor-board=false",
             "throughput-log-period=1000", "environment=minatar:breakout"]);
         string dir = Path.Combine(Path.GetTempPath(), "prox-bench", $"{preset}-{agent}-{Guid.NewGuid():N}");
@@ -83,9 +86,42 @@ else if (mode == "overhead")
     Console.WriteLine($"{preset} network, interleaved updates: dqn median {d:F3} ms, dqn-pro median {p:F3} ms per update, Pro overhead {100 * (p / d - 1):F1}% ({updates} updates each)");
     foreach (var a in agents) a.Dispose();
 }
+else if (mode == "rainbow-overhead")
+{
+    // Rainbow and Rainbow Pro (c~ 0.05) updates interleaved one by one, on the minatar-dopamine Rainbow preset's
+    // network and batch, replay filled with 2000 steps of the synthetic environment (no updates while filling).
+    int updates = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
+    var env = new SyntheticEnvironment(7);
+    var agents = new[] { "rainbow", "rainbow-pro" }.Select(name => new RainbowAgent(
+        ConfigOverrides.Apply(Presets.Get("minatar-dopamine", name), ["c-tilde=0.05", "min-replay-history=1000000"]),
+        env.Observation, env.ActionCount)).ToArray();
+    var obs = new float[env.Observation.Size];
+    env.Reset();
+    env.Observe(obs);
+    foreach (var a in agents) a.BeginEpisode(obs);
+    for (int t = 0; t < 2000; t++)
+    {
+        var r = env.Step(t % 6);
+        env.Observe(obs);
+        foreach (var a in agents) a.Observe(t % 6, r.Reward, r.Terminated, obs);
+        if (r.Done) { env.Reset(); env.Observe(obs); foreach (var a in agents) a.BeginEpisode(obs); }
+    }
+    var times = new[] { new List<double>(), new List<double>() };
+    var clock = new Stopwatch();
+    for (int i = 0; i < updates + 100; i++)
+        foreach (int k in i % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 })
+        {
+            clock.Restart();
+            agents[k].Update();
+            if (i >= 100) times[k].Add(clock.Elapsed.TotalMilliseconds);
+        }
+    double d = Median(times[0]), p = Median(times[1]);
+    Console.WriteLine($"minatar-dopamine Rainbow (C51, n-step, PER), interleaved updates: rainbow median {d:F3} ms, rainbow-pro median {p:F3} ms per update, Pro overhead {100 * (p / d - 1):F1}% ({updates} updates each)");
+    foreach (var a in agents) a.Dispose();
+}
 else
 {
-    Console.Error.WriteLine("usage: synthetic [STEPS] [REPEATS] | endtoend [FRAMES] [PRESET] | overhead [UPDATES] [PRESET]");
+    Console.Error.WriteLine("usage: synthetic [STEPS] [REPEATS] | endtoend [FRAMES] [PRESET] [AGENTS] | overhead [UPDATES] [PRESET] | rainbow-overhead [UPDATES]");
     return 2;
 }
 return 0;

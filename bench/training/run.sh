@@ -4,8 +4,9 @@
 #   2. the same workload in Python/PyTorch (bench/training/reference_dqn.py; needs Debian's python3-torch:
 #      apt-get install -y python3-torch python3-numpy);
 #   3. DQN vs DQN Pro update time, interleaved update by update (robust to machine load);
-#   4. end-to-end `Trainer` on minatar:breakout for the minatar-reference and minatar-dopamine presets.
-# Environment overrides: SYN_STEPS (3000), REPEATS (3), REF_FRAMES (20000), DOP_FRAMES (60000).
+#   4. end-to-end `Trainer` on minatar:breakout for the minatar-reference and minatar-dopamine presets;
+#   5. Rainbow and Rainbow Pro: update time interleaved, and end-to-end on minatar-dopamine (Rainbow preset).
+# Environment overrides: SYN_STEPS (3000), REPEATS (3), REF_FRAMES (20000), DOP_FRAMES (60000), RAINBOW_FRAMES (60000).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -26,3 +27,7 @@ fi
 echo "== C# end-to-end (Trainer, minatar:breakout)"
 dotnet "$bench" endtoend "${REF_FRAMES:-20000}" minatar-reference
 dotnet "$bench" endtoend "${DOP_FRAMES:-60000}" minatar-dopamine
+echo "== C# Rainbow Pro overhead per update (interleaved)"
+dotnet "$bench" rainbow-overhead 2000
+echo "== C# end-to-end Rainbow (Trainer, minatar:breakout, minatar-dopamine)"
+dotnet "$bench" endtoend "${RAINBOW_FRAMES:-60000}" minatar-dopamine rainbow,rainbow-pro

@@ -6,9 +6,13 @@ open System.Diagnostics
 open System.IO
 open Expecto
 
-/// Runs `dotnet prox.dll args` (stdout redirected: the plain progress display); returns (exit code, stdout, stderr).
-let private prox (args: string list) =
+/// Runs `dotnet prox.dll args` with environment variables changed (None removes one); returns (exit code, stdout, stderr).
+let private proxWith (variables: (string * string option) list) (args: string list) =
     let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    for name, value in variables do
+        match value with
+        | Some v -> psi.Environment[name] <- v
+        | None -> psi.Environment.Remove name |> ignore
     psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "prox.dll"))
     for a in args do psi.ArgumentList.Add a
     use p = nonNull (Process.Start psi)
@@ -16,6 +20,9 @@ let private prox (args: string list) =
     let err = p.StandardError.ReadToEndAsync()
     p.WaitForExit()
     (p.ExitCode, out.Result, err.Result)
+
+/// Runs `dotnet prox.dll args` (stdout redirected: the plain progress display); returns (exit code, stdout, stderr).
+let private prox (args: string list) = proxWith [] args
 
 let private tempRun name =
     Path.Combine(Path.GetTempPath(), "prox-cli-tests", sprintf "%s-%s" name (Guid.NewGuid().ToString("N").Substring(0, 8)))
@@ -30,7 +37,7 @@ let tests =
     testSequenced <| testList "prox train" [
         test "bad flags and values exit 2 naming the key, the value and the allowed range" {
             expectUsage [ "train"; "--preset"; "nope"; "--dry-run" ] [ "preset"; "'nope'"; "minatar-reference" ]
-            expectUsage [ "train"; "--agent"; "rainbow"; "--dry-run" ] [ "agent"; "'rainbow'"; "dqn, dqn-pro" ]
+            expectUsage [ "train"; "--agent"; "rainbow2"; "--dry-run" ] [ "agent"; "'rainbow2'"; "dqn, dqn-pro, rainbow, rainbow-pro" ]
             expectUsage [ "train"; "--set"; "batch-size=0"; "--dry-run" ] [ "invalid value for batch-size: '0'. Allowed: an integer in [1, 100000]." ]
             expectUsage [ "train"; "--set"; "gama=0.9"; "--dry-run" ] [ "'gama'"; "gamma" ]
             expectUsage [ "train"; "--set"; "gamma=high"; "--dry-run" ] [ "invalid value for gamma: 'high'" ]
@@ -38,7 +45,6 @@ let tests =
             expectUsage [ "train"; "--c-tilde"; "0.2"; "--dry-run" ] [ "--c-tilde"; "only with --agent dqn-pro" ]
             expectUsage [ "train"; "--frames"; "-5"; "--dry-run" ] [ "--frames"; "'-5'" ]
             expectUsage [ "train"; "--env"; "minatar:pong"; "--frames"; "10"; "--out"; tempRun "pong" ] [ "environment"; "'minatar:pong'"; "minatar:breakout" ]
-            expectUsage [ "train"; "--preset"; "atari-paper"; "--frames"; "10"; "--out"; tempRun "atari" ] [ "no Atari backend" ]
             expectUsage [ "eval"; "--run"; tempRun "missing" ] [ "--run" ]
         }
 
@@ -76,6 +82,55 @@ let tests =
             Expect.equal code 0 (sprintf "resume exit code (stderr: %s)" err)
             Expect.stringContains out "from step 1500" "resumed from the checkpoint"
             Expect.stringContains out "done: 2000 steps" "extended to 2000 steps"
+            try Directory.Delete(dir, true) with _ -> ()
+        }
+
+        test "atari-paper without the ALE library exits 2 with the loader's message, before writing a run" {
+            let roms = tempRun "roms"
+            Directory.CreateDirectory roms |> ignore
+            File.WriteAllBytes(Path.Combine(roms, "pong.bin"), [| 0uy |])
+            let out = tempRun "atari"
+            for agent in [ "dqn"; "rainbow-pro" ] do
+                let code, _, err =
+                    proxWith [ "ALE_LIBRARY", None; "ALE_ROM_DIR", Some roms ]
+                        [ "train"; "--agent"; agent; "--env"; "atari:pong"; "--preset"; "atari-paper"; "--frames"; "400"; "--out"; out ]
+                Expect.equal code 2 (sprintf "%s: exit code (stderr: %s)" agent err)
+                for f in [ "error: Atari needs the Arcade Learning Environment's C library"; "libale_c.so"; "ALE_LIBRARY"; "docs/atari.md" ] do
+                    Expect.stringContains err f (sprintf "%s: message" agent)
+                Expect.isFalse (File.Exists(Path.Combine(out, "config.json"))) "no run written"
+            try Directory.Delete(roms, true) with _ -> ()
+        }
+
+        test "rainbow and rainbow-pro: presets by agent, bad keys exit 2, a tiny cartpole run writes the run directory" {
+            expectUsage [ "train"; "--agent"; "rainbow"; "--set"; "atoms=1"; "--dry-run" ] [ "invalid value for atoms: '1'. Allowed: an integer in [2, 10000]." ]
+            expectUsage [ "train"; "--agent"; "rainbow"; "--set"; "v-max=-200"; "--dry-run" ] [ "invalid value for v-max: '-200'. Allowed: a finite number > v-min (-100)." ]
+            expectUsage [ "train"; "--agent"; "rainbow"; "--set"; "n-step=0"; "--dry-run" ] [ "n-step"; "'0'" ]
+            expectUsage [ "train"; "--agent"; "rainbow"; "--set"; "priority-alpha=2"; "--dry-run" ] [ "priority-alpha"; "[0, 1]" ]
+            expectUsage [ "train"; "--agent"; "rainbow"; "--set"; "prioritized=maybe"; "--dry-run" ] [ "prioritized"; "true or false" ]
+            expectUsage [ "train"; "--agent"; "rainbow"; "--preset"; "minatar-reference"; "--dry-run" ] [ "preset"; "minatar-dopamine, atari-paper, cartpole for rainbow" ]
+            expectUsage [ "train"; "--agent"; "rainbow"; "--c-tilde"; "0.1"; "--dry-run" ] [ "--c-tilde"; "rainbow-pro" ]
+            expectUsage [ "train"; "--agent"; "dqn"; "--set"; "double-q=true"; "--dry-run" ] [ "double-q" ]
+
+            let code, out, _ = prox [ "train"; "--agent"; "rainbow-pro"; "--preset"; "atari-paper"; "--dry-run" ]
+            Expect.equal code 0 "dry run"
+            for fragment in [ "\"agent\": \"rainbow-pro\""; "\"cTilde\": 0.05"; "\"learningRate\": 6.25E-05"; "\"atoms\": 51"; "\"vMin\": -10"; "\"nStep\": 3"; "\"batchSize\": 64" ] do
+                Expect.stringContains out fragment fragment
+
+            let dir = tempRun "rainbow-cartpole"
+            let code, out, err = prox [ "train"; "--agent"; "rainbow-pro"; "--env"; "cartpole"; "--preset"; "cartpole"; "--frames"; "1200"; "--seed"; "2"
+                                        "--set"; "min-replay-history=400"; "--set"; "eval-period=600"; "--set"; "eval-episodes=2"; "--out"; dir ]
+            Expect.equal code 0 (sprintf "train exit code (stderr: %s)" err)
+            Expect.stringContains out "rainbow-pro on cartpole" "header"
+            Expect.stringContains out "mu 0.005" "mu = 1e-3 / 0.2"
+            Expect.stringContains out "done: 1200 steps" "summary line"
+            for f in [ "config.json"; "metrics/episodes.csv"; "metrics/evaluations.csv"; "metrics/updates.csv"; "metrics/target_syncs.csv"; "checkpoints/checkpoint.bin" ] do
+                Expect.isTrue (File.Exists(Path.Combine(dir, f))) f
+            let config = File.ReadAllText(Path.Combine(dir, "config.json"))
+            for fragment in [ "\"agent\": \"rainbow-pro\""; "\"atoms\": 51"; "\"vMax\": 100"; "\"prioritized\": true"; "\"priorityAlpha\": 0.5"; "\"doubleQ\": false" ] do
+                Expect.stringContains config fragment fragment
+            let code, out, err = prox [ "eval"; "--run"; dir; "--episodes"; "2" ]
+            Expect.equal code 0 (sprintf "eval exit code (stderr: %s)" err)
+            Expect.stringContains out "rainbow-pro on cartpole after 1200 steps" out
             try Directory.Delete(dir, true) with _ -> ()
         }
     ]

@@ -166,6 +166,32 @@ let runTests =
             deleteRuns [ plain; pro; uniform ]
         }
 
+        test "full Rainbow options (double-q, dueling, noisy): modules, epsilon 0, deterministic, exact resume" {
+            let config = configWith tinyRainbow [ "DoubleQ", box true; "Dueling", box true; "Noisy", box true; "TotalSteps", box 2000L ]
+            do
+                use agent = new RainbowAgent(configWith config [ "ReplayCapacity", box 1000 ], cartpoleSpec, 2)
+                let modules = agent.Online.modules() |> Seq.toList
+                Expect.isTrue (modules |> List.exists (fun m -> m :? Research.DeepAgents.Networks.Layers.DuelingHead)) "a dueling head"
+                Expect.equal (modules |> List.filter (fun m -> m :? Research.DeepAgents.Networks.Layers.NoisyLinear)).Length 2 "noisy value and advantage streams"
+                Expect.equal agent.Epsilon 0.0 "no epsilon exploration with noisy layers"
+            let a, b, split = tempRun "full-a", tempRun "full-b", tempRun "full-split"
+            train config a |> ignore
+            train config b |> ignore
+            expectSameMetrics a b "same seed"
+            Expect.isTrue (csvColumn a "updates.csv" "epsilon" |> Array.forall ((=) "0")) "epsilon 0 in updates.csv"
+            let plain = tempRun "full-plain"
+            train (configWith tinyRainbow [ "TotalSteps", box 2000L ]) plain |> ignore
+            Expect.notEqual (File.ReadAllBytes(Path.Combine(plain, "metrics", "updates.csv"))) (File.ReadAllBytes(Path.Combine(a, "metrics", "updates.csv"))) "the options change the run"
+            using (new CancellationTokenSource()) (fun cts ->
+                use trainer = Trainer.Start(config, split)
+                trainer.Train(cts.Token, (fun s -> if s.Step = 1111L then cts.Cancel()), 1L) |> ignore)
+            do
+                use resumed = Trainer.Resume(split)
+                Expect.isTrue (resumed.Train()).Completed "completed after resume"
+            expectSameMetrics a split "interrupted + resumed (noise generator state restored)"
+            deleteRuns [ a; b; split; plain ]
+        }
+
         test "atari-paper (tiny budgets) on the synthetic emulator: trains, logs per-game returns, resumes exactly" {
             let full, split = tempRun "atari-full", tempRun "atari-split"
             do
@@ -225,6 +251,44 @@ let configTests =
             bad [ "Agent", box "dqn"; "DoubleQ", box true ] "double-q"
             bad [ "FrameStack", box 4 ] "frame-stack"
             bad [ "Agent", box "rainbow-pro"; "CTilde", box 1e-5 ] "c-tilde"
+            bad [ "Agent", box "dqn"; "Dueling", box true ] "invalid value for dueling: 'true'"
+            bad [ "Agent", box "dqn-pro"; "Noisy", box true ] "invalid value for noisy: 'true'"
+            bad [ "NoisySigma0", box 0.0 ] "invalid value for noisy-sigma0: '0'. Allowed: a finite number > 0."
             Expect.equal (configWith tinyRainbow [ "n-step", box 5 ]).NStep 5 "kebab key n-step"
+        }
+    ]
+
+[<Tests>]
+let learningTests =
+    testSequenced <| testList "Rainbow learning" [
+        // Budget: the rainbow cartpole preset for 20k steps (greedy evaluation of 10 episodes every 5k steps), ~15-20 s
+        // of one core. A uniformly random policy scores ~22. Seed 1 gives 175, 144, 110, 92 (at 30k steps: 487, 98).
+        test "Rainbow learns CartPole: best evaluation >= 150 and mean of the four evaluations >= 100 within 20k steps" {
+            let dir = tempRun "rb-learn-cartpole"
+            use trainer = Trainer.Start(configWith (Presets.Get("cartpole", "rainbow")) [ "Seed", box 1L; "TotalSteps", box 20000L ], dir)
+            trainer.Train() |> ignore
+            let evals = TrainingLearningTests.evaluationMeans dir
+            Expect.equal evals.Length 4 "four evaluations"
+            Expect.isGreaterThanOrEqual (Array.max evals) 150.0 (sprintf "best evaluation (all: %A)" evals)
+            Expect.isGreaterThanOrEqual (Array.average evals) 100.0 (sprintf "mean evaluation (all: %A)" evals)
+            deleteRuns [ dir ]
+        }
+
+        // Budget: Dopamine's MinAtar Rainbow (minatar-dopamine for rainbow) with epsilon decaying over 20k instead of 250k
+        // steps, 50k steps (~12k updates, ~20-25 s of one core). Random play scores ~0.64; seed 1 reaches 3.15.
+        test "Rainbow on MinAtar Breakout beats the random policy clearly after 50k steps" {
+            let dir = tempRun "rb-learn-breakout"
+            let config =
+                configWith (Presets.Get("minatar-dopamine", "rainbow")) [
+                    "TotalSteps", box 50000L; "EpsilonDecaySteps", box 20000L; "EvalPeriod", box 25000L
+                    "EvalEpisodes", box 20; "CheckpointPeriod", box 0L; "TensorBoard", box false; "Seed", box 1L ]
+            use trainer = Trainer.Start(config, dir)
+            trainer.Train() |> ignore
+            let random = Evaluation.Run(trainer.Agent, config, 99L, Nullable 50, Nullable 1.0)
+            let final = TrainingLearningTests.evaluationMeans dir |> Array.last
+            Expect.isLessThan random.MeanReturn 1.5 "random policy (epsilon 1) scores below 1.5"
+            Expect.isGreaterThanOrEqual final 2.0 (sprintf "greedy return after 50k steps (random: %.2f)" random.MeanReturn)
+            Expect.isGreaterThanOrEqual final (2.0 * random.MeanReturn) "at least twice the random policy's return"
+            deleteRuns [ dir ]
         }
     ]

@@ -45,13 +45,15 @@ let meanSyncNorm dir =
 [<Tests>]
 let configTests =
     testList "Training config" [
-        test "every preset validates, and the Atari preset refuses to train without a backend" {
-            for KeyValue(name, preset) in Presets.All do
-                ConfigValidation.Validate preset |> ignore
-                Expect.equal preset.Preset name "preset name recorded"
-            let e = throwsMessage<ConfigException> (fun () -> Trainer.Start(Presets.AtariPaper, tempRun "atari") |> ignore)
-            Expect.stringContains e "no Atari backend" "clear message"
-            Expect.stringContains e "atari:breakout" "names the value"
+        test "every preset validates, and the Atari preset refuses to train without the ALE (ROMs, library)" {
+            for table in [ Presets.All; Presets.Rainbow ] do
+                for KeyValue(name, preset) in table do
+                    ConfigValidation.Validate preset |> ignore
+                    Expect.equal preset.Preset name "preset name recorded"
+            let dir = tempRun "atari"
+            let e = throwsMessage<ArgumentException> (fun () -> Trainer.Start(Presets.AtariPaper, dir) |> ignore)
+            Expect.stringContains e "docs/atari.md" "the ROM / library loader's message, pointing to the docs"
+            Expect.isFalse (File.Exists(Path.Combine(dir, "config.json"))) "nothing written"
         }
 
         test "overrides accept kebab, camel and Pascal keys, suffixes and inf" {
@@ -78,8 +80,8 @@ let configTests =
             Expect.equal gamma "invalid value for gamma: '1.5'. Allowed: [0, 1]." "gamma"
             let mu = message (fun () -> ConfigValidation.Validate((configWith Presets.CartPole [ "Agent", box ("dqn-pro"); "CTilde", box (1e-4) ])))
             Expect.stringContains mu "invalid value for c-tilde: '0.0001'" "c~ below the learning rate"
-            let agent = message (fun () -> ConfigValidation.Validate((configWith Presets.CartPole [ "Agent", box ("rainbow") ])))
-            Expect.stringContains agent "one of dqn, dqn-pro" "agents"
+            let agent = message (fun () -> ConfigValidation.Validate((configWith Presets.CartPole [ "Agent", box ("rainbow2") ])))
+            Expect.stringContains agent "one of dqn, dqn-pro, rainbow, rainbow-pro" "agents"
         }
 
         test "config.json round-trips the resolved config (including infinity) with run metadata" {

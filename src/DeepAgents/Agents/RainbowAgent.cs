@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Research.DeepAgents.Distributional;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
+using Research.DeepAgents.Networks.Layers;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
 using Research.DeepAgents.Training;
@@ -24,6 +25,9 @@ namespace Research.DeepAgents.Agents;
 /// a* = argmax_a mean p_target(s_{t+m}, a) (or the online network's argmax with <c>DoubleQ</c>); per-sample loss
 /// L_b = cross-entropy(m, softmax logits(s_t, a_t)); minimise mean_b(w_b L_b) with the normalised importance weights
 /// w; then set each sampled slot's priority to (L_b + 1e-10)^alpha (Dopamine: sqrt).</para>
+/// <para>"Full Rainbow" options: <c>DoubleQ</c>; <c>Dueling</c> (dueling head); <c>Noisy</c> (noisy output layers:
+/// training epsilon 0, fresh noise from the <c>noise</c> stream before every training action and, for both networks,
+/// before every update; evaluation and <see cref="GreedyAction"/> use the noise-free means).</para>
 /// <para>Atari (<c>FrameStack</c> &gt; 1): the environment's <c>FrameStack</c> wrapper gives the acting input (the
 /// last k frames) and replay is a <see cref="FrameStackReplay"/> that stores one frame per step and rebuilds stacks.</para>
 /// </summary>
@@ -40,6 +44,7 @@ public sealed class RainbowAgent : IAgent
     readonly ProximalPull? _pull;
     readonly ReplayBuffer? _buffer;      // whole observations per slot (MinAtar, CartPole)
     readonly FrameStackReplay? _frames;  // one frame per slot, stacks rebuilt (Atari)
+    readonly Generator? _noise;          // noisy layers' noise (Noisy only)
 
     /// <summary>
     /// Builds the online C51 network (seeded from the <c>network</c> stream), its target (a copy, or an independent
@@ -63,10 +68,15 @@ public sealed class RainbowAgent : IAgent
         // and small networks keep their defaults (docs/agents.md, "Rainbow").
         Initialization? initialization = config.Network == NetworkKind.NatureCnn ? Initialization.DopamineVarianceScaling : null;
         Online = QNetworkFactory.Create(config.Network, observation, actionCount, (long)Seeds.Derive(config.Seed, Seeds.Network),
-            config.Atoms, initialization);
+            config.Atoms, initialization, dueling: config.Dueling, noisy: config.Noisy, noisySigma0: config.NoisySigma0);
         Target = config.PullTowardRandomTargetAtStart
             ? QNetworkFactory.CreateIndependentTarget(Online, (long)Seeds.Derive(config.Seed, Seeds.TargetNetwork))
             : QNetworkFactory.CreateTarget(Online);
+        if (config.Noisy)
+        {
+            _noise = new Generator(Seeds.Derive(config.Seed, Seeds.Noise), CPU);
+            Target.train(); // the target's noisy layers sample noise too (eval mode would use the means)
+        }
 
         var optimizer = Optimizers.Create(DqnAgent.OptimizerConfigOf(config), Online);
         if (config.IsPro || config.Nu > 0)
@@ -122,8 +132,8 @@ public sealed class RainbowAgent : IAgent
     /// <inheritdoc />
     public long Syncs { get; private set; }
 
-    /// <summary>The training epsilon for the next action (<see cref="EpsilonSchedule.At"/>, as DQN).</summary>
-    public double Epsilon => EpsilonSchedule.At(_config.EpsilonSchedule, Steps, _config.EpsilonWarmupSteps,
+    /// <summary>The training epsilon for the next action (<see cref="EpsilonSchedule.At"/>, as DQN; 0 with noisy layers).</summary>
+    public double Epsilon => _noise is not null ? 0.0 : EpsilonSchedule.At(_config.EpsilonSchedule, Steps, _config.EpsilonWarmupSteps,
         _config.EpsilonDecaySteps, _config.EpsilonStart, _config.EpsilonEnd);
 
     /// <inheritdoc />
@@ -135,28 +145,52 @@ public sealed class RainbowAgent : IAgent
     }
 
     /// <inheritdoc />
-    public int SelectAction(ReadOnlySpan<float> observation) => SelectAction(observation, Epsilon, _exploration);
+    public int SelectAction(ReadOnlySpan<float> observation)
+    {
+        if (_noise is not null) NoisyLinear.ResetAll(Online, _noise); // fresh noise for every training action
+        return Act(observation, Epsilon, _exploration, withNoise: true);
+    }
 
-    /// <summary>With probability <paramref name="epsilon"/> a uniform action (a second draw), otherwise <see cref="GreedyAction"/>.</summary>
-    public int SelectAction(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random)
+    /// <summary>
+    /// With probability <paramref name="epsilon"/> a uniform action (a second draw), otherwise <see cref="GreedyAction"/>
+    /// (evaluation: noisy layers use their means).
+    /// </summary>
+    public int SelectAction(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random) =>
+        Act(observation, epsilon, random, withNoise: false);
+
+    /// <summary>argmax_a sum_i z_i softmax(logits(s, a))_i of the online network (the first maximum on ties; noise-free means).</summary>
+    public int GreedyAction(ReadOnlySpan<float> observation) => Greedy(observation, withNoise: false);
+
+    int Act(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random, bool withNoise)
     {
         ArgumentNullException.ThrowIfNull(random);
         if (random.NextDouble() < epsilon) return random.NextInt(ActionCount);
-        return GreedyAction(observation);
+        return Greedy(observation, withNoise);
     }
 
-    /// <summary>argmax_a sum_i z_i softmax(logits(s, a))_i of the online network (the first maximum on ties).</summary>
-    public int GreedyAction(ReadOnlySpan<float> observation)
+    int Greedy(ReadOnlySpan<float> observation, bool withNoise)
     {
         if (observation.Length != _observation.Size)
             throw new ArgumentException($"observation has {observation.Length} values; the network takes {_observation.Size}.", nameof(observation));
         observation.CopyTo(MemoryMarshal.Cast<byte, float>(_actInput.bytes));
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        return (int)C51.Means(Online.forward(_actInput), _atoms).argmax(1).item<long>();
+        bool means = _noise is not null && !withNoise;
+        if (means) Online.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            return (int)C51.Means(Online.forward(_actInput), _atoms).argmax(1).item<long>();
+        }
+        finally
+        {
+            if (means) Online.train();
+        }
     }
 
-    /// <summary>Stores the transition, then runs this step's update and/or target refresh (the schedule of <see cref="DqnAgent.Observe"/>).</summary>
+    /// <summary>
+    /// Stores the transition, then runs this step's update and/or target refresh (the schedule of <see cref="DqnAgent.Observe"/>;
+    /// an update is skipped while no slot has a complete n-step window, which only happens with a tiny min-replay-history).
+    /// </summary>
     public StepOutcome Observe(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation)
     {
         if (_frames is not null) _frames.Add(action, reward, terminated, nextObservation);
@@ -189,6 +223,11 @@ public sealed class RainbowAgent : IAgent
     public (float Loss, float MeanQ) Update()
     {
         Sampler.Sample(_batch);
+        if (_noise is not null)
+        {
+            NoisyLinear.ResetAll(Online, _noise);
+            NoisyLinear.ResetAll(Target, _noise);
+        }
         float meanLoss, meanQ;
         using (var scope = NewDisposeScope())
         {
@@ -255,6 +294,13 @@ public sealed class RainbowAgent : IAgent
         if (_frames is not null) _frames.Save(writer);
         else _buffer!.Save(writer);
         Sampler.Save(writer);
+        if (_noise is not null)
+        {
+            using var state = _noise.get_state();
+            var bytes = state.bytes.ToArray();
+            writer.Write(bytes.Length);
+            writer.Write(bytes);
+        }
     }
 
     /// <summary>Restores a state written by <see cref="Save"/> of an agent built from the same config.</summary>
@@ -271,6 +317,12 @@ public sealed class RainbowAgent : IAgent
         if (_frames is not null) _frames.Load(reader);
         else _buffer!.Load(reader);
         Sampler.Load(reader);
+        if (_noise is not null)
+        {
+            var bytes = reader.ReadBytes(reader.ReadInt32());
+            using var state = tensor(bytes, ScalarType.Byte);
+            _noise.set_state(state);
+        }
     }
 
     /// <inheritdoc />
@@ -278,6 +330,7 @@ public sealed class RainbowAgent : IAgent
     {
         _actInput.Dispose();
         _atoms.Dispose();
+        _noise?.Dispose();
         _pull?.Dispose();
         (Optimizer as IDisposable)?.Dispose();
         if (Optimizer is ProximalOptimizer pro) (pro.Inner as IDisposable)?.Dispose();

@@ -12,7 +12,7 @@ namespace Research.DeepAgents.Networks;
 public sealed class DopamineMinAtarNetwork : QNetwork
 {
     private readonly SameConv2d conv;
-    private readonly Linear head;
+    private readonly nn.Module<Tensor, Tensor> head;
 
     /// <summary>Builds and initialises the network from <paramref name="seed"/>.</summary>
     public DopamineMinAtarNetwork(NetworkSpec spec, long seed) : base("DopamineMinAtarNetwork", spec)
@@ -20,12 +20,12 @@ public sealed class DopamineMinAtarNetwork : QNetwork
         var o = spec.Observation;
         conv = new SameConv2d("conv", o.Channels, 16, kernel: 3, stride: 1, o.Height, o.Width);
         FlattenedSize = 16L * conv.OutputHeight * conv.OutputWidth;
-        head = nn.Linear(FlattenedSize, spec.Outputs);
+        head = OutputHead.Create(spec, FlattenedSize, seed);
         var init = spec.ResolvedInitialization;
         Seal(seed, g =>
         {
             LayerInitializer.Initialize(conv.Weight, conv.Bias, init, g);
-            LayerInitializer.Initialize(head.weight!, head.bias, init, g);
+            if (head is Linear linear) LayerInitializer.Initialize(linear.weight!, linear.bias, init, g);
         });
     }
 

@@ -12,7 +12,7 @@ public sealed class MinAtarReferenceNetwork : QNetwork
 {
     private readonly Conv2d conv;
     private readonly Linear hidden;
-    private readonly Linear head;
+    private readonly nn.Module<Tensor, Tensor> head;
 
     /// <summary>Builds and initialises the network from <paramref name="seed"/>.</summary>
     public MinAtarReferenceNetwork(NetworkSpec spec, long seed) : base("MinAtarReferenceNetwork", spec)
@@ -21,13 +21,13 @@ public sealed class MinAtarReferenceNetwork : QNetwork
         conv = nn.Conv2d(o.Channels, 16, 3);  // stride 1, no padding
         FlattenedSize = 16L * (o.Height - 2) * (o.Width - 2);
         hidden = nn.Linear(FlattenedSize, 128);
-        head = nn.Linear(128, spec.Outputs);
+        head = OutputHead.Create(spec, 128, seed);
         var init = spec.ResolvedInitialization;
         Seal(seed, g =>
         {
             LayerInitializer.Initialize(conv.weight!, conv.bias, init, g);
             LayerInitializer.Initialize(hidden.weight!, hidden.bias, init, g);
-            LayerInitializer.Initialize(head.weight!, head.bias, init, g);
+            if (head is Linear linear) LayerInitializer.Initialize(linear.weight!, linear.bias, init, g);
         });
     }
 

@@ -11,6 +11,7 @@ namespace Research.DeepAgents.Networks;
 public sealed class MlpNetwork : QNetwork
 {
     private readonly ModuleList<Linear> layers;
+    private readonly nn.Module<Tensor, Tensor>? head; // dueling / noisy output (OutputHead); null: the last of layers
 
     /// <summary>Builds and initialises the network from <paramref name="seed"/>.</summary>
     public MlpNetwork(NetworkSpec spec, long seed) : base("MlpNetwork", spec)
@@ -22,7 +23,8 @@ public sealed class MlpNetwork : QNetwork
             layers.Add(nn.Linear(width, h));
             width = h;
         }
-        layers.Add(nn.Linear(width, spec.Outputs));
+        if (OutputHead.IsSpecial(spec)) head = OutputHead.Create(spec, width, seed);
+        else layers.Add(nn.Linear(width, spec.Outputs));
         var init = spec.ResolvedInitialization;
         Seal(seed, g =>
         {
@@ -35,7 +37,8 @@ public sealed class MlpNetwork : QNetwork
     {
         using var scope = NewDisposeScope();
         var x = ScaleInput(input).flatten(1);
-        for (var i = 0; i < layers.Count - 1; i++) x = nn.functional.relu(layers[i].forward(x), inplace: true);
-        return scope.MoveToOuter(ShapeOutput(layers[layers.Count - 1].forward(x)));
+        int hidden = head is null ? layers.Count - 1 : layers.Count;
+        for (var i = 0; i < hidden; i++) x = nn.functional.relu(layers[i].forward(x), inplace: true);
+        return scope.MoveToOuter(ShapeOutput((head ?? layers[layers.Count - 1]).forward(x)));
     }
 }

@@ -17,7 +17,7 @@ public sealed class NatureCnn : QNetwork
     private readonly SameConv2d conv2;
     private readonly SameConv2d conv3;
     private readonly Linear dense;
-    private readonly Linear head;
+    private readonly nn.Module<Tensor, Tensor> head;
 
     /// <summary>Builds and initialises the network from <paramref name="seed"/>.</summary>
     public NatureCnn(NetworkSpec spec, long seed) : base("NatureCnn", spec)
@@ -28,7 +28,7 @@ public sealed class NatureCnn : QNetwork
         conv3 = new SameConv2d("conv3", 64, 64, kernel: 3, stride: 1, conv2.OutputHeight, conv2.OutputWidth);
         FlattenedSize = 64L * conv3.OutputHeight * conv3.OutputWidth;
         dense = nn.Linear(FlattenedSize, 512);
-        head = nn.Linear(512, spec.Outputs);
+        head = OutputHead.Create(spec, 512, seed);
         var init = spec.ResolvedInitialization;
         Seal(seed, g =>
         {
@@ -36,7 +36,7 @@ public sealed class NatureCnn : QNetwork
             LayerInitializer.Initialize(conv2.Weight, conv2.Bias, init, g);
             LayerInitializer.Initialize(conv3.Weight, conv3.Bias, init, g);
             LayerInitializer.Initialize(dense.weight!, dense.bias, init, g);
-            LayerInitializer.Initialize(head.weight!, head.bias, init, g);
+            if (head is Linear linear) LayerInitializer.Initialize(linear.weight!, linear.bias, init, g);
         });
     }
 

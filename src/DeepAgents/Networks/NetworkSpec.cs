@@ -29,13 +29,19 @@ public enum NetworkKind
 /// <param name="Initialization">Weight initialisation; null = the architecture's reference default
 /// (<see cref="DefaultInitialization"/>).</param>
 /// <param name="Hidden">Hidden layer widths for <see cref="NetworkKind.Mlp"/>; null = [64, 64]. Ignored by the others.</param>
+/// <param name="Dueling">Replace the output layer by a dueling head (<see cref="Layers.DuelingHead"/>: Q = V + A - mean_a A, per atom).</param>
+/// <param name="Noisy">Make the output layer(s) factorised-noise layers (<see cref="Layers.NoisyLinear"/>).</param>
+/// <param name="NoisySigma0">sigma_0 of the noisy layers (0.5, Fortunato et al.).</param>
 public sealed record NetworkSpec(
     NetworkKind Kind,
     ObservationSpec Observation,
     int Actions,
     int Atoms = 1,
     Initialization? Initialization = null,
-    IReadOnlyList<int>? Hidden = null)
+    IReadOnlyList<int>? Hidden = null,
+    bool Dueling = false,
+    bool Noisy = false,
+    double NoisySigma0 = Layers.NoisyLinear.DefaultSigma0)
 {
     /// <summary>Default hidden widths of the MLP.</summary>
     public static IReadOnlyList<int> DefaultMlpHidden { get; } = [64, 64];
@@ -78,6 +84,8 @@ public sealed record NetworkSpec(
         if (Kind == NetworkKind.MinAtarReference && (Observation.Height < 3 || Observation.Width < 3))
             throw new ArgumentException(
                 $"Observation = {Observation.Height}x{Observation.Width} is too small for MinAtarReference's unpadded 3x3 convolution (needs at least 3x3).", nameof(Observation));
+        if (!(NoisySigma0 > 0) || !double.IsFinite(NoisySigma0))
+            throw new ArgumentException($"NoisySigma0 = {NoisySigma0} must be a finite number > 0.", nameof(NoisySigma0));
         if (Kind == NetworkKind.Mlp)
         {
             foreach (var width in ResolvedHidden)

@@ -23,8 +23,9 @@ public static class QNetworkFactory
 
     /// <summary>Convenience overload of <see cref="Create(NetworkSpec, long)"/>.</summary>
     public static QNetwork Create(NetworkKind kind, ObservationSpec observation, int actions, long seed, int atoms = 1,
-        Initialization? initialization = null, IReadOnlyList<int>? hidden = null) =>
-        Create(new NetworkSpec(kind, observation, actions, atoms, initialization, hidden), seed);
+        Initialization? initialization = null, IReadOnlyList<int>? hidden = null,
+        bool dueling = false, bool noisy = false, double noisySigma0 = Layers.NoisyLinear.DefaultSigma0) =>
+        Create(new NetworkSpec(kind, observation, actions, atoms, initialization, hidden, dueling, noisy, noisySigma0), seed);
 
     /// <summary>
     /// A target network for <paramref name="online"/>: same architecture, parameters copied

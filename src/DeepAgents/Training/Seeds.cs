@@ -17,6 +17,8 @@ public static class Seeds
     public const string Replay = "replay";
     /// <summary>Stream of exploration (epsilon coin flips and random actions) during training.</summary>
     public const string Exploration = "exploration";
+    /// <summary>Noise of Rainbow's noisy layers (<c>noisy = true</c> only).</summary>
+    public const string Noise = "noise";
     /// <summary>Prefix of evaluation streams: evaluation <c>k</c> uses <c>evaluation-k</c> for its environment and actions.</summary>
     public const string Evaluation = "evaluation";
 

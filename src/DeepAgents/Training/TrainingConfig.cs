@@ -105,6 +105,12 @@ public sealed record TrainingConfig
     public double PriorityBeta { get; init; } = 0.5;
     /// <summary>Double Q-learning: the next action is the online network's argmax (evaluated by the target); off in compact Rainbow.</summary>
     public bool DoubleQ { get; init; }
+    /// <summary>Dueling head (Q = V + A - mean_a A, per atom); off in compact Rainbow ("full Rainbow" option).</summary>
+    public bool Dueling { get; init; }
+    /// <summary>Noisy output layers (factorised Gaussian, Fortunato et al.) with training epsilon 0; off in compact Rainbow ("full Rainbow" option).</summary>
+    public bool Noisy { get; init; }
+    /// <summary>sigma_0 of the noisy layers (0.5).</summary>
+    public double NoisySigma0 { get; init; } = 0.5;
 
     // ---- optimizer --------------------------------------------------------------------------------
     /// <summary>Optimizer family.</summary>
