@@ -13,6 +13,47 @@ type SavedFigure = { Name: string; Html: string; Png: string option; PngNote: st
 /// The HTML of a chart (plotly.js inline, so it renders offline).
 let html (chart: GenericChart) = chart |> GenericChart.setDisplayOptions Plot.offline |> GenericChart.toEmbeddedHTML
 
+/// Where a figure's HTML gets plotly.js from. Both render offline.
+type PlotlyJs =
+    /// Inside every HTML file (~3.6 MB each): a single file can be mailed or moved alone.
+    | Inline
+    /// One `sharedPlotlyJsName` file in the figure's folder, referenced relatively by a
+    /// `<script src>`: a report with many figures stays small; keep the folder together.
+    | Shared
+
+/// The plotly.js that Plotly.NET ships as an embedded resource (the version its HTML expects).
+let private plotlyResource =
+    lazy (let assembly = typeof<GenericChart>.Assembly
+          assembly.GetManifestResourceNames()
+          |> Array.tryFind (fun n -> n.StartsWith("Plotly.NET.plotly-") && n.EndsWith(".min.js"))
+          |> Option.map (fun n -> assembly, n)
+          |> Option.defaultWith (fun () -> failwith "Plotly.NET has no embedded plotly-*.min.js resource"))
+
+/// File name of the shared plotly.js, e.g. `plotly-2.28.0.min.js`.
+let sharedPlotlyJsName () = (snd plotlyResource.Value).Substring("Plotly.NET.".Length)
+
+/// Writes DIR/plotly-X.Y.Z.min.js (when missing or of another size) and returns its path.
+let writeSharedPlotlyJs (dir: string) : string =
+    let assembly, resource = plotlyResource.Value
+    Directory.CreateDirectory dir |> ignore
+    let path = Path.Combine(dir, sharedPlotlyJsName ())
+    use source = assembly.GetManifestResourceStream resource |> nonNull
+    if not (File.Exists path && FileInfo(path).Length = source.Length) then
+        let temp = path + ".tmp"
+        (use target = File.Create temp
+         source.CopyTo target)
+        File.Move(temp, path, true)
+    path
+
+/// The HTML of a chart with plotly.js inline or referenced as `sharedPlotlyJsName` next to the file.
+let htmlAs (plotly: PlotlyJs) (chart: GenericChart) =
+    match plotly with
+    | Inline -> html chart
+    | Shared ->
+        chart
+        |> GenericChart.setDisplayOptions (DisplayOptions.init (PlotlyJSReference = PlotlyJSReference.CDN(sharedPlotlyJsName ())))
+        |> GenericChart.toEmbeddedHTML
+
 /// Headless Chromium: the environment variable PROX_CHROMIUM when set (a path, or `none` to disable
 /// PNG export), else /usr/bin/chromium, else `chromium` or `chromium-browser` on PATH.
 let findChromium () : string option =
@@ -51,10 +92,13 @@ let screenshot (chromium: string) (htmlPath: string) (pngPath: string) (width: i
     finally
         try Directory.Delete(profile, true) with _ -> ()
 
-/// Writes DIR/NAME.html and, when `png` is true and Chromium is available, DIR/NAME.png (the layout's
-/// size). The result says where the PNG went or why it was skipped.
-let saveWith (png: bool) (dir: string) (name: string) (chart: GenericChart) : SavedFigure =
+/// Writes DIR/NAME.html (plotly.js per `plotly`; `Shared` also writes DIR/plotly-X.Y.Z.min.js once) and,
+/// when `png` is true and Chromium is available, DIR/NAME.png (the layout's size). The result says where
+/// the PNG went or why it was skipped.
+let saveAs (plotly: PlotlyJs) (png: bool) (dir: string) (name: string) (chart: GenericChart) : SavedFigure =
     Directory.CreateDirectory dir |> ignore
+    if plotly = Shared then writeSharedPlotlyJs dir |> ignore
+    let html = htmlAs plotly
     let htmlPath = Path.Combine(dir, name + ".html")
     File.WriteAllText(htmlPath, html chart)
     let pngPath = Path.Combine(dir, name + ".png")
@@ -80,6 +124,9 @@ let saveWith (png: bool) (dir: string) (name: string) (chart: GenericChart) : Sa
         match shot with
         | Ok p -> { Name = name; Html = htmlPath; Png = Some p; PngNote = "PNG written by " + chromium }
         | Error e -> { Name = name; Html = htmlPath; Png = None; PngNote = "PNG skipped: " + e }
+
+/// `saveAs Inline`: DIR/NAME.html with plotly.js inside (see `saveAs`).
+let saveWith (png: bool) (dir: string) (name: string) (chart: GenericChart) : SavedFigure = saveAs Inline png dir name chart
 
 /// Writes DIR/NAME.html and, when Chromium is available, DIR/NAME.png (see `saveWith`).
 let save (dir: string) (name: string) (chart: GenericChart) : SavedFigure = saveWith true dir name chart

@@ -21,10 +21,13 @@ type Options =
       /// Bins of training-return learning curves (runs without evaluations).
       Bins: int
       /// Also write PNGs (needs headless Chromium; skipped with a note otherwise).
-      Png: bool }
+      Png: bool
+      /// plotly.js inside every figure's HTML, or one shared file in Out (see Export.PlotlyJs).
+      PlotlyJs: Export.PlotlyJs }
 
-/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, no scores table, PNGs on.
-let defaults runs out = { Runs = runs; Out = out; Scores = None; Bootstrap = Bootstrap.defaults; Bins = 50; Png = true }
+/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, no scores table, PNGs on, one shared plotly.js in Out.
+let defaults runs out =
+    { Runs = runs; Out = out; Scores = None; Bootstrap = Bootstrap.defaults; Bins = 50; Png = true; PlotlyJs = Export.Shared }
 
 /// What `figures` produced.
 type Result =
@@ -90,8 +93,10 @@ let normalisers (table: Normalisation.ScoreTable option) (runs: Run list) : (str
             let scale = rs |> List.map (finalReturn >> abs) |> List.filter Double.IsFinite |> List.fold max 0.0
             game, (fun x -> if scale > 0.0 then x / scale else nan), "max-normalised")
 
-/// Planning figures for one study folder (errors.csv): convergence and error vs c.
-let planningFigures (png: bool) (dir: string) (out: string) : (Report.Section * Export.SavedFigure) list =
+/// Planning figures for one study folder (errors.csv): convergence and error vs c, and the bound check of
+/// spec planning-theory.md's third experiment: noiseless studies get the measured contraction modulus vs
+/// rho (result 2), bounded-noise studies (uniform, adversarial) the measured error vs the bound of result 3.
+let planningFiguresAs (plotly: Export.PlotlyJs) (png: bool) (dir: string) (out: string) : (Report.Section * Export.SavedFigure) list =
     let errors = PlanningFiles.readErrors (Path.Combine(dir, "errors.csv"))
     if errors.Length = 0 then []
     else
@@ -107,11 +112,33 @@ let planningFigures (png: bool) (dir: string) (out: string) : (Report.Section * 
             | Some s -> sprintf "Dotted: closed-form √MSE_K(β) of the scalar model e_{k+1} = a e_k + β ε_k, a = 1 − β(1 − γ), Var ε = σ² = %s, e_0 = mean initial error (spec planning-theory.md, result 4); it shows the predicted shape, the MDP error is a max over states." (inv (s * s))
             | None -> "No closed form for this noise model (not zero-mean i.i.d.)."
         let c2 = sprintf "Final error ‖v_K − v*‖∞ (mean ± 1 s.e. over seeds) against c on a log axis; dashed: VI. %s %s" sigmaText setting
-        let f1 = Export.saveWith png out (sprintf "planning-%s-convergence" name) (Figures.convergence c1 errors)
-        let f2 = Export.saveWith png out (sprintf "planning-%s-error-vs-c" name) (Figures.errorVsC c2 errors)
+        let f1 = Export.saveAs plotly png out (sprintf "planning-%s-convergence" name) (Figures.convergence c1 errors)
+        let f2 = Export.saveAs plotly png out (sprintf "planning-%s-error-vs-c" name) (Figures.errorVsC c2 errors)
         let section (title: string) caption (f: Export.SavedFigure) =
             { Report.Title = title; Report.Caption = caption; Report.Figures = [ f.Html ] @ Option.toList f.Png }, f
-        [ section (sprintf "Convergence under noise (%s)" name) c1 f1; section (sprintf "Error at a fixed budget vs c (%s)" name) c2 f2 ]
+        let bounds =
+            match PlanningFiles.noiseScale r0.Noise, PlanningBounds.noiseBound r0.Noise with
+            | ("none", _), _ ->
+                let points = PlanningBounds.contraction errors |> Array.filter (fun p -> p.Ratios > 0)
+                let worst = points |> Array.map (fun p -> p.Worst / p.Bound) |> Array.fold max 0.0
+                let c3 =
+                    sprintf "Per c, the per-iteration ratio ‖v_(k+1) − v*‖∞ / ‖v_k − v*‖∞ of the noiseless runs (worst over seeds and k, and geometric mean; ratios while the error exceeds 1e-4 of its initial value, above rounding) against the proven modulus ρ = (1 + cγ)/(1 + c) (spec planning-theory.md, result 2). Largest measured/ρ over all c: 1 %s %s (%s). PVI target assumed. %s"
+                        (if worst >= 1.0 then "+" else "−") ((abs (worst - 1.0)).ToString("0.0e0", CultureInfo.InvariantCulture))
+                        (if worst <= 1.0 + 1e-9 then "the bound holds, up to floating-point rounding" else "ABOVE the bound beyond rounding") setting
+                [ section (sprintf "Empirical contraction modulus vs the bound (%s)" name) c3
+                      (Export.saveAs plotly png out (sprintf "planning-%s-contraction" name) (PlanningBounds.contractionFigure c3 errors)) ]
+            | _, Some e ->
+                let worst = PlanningBounds.worstBoundRatio (PlanningBounds.boundedNoise e errors)
+                let c3 =
+                    sprintf "Largest error over seeds (solid) and the bound ρ^k e_0 + (1 − ρ^k) e/(1 − γ) for ‖ε_k‖∞ ≤ e (dotted, same colour; spec planning-theory.md, result 3), per c. Worst measured/bound over all c and k ≥ 1: %s (≤ 1: the bound holds). %s"
+                        (inv worst) setting
+                [ section (sprintf "Error under bounded noise vs the bound (%s)" name) c3
+                      (Export.saveAs plotly png out (sprintf "planning-%s-noise-bound" name) (PlanningBounds.boundedNoiseFigure c3 e errors)) ]
+            | _ -> []
+        [ section (sprintf "Convergence under noise (%s)" name) c1 f1; section (sprintf "Error at a fixed budget vs c (%s)" name) c2 f2 ] @ bounds
+
+/// `planningFiguresAs Export.Inline`.
+let planningFigures (png: bool) (dir: string) (out: string) = planningFiguresAs Export.Inline png dir out
 
 /// Training figures for a set of runs (see docs/analysis.md for which figure needs what).
 let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Export.SavedFigure) list * string list =
@@ -131,14 +158,14 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
             let what = if usesEval then "evaluation mean return at each evaluation phase" else sprintf "training episode return, binned into %d bins" options.Bins
             let caption = sprintf "%s: %s, mean over seeds ± 1 standard error. %s. Agents: %s." game what (budget gameRuns) (groups |> List.map (fun (l, rs) -> sprintf "%s (%d seed%s)" l rs.Length (if rs.Length = 1 then "" else "s")) |> String.concat "; ")
             add (sprintf "Learning curves: %s" game) caption
-                (Export.saveWith options.Png out ("learning-curves-" + fileSafe game) (Figures.learningCurves (sprintf "Learning curves on %s" game) caption curves))
+                (Export.saveAs options.PlotlyJs options.Png out ("learning-curves-" + fileSafe game) (Figures.learningCurves (sprintf "Learning curves on %s" game) caption curves))
         // Norm differences of consecutive target networks
         let norms = groups |> List.map (fun (l, rs) -> l, Curves.normDifferences None rs) |> List.filter (fun (_, c) -> c.Length > 0)
         if norms.IsEmpty then notes.Add(sprintf "%s: no target refresh logged yet, no norm-difference figure" game)
         else
             let caption = sprintf "%s: d_k = ‖θ_k − θ_(k−1)‖₂ over all parameters at each target refresh k (mean over seeds ± 1 s.e.; log scale). Pro agents should show smaller d_k. %s." game (budget gameRuns)
             add (sprintf "Target-network norm differences: %s" game) caption
-                (Export.saveWith options.Png out ("norm-differences-" + fileSafe game) (Figures.normDifferences (sprintf "Norm difference of consecutive target networks on %s" game) caption norms))
+                (Export.saveAs options.PlotlyJs options.Png out ("norm-differences-" + fileSafe game) (Figures.normDifferences (sprintf "Norm difference of consecutive target networks on %s" game) caption norms))
             let perLayer =
                 [ for l, rs in groups do
                     for layer in Curves.layers rs do
@@ -147,7 +174,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
             if not perLayer.IsEmpty then
                 let caption = sprintf "%s: per parameter tensor, L2 norm of its change at each target refresh (mean over seeds). Colour = tensor, line style = agent. %s." game (budget gameRuns)
                 add (sprintf "Per-layer norm differences: %s" game) caption
-                    (Export.saveWith options.Png out ("norm-differences-layers-" + fileSafe game) (Figures.layerNormDifferences (sprintf "Per-layer target-network change on %s" game) caption perLayer))
+                    (Export.saveAs options.PlotlyJs options.Png out ("norm-differences-layers-" + fileSafe game) (Figures.layerNormDifferences (sprintf "Per-layer target-network change on %s" game) caption perLayer))
     // c~ radar: Pro runs with at least two finite c~ values on some game
     let pro = runs |> List.filter (fun r -> r.Config.Agent.EndsWith "-pro" && Double.IsFinite r.Config.CTilde)
     let radarInput =
@@ -157,7 +184,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         |> List.filter (fun (_, _, xs) -> xs.Length > 0)
     if radarInput |> List.map (fun (_, c, _) -> c) |> List.distinct |> List.length >= 2 then
         let caption = sprintf "Per game, mean final return of each c~ divided by the best c~'s mean final return on that game (1 = best; spec \"Metrics\"). Final return: last evaluation's mean return, or the mean of the last 100 training episodes. %s." (budget pro)
-        add "c~ sensitivity" caption (Export.saveWith options.Png out "ctilde-radar" (Figures.radar "Sensitivity to c~ across games" caption (Curves.radar radarInput)))
+        add "c~ sensitivity" caption (Export.saveAs options.PlotlyJs options.Png out "ctilde-radar" (Figures.radar "Sensitivity to c~ across games" caption (Curves.radar radarInput)))
     else notes.Add "c~ radar skipped: needs Pro runs with at least two finite c~ values"
     // Per-game improvement of each Pro configuration over its base agent
     let table = options.Scores |> Option.map Normalisation.load
@@ -180,7 +207,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
                 sprintf "Improvement of %s over %s per game: 100 (r1 − r2) / (max(weaker, human) − random) with r the mean final return over seeds (spec \"Metrics\"). Games without human/random references (all non-Atari games) use random = human = 0 (percent of the weaker agent's return). Bar height sign(x)·log10(1 + |x|), ticks show percentages. %s."
                     proLabel baseLabel (budget (proRuns @ baseRuns))
             add (sprintf "Per-game improvement: %s vs %s" proLabel baseLabel) caption
-                (Export.saveWith options.Png out ("improvement-" + fileSafe proLabel) (Figures.improvementBars (sprintf "%s vs %s: per-game improvement" proLabel baseLabel) caption proLabel baseLabel rows))
+                (Export.saveAs options.PlotlyJs options.Png out ("improvement-" + fileSafe proLabel) (Figures.improvementBars (sprintf "%s vs %s: per-game improvement" proLabel baseLabel) caption proLabel baseLabel rows))
     // Aggregate metrics and performance profiles over the games every agent has
     let agents = runs |> List.groupBy label |> List.sortBy fst
     let commonGames =
@@ -205,7 +232,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
                 sprintf "At each evaluation phase: per game the mean over seeds of the %s evaluation return, then the median across the %d game(s) (the paper's median human-normalised score per iteration when the games are Atari). %s."
                     kinds commonGames.Count (budget runs)
             add "Median normalised score per iteration" caption
-                (Export.saveWith options.Png out "median-normalised-score"
+                (Export.saveAs options.PlotlyJs options.Png out "median-normalised-score"
                     (Figures.learningCurves "Median normalised score across games" caption curves |> Plot.withYTitle (sprintf "median %s score" kinds)))
         let rows =
             [ for l, rs in agents do
@@ -216,12 +243,12 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         let caption =
             sprintf "Final scores (%s) over %d game(s): median and mean of per-game means, IQM (25%% trimmed mean of all runs × games) and optimality gap (mean of max(1 − x, 0)), with %g%% stratified-bootstrap percentile intervals (B = %d, seed %d; Agarwal et al. 2021). %s."
                 kinds commonGames.Count (100.0 * o.Confidence) o.Repetitions o.Seed (budget runs)
-        add "Aggregate metrics" caption (Export.saveWith options.Png out "aggregate-metrics" (Figures.aggregateMetrics "Aggregate metrics with confidence intervals" caption rows))
+        add "Aggregate metrics" caption (Export.saveAs options.PlotlyJs options.Png out "aggregate-metrics" (Figures.aggregateMetrics "Aggregate metrics with confidence intervals" caption rows))
         let maxScore = agents |> List.collect (fun (_, rs) -> matrix rs |> Statistics.pooled |> List.ofArray) |> List.fold max 1.0
         let taus = Bootstrap.tauGrid 0.0 maxScore 101
         let profiles = agents |> List.map (fun (l, rs) -> l, Bootstrap.performanceProfile o taus (matrix rs))
         let caption = sprintf "Fraction of runs (all runs × games pooled) whose %s final score exceeds τ, with %g%% pointwise stratified-bootstrap bands (B = %d). %s." kinds (100.0 * o.Confidence) o.Repetitions (budget runs)
-        add "Performance profiles" caption (Export.saveWith options.Png out "performance-profiles" (Figures.performanceProfiles "Performance profiles" caption "normalised score τ" profiles))
+        add "Performance profiles" caption (Export.saveAs options.PlotlyJs options.Png out "performance-profiles" (Figures.performanceProfiles "Performance profiles" caption "normalised score τ" profiles))
     else notes.Add "aggregate metrics skipped: needs every run to have a final return and games common to all agents"
     List.ofSeq results, List.ofSeq notes
 
@@ -235,7 +262,7 @@ let figures (options: Options) : Result =
         |> Seq.filter PlanningFiles.isPlanningDirectory
         |> Seq.sort |> List.ofSeq
     let runs = loadAll options.Runs
-    let planned = planning |> List.collect (fun d -> planningFigures options.Png d options.Out)
+    let planned = planning |> List.collect (fun d -> planningFiguresAs options.PlotlyJs options.Png d options.Out)
     let trained, notes = if runs.IsEmpty then [], [ "no training run found" ] else trainingFigures options runs
     let all = planned @ trained
     let inProgress = runs |> List.filter (fun r -> not r.PartialFiles.IsEmpty) |> List.map (fun r -> sprintf "%s: in progress (partial last line in %s ignored)" r.Name (String.concat ", " r.PartialFiles))

@@ -46,3 +46,12 @@ let noiseScale (noise: string) =
         | Some v -> kind.ToLowerInvariant(), v
         | None -> kind.ToLowerInvariant(), nan
     | _ -> noise.ToLowerInvariant(), 0.0
+
+/// The rows errors.csv would hold for an in-memory study (`Research.Tabular.Experiment.run`), so notebooks
+/// can draw the planning figures without writing files. `mdp` describes the MDP (free text).
+let ofExperiment (mdp: string) (noise: Research.Tabular.Noise.NoiseModel) (result: Research.Tabular.Experiment.Result) (gamma: float) : ErrorRow[] =
+    let noiseText = Research.Tabular.Noise.describe noise
+    [| for t in result.Traces do
+         for k in 0 .. t.ErrorInf.Length - 1 ->
+             { Mdp = mdp; Gamma = gamma; Noise = noiseText; C = t.Run.C; Seed = t.Run.Seed; Iteration = k
+               ErrorInf = t.ErrorInf[k]; ErrorL2 = t.ErrorL2[k] } |]

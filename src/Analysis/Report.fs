@@ -69,7 +69,7 @@ iframe {{ width: 100%%; height: 820px; border: 1px solid #eee; }}
 th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }} th {{ background: #f4f4f4; }}
 </style></head><body>
 <h1>{encode title}</h1>
-<p>Generated {generated} UTC. Figures open offline (plotly.js is inside each HTML file).</p>
+<p>Generated {generated} UTC. Figures open offline (plotly.js is inside each HTML file or in the plotly-*.min.js file next to them; keep the folder together).</p>
 <ol>{toc}</ol>
 {sectionsHtml}
 <h2>What was run</h2>

@@ -1,0 +1,138 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Research.Cli.Reproduce;
+using Spectre.Console;
+
+namespace Research.Cli.Commands;
+
+/// <summary>
+/// <c>prox reproduce</c>, the main job (docs/reproduce.md): (a) the planning study of spec planning-theory.md
+/// ("Experiments") and (b) DQN vs DQN Pro on MinAtar, as independent, resumable run directories executed in
+/// parallel, then every figure and a table of what was run in OUT/report.html.
+/// </summary>
+public sealed class ReproduceCommand : ICliCommand
+{
+    /// <inheritdoc />
+    public int Order => 5;
+
+    /// <inheritdoc />
+    public Command Build()
+    {
+        var budget = new Option<string>("--budget") { Description = "tiny (tests, < 1 min), small (default, ~10 min on 2 cores) or paper (the full protocol: days on a CPU).", DefaultValueFactory = _ => "small" };
+        var games = new Option<string?>("--games") { Description = $"Comma-separated games: {string.Join(", ", ReproducePlan.MinAtarGames)}, cartpole. Default: the budget's (tiny: cartpole; small: breakout; paper: all five MinAtar games)." };
+        var seeds = new Option<int?>("--seeds") { Description = "Seeds per agent and game. Default: the budget's (tiny 1, small 2, paper 5)." };
+        var output = new Option<string>("--out") { Description = "Folder of report.html and the figures.", DefaultValueFactory = _ => Path.Combine("results", "reproduce") };
+        var runs = new Option<string>("--runs") { Description = "Folder of the run directories (one subfolder per budget); re-running skips complete runs and resumes interrupted ones.", DefaultValueFactory = _ => Path.Combine("runs", "reproduce") };
+        var jobs = new Option<int>("--jobs") { Description = "Training runs executed in parallel (each uses one core).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var noPng = new Option<bool>("--no-png") { Description = "HTML figures only (PNGs need headless Chromium)." };
+        var print = new Option<bool>("--print-commands") { Description = "Print one prox plan / prox train command per study and run (for a scheduler such as a Slurm job array), then prox figures; run nothing." };
+        var command = new Command("reproduce", "The main job: the planning study and DQN vs DQN Pro on MinAtar, in parallel and resumable, then every figure in report.html.");
+        foreach (var o in new Option[] { budget, games, seeds, output, runs, jobs, noPng, print })
+            command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            var plan = ReproducePlan.Create(parse.GetValue(budget)!, parse.GetValue(games)?.Split(','), parse.GetValue(seeds));
+            int j = PlanningArgs.AtLeast(parse.GetValue(jobs), 1, "--jobs");
+            string root = Path.Combine(parse.GetValue(runs)!, plan.Budget);
+            if (parse.GetValue(print))
+            {
+                PrintCommands(plan, root, parse.GetValue(output)!, j);
+                return 0;
+            }
+            return Run(plan, root, parse.GetValue(output)!, j, !parse.GetValue(noPng));
+        });
+        return command;
+    }
+
+    /// <summary>One shell-quoted command line per study and run, then the figures command.</summary>
+    static void PrintCommands(ReproducePlan plan, string root, string outDir, int jobs)
+    {
+        foreach (var s in plan.Studies)
+            Console.WriteLine(Shell(s.PlanArguments(Path.Combine(root, "planning", s.Name), jobs)));
+        foreach (var r in plan.Runs)
+            Console.WriteLine(Shell(r.TrainArguments(Path.Combine(root, r.Name))));
+        Console.WriteLine(Shell(["figures", "--runs", root, "--out", outDir]));
+    }
+
+    /// <summary>`prox` followed by the arguments, single-quoted where a shell would split or expand them.</summary>
+    public static string Shell(IEnumerable<string> args) =>
+        "prox " + string.Join(' ', args.Select(a => a.Length > 0 && a.All(ch => char.IsLetterOrDigit(ch) || "-_./:=,+".Contains(ch)) ? a : "'" + a.Replace("'", "'\\''") + "'"));
+
+    static int Run(ReproducePlan plan, string root, string outDir, int jobs, bool png)
+    {
+        var clock = Stopwatch.StartNew();
+        Console.WriteLine($"prox reproduce, budget {plan.Budget}: {plan.Studies.Count} planning studies, {plan.Runs.Count} training runs on {jobs} jobs -> {Path.GetFullPath(root)}");
+        using var cts = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true; // runs write a checkpoint and stop
+            cts.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            // (a) planning: each study is multi-threaded itself, so they run one after another.
+            Phase("1/3 planning studies (Garnet MDPs, VI vs PVI under noise)");
+            var studies = new List<StudyOutcome>();
+            foreach (var study in plan.Studies)
+            {
+                if (cts.IsCancellationRequested) break;
+                string dir = Path.Combine(root, "planning", study.Name);
+                bool complete = new[] { "errors.csv", "summary.csv", "config.json" }.All(f => File.Exists(Path.Combine(dir, f)));
+                if (complete)
+                {
+                    Console.WriteLine($"planning/{study.Name}: complete, skipped");
+                    studies.Add(new StudyOutcome(study, dir, true, 0));
+                    continue;
+                }
+                var watch = Stopwatch.StartNew();
+                int code = ProxApp.Run(study.PlanArguments(dir, jobs));
+                if (code != 0)
+                    throw new InvalidOperationException($"planning study {study.Name} failed with exit code {code}");
+                studies.Add(new StudyOutcome(study, dir, false, watch.Elapsed.TotalSeconds));
+            }
+
+            // (b) training: independent runs on `jobs` threads, resumable.
+            Phase($"2/3 training runs ({string.Join(", ", plan.Runs.Select(r => r.Agent).Distinct())} on {string.Join(", ", plan.Runs.Select(r => r.Environment).Distinct())})");
+            IReadOnlyList<RunOutcome> outcomes;
+            try
+            {
+                outcomes = ReproduceProgress.Run(plan.Runs,
+                    (progress, log) => RunScheduler.Execute(plan.Runs, root, jobs, progress, log, cts.Token), TimeSpan.FromSeconds(30));
+            }
+            catch (RunsFailedException e)
+            {
+                foreach (var failure in e.Failures)
+                    Console.Error.WriteLine($"error: run failed: {failure}");
+                Console.Error.WriteLine("The other runs are complete. Run the same prox reproduce command again: failed runs resume from their last checkpoint.");
+                return 1;
+            }
+            if (cts.IsCancellationRequested)
+            {
+                Console.WriteLine($"interrupted: active runs wrote checkpoints. Run the same prox reproduce command again to continue (complete runs are skipped).");
+                return 130;
+            }
+
+            Phase("3/3 figures and report");
+            var (report, notes, figures) = ReproduceReport.Write(plan, root, outDir, studies, outcomes, png, jobs, clock.Elapsed);
+            foreach (var note in notes.Skip(1))
+                Console.WriteLine($"note: {note}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"done in {clock.Elapsed.TotalSeconds:F0} s: {figures} figures; report: {Path.GetFullPath(report)}"));
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    static void Phase(string title)
+    {
+        if (!Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive)
+            AnsiConsole.Write(new Rule(Markup.Escape(title)) { Justification = Justify.Left });
+        else
+            Console.WriteLine($"== {title}");
+    }
+}
