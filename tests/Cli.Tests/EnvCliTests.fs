@@ -2,35 +2,12 @@
 module EnvCliTests
 
 open System
-open System.Diagnostics
 open System.IO
 open System.IO.Compression
 open Expecto
+open CliTestSupport
 
-/// Runs `dotnet prox.dll args` from the test's output folder; returns (exit code, stdout, stderr).
-let private prox (args: string list) =
-    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "prox.dll"))
-    for a in args do psi.ArgumentList.Add a
-    use p = nonNull (Process.Start psi)
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    p.WaitForExit()
-    (p.ExitCode, out.Result, err.Result)
-
-let private repoRoot =
-    lazy (
-        let rec up (dir: string) =
-            if File.Exists(Path.Combine(dir, "Research.sln")) then dir
-            else
-                match Path.GetDirectoryName dir with
-                | null -> failwith "Research.sln not found above the test binary"
-                | parent when parent = dir -> failwith "Research.sln not found above the test binary"
-                | parent -> up parent
-        up (Path.GetFullPath AppContext.BaseDirectory))
-
-let private trace name =
-    Path.GetFullPath(Path.Combine(repoRoot.Force(), "..", "shared", "minatar-golden", name))
+let private trace name = Path.Combine(TestSupport.goldenDir (), name)
 
 /// Writes gzipped lines to a temporary file.
 let private writeTrace (lines: string seq) =

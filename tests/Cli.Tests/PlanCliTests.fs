@@ -3,24 +3,10 @@
 module PlanCliTests
 
 open System
-open System.Diagnostics
 open System.Globalization
 open System.IO
 open Expecto
-
-/// Runs `dotnet prox.dll args` from the test's output folder; returns (exit code, stdout, stderr).
-let private prox (args: string list) =
-    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "prox.dll"))
-    for a in args do psi.ArgumentList.Add a
-    use p =
-        match Process.Start psi with
-        | null -> failwith "could not start dotnet"
-        | p -> p
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    p.WaitForExit()
-    (p.ExitCode, out.Result, err.Result)
+open CliTestSupport
 
 let private tempDir () =
     let d = Path.Combine(Path.GetTempPath(), $"prox-plan-test-{Guid.NewGuid():N}")

@@ -2,21 +2,10 @@
 module RenderCliTests
 
 open System
-open System.Diagnostics
 open System.IO
 open Expecto
+open CliTestSupport
 open RenderingDecoders
-
-/// Runs `dotnet prox.dll args` from the test's output folder; returns (exit code, stdout, stderr).
-let private prox (args: string list) =
-    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "prox.dll"))
-    for a in args do psi.ArgumentList.Add a
-    use p = nonNull (Process.Start psi)
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    p.WaitForExit()
-    (p.ExitCode, out.Result, err.Result)
 
 let private tempFile (extension: string) =
     Path.Combine(Path.GetTempPath(), $"prox-render-test-{Guid.NewGuid():N}{extension}")

@@ -2,27 +2,9 @@
 module TrainCliTests
 
 open System
-open System.Diagnostics
 open System.IO
 open Expecto
-
-/// Runs `dotnet prox.dll args` with environment variables changed (None removes one); returns (exit code, stdout, stderr).
-let private proxWith (variables: (string * string option) list) (args: string list) =
-    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    for name, value in variables do
-        match value with
-        | Some v -> psi.Environment[name] <- v
-        | None -> psi.Environment.Remove name |> ignore
-    psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "prox.dll"))
-    for a in args do psi.ArgumentList.Add a
-    use p = nonNull (Process.Start psi)
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    p.WaitForExit()
-    (p.ExitCode, out.Result, err.Result)
-
-/// Runs `dotnet prox.dll args` (stdout redirected: the plain progress display); returns (exit code, stdout, stderr).
-let private prox (args: string list) = proxWith [] args
+open CliTestSupport
 
 let private tempRun name =
     Path.Combine(Path.GetTempPath(), "prox-cli-tests", sprintf "%s-%s" name (Guid.NewGuid().ToString("N").Substring(0, 8)))

@@ -17,20 +17,11 @@ let catchExn<'E when 'E :> exn> (f: unit -> unit) : 'E =
     | Some e -> e
     | None -> failtestf "expected %s, nothing was thrown" typeof<'E>.Name
 
-/// The repository root: the folder holding Research.sln, found by walking up from the test binary.
-let repoRoot =
-    lazy (
-        let rec up (dir: string) =
-            if File.Exists(Path.Combine(dir, "Research.sln")) then dir
-            else
-                match Path.GetDirectoryName dir with
-                | null -> failwith "Research.sln not found above the test binary"
-                | parent when parent = dir -> failwith "Research.sln not found above the test binary"
-                | parent -> up parent
-        up (Path.GetFullPath AppContext.BaseDirectory))
+/// The repository root (<see cref="TestSupport.repoRoot"/>).
+let repoRoot = TestSupport.repoRoot
 
 /// ../shared/minatar-golden relative to the repository root.
-let goldenDir () = Path.GetFullPath(Path.Combine(repoRoot.Force(), "..", "shared", "minatar-golden"))
+let goldenDir = TestSupport.goldenDir
 
 /// All golden trace files, sorted.
 let goldenTraces () =

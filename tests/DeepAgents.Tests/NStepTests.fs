@@ -11,7 +11,7 @@ let scalar = ObservationSpec(1, 1, 1, ObservationKind.Features)
 /// A buffer whose observations are single floats (used as labels) and its ring view.
 let newBuffer capacity =
     let buffer = ReplayBuffer(scalar, capacity, 1UL)
-    buffer, ReplayBufferRing buffer
+    buffer, (buffer :> ITransitionRing)
 
 let obs (x: float32) = ReadOnlySpan [| x |]
 

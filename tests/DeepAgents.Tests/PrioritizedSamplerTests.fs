@@ -13,7 +13,7 @@ let obs (x: float32) = ReadOnlySpan [| x |]
 /// A buffer, its ring and a sampler; every write goes through `write` so the sampler is synced.
 type Fixture(capacity: int, n: int, config: PrioritizedReplayConfig, ?seed: uint64) =
     let buffer = ReplayBuffer(scalar, capacity, 1UL)
-    let ring = ReplayBufferRing buffer
+    let ring = buffer :> ITransitionRing
     let sampler = PrioritizedSampler(ring, NStepReturns(n, 0.9), config, defaultArg seed 5UL)
     member _.Buffer = buffer
     member _.Ring = ring

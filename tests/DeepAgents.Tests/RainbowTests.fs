@@ -65,6 +65,18 @@ let atariTiny =
         "EvalPeriod", box 300L; "EvalEpisodes", box 1; "UpdateLogPeriod", box 5; "ThroughputLogPeriod", box 100L
         "CheckpointPeriod", box 0L; "TensorBoard", box false; "Seed", box 5L ]
 
+/// Trains `config` on the synthetic emulator into `split`, stops at step 333 (mid-life), resumes, and expects the
+/// metrics of the uninterrupted run in `full`.
+let expectScriptedResume (config: TrainingConfig) full split message =
+    using (new CancellationTokenSource()) (fun cts ->
+        use trainer = Trainer.Start(config, split, scripted)
+        let r = trainer.Train(cts.Token, (fun s -> if s.Step = 333L then cts.Cancel()), 1L)
+        Expect.equal r.Steps 333L "stopped mid-life")
+    do
+        use resumed = Trainer.Resume(split, Nullable(), scripted)
+        Expect.isTrue (resumed.Train()).Completed "completed after resume"
+    expectSameMetrics full split message
+
 let csvColumn dir file name =
     let lines = File.ReadAllLines(Path.Combine(dir, "metrics", file))
     let i = column lines[0] name
@@ -209,14 +221,7 @@ let runTests =
             Expect.sequenceEqual (csvColumn full "evaluations.csv" "mean_return") [| "60"; "60" |] "evaluation episodes are whole games"
             Expect.sequenceEqual (csvColumn full "evaluations.csv" "mean_length") [| "200"; "200" |] "evaluation game length"
             Expect.equal (rows full "target_syncs.csv").Length 3 "syncs at steps 400, 500, 600"
-            using (new CancellationTokenSource()) (fun cts ->
-                use trainer = Trainer.Start(atariTiny, split, scripted)
-                let r = trainer.Train(cts.Token, (fun s -> if s.Step = 333L then cts.Cancel()), 1L)
-                Expect.equal r.Steps 333L "stopped mid-life")
-            do
-                use resumed = Trainer.Resume(split, Nullable(), scripted)
-                Expect.isTrue (resumed.Train()).Completed "completed after resume"
-            expectSameMetrics full split "interrupted + resumed"
+            expectScriptedResume atariTiny full split "interrupted + resumed"
             deleteRuns [ full; split ]
         }
     ]

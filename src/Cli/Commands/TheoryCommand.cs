@@ -23,6 +23,13 @@ public sealed class TheoryCommand : ICliCommand
     private static Option<double> E0() => new("--e0") { Description = "Initial error |e_0| (scalar model) or ||v_0 - v*||_inf.", DefaultValueFactory = _ => 10.0 };
     private static Option<double> Sigma() => new("--sigma") { Description = "Noise standard deviation sigma >= 0.", DefaultValueFactory = _ => 1.0 };
 
+    private static Command Subcommand(string name, string description, params Option[] options)
+    {
+        var command = new Command(name, description);
+        foreach (var o in options) command.Options.Add(o);
+        return command;
+    }
+
     /// <inheritdoc />
     public Command Build()
     {
@@ -40,9 +47,7 @@ public sealed class TheoryCommand : ICliCommand
         var iterations = Iterations(200);
         var e0 = E0();
         var sigma = Sigma();
-        var command = new Command("optimal-c", "c* minimising the scalar-model MSE_K (spec result 5); prints beta, c, mse, mse_vi.");
-        foreach (var o in new Option[] { gamma, iterations, e0, sigma })
-            command.Options.Add(o);
+        var command = Subcommand("optimal-c", "c* minimising the scalar-model MSE_K (spec result 5); prints beta, c, mse, mse_vi.", gamma, iterations, e0, sigma);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));
@@ -61,9 +66,7 @@ public sealed class TheoryCommand : ICliCommand
         var gamma = Gamma();
         var c = C();
         var m = new Option<int>("--pmpi-steps") { Description = "m for a gamma^m-contracting target ((T*)^m); 1 = PVI.", DefaultValueFactory = _ => 1 };
-        var command = new Command("modulus", "Sup-norm contraction modulus rho = (1 + c gamma^m)/(1 + c) (spec result 2).");
-        foreach (var o in new Option[] { gamma, c, m })
-            command.Options.Add(o);
+        var command = Subcommand("modulus", "Sup-norm contraction modulus rho = (1 + c gamma^m)/(1 + c) (spec result 2).", gamma, c, m);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));
@@ -82,9 +85,7 @@ public sealed class TheoryCommand : ICliCommand
         var iterations = Iterations(100);
         var e0 = E0();
         var bound = new Option<double>("--noise-bound") { Description = "e with ||eps_k||_inf <= e.", DefaultValueFactory = _ => 0.1 };
-        var command = new Command("bound", "Bound on ||v_K - v*||_inf under bounded noise (spec result 3).");
-        foreach (var o in new Option[] { gamma, c, iterations, e0, bound })
-            command.Options.Add(o);
+        var command = Subcommand("bound", "Bound on ||v_K - v*||_inf under bounded noise (spec result 3).", gamma, c, iterations, e0, bound);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));
@@ -105,9 +106,7 @@ public sealed class TheoryCommand : ICliCommand
         var iterations = Iterations(200);
         var e0 = E0();
         var sigma = Sigma();
-        var command = new Command("mse", "Scalar-model MSE_K and stationary variances of PVI and VI (spec result 4).");
-        foreach (var o in new Option[] { gamma, c, iterations, e0, sigma })
-            command.Options.Add(o);
+        var command = Subcommand("mse", "Scalar-model MSE_K and stationary variances of PVI and VI (spec result 4).", gamma, c, iterations, e0, sigma);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));

@@ -27,15 +27,17 @@ public sealed record StepOutcome(bool Updated, float Loss, float MeanQ, bool Syn
 /// <para>Per agent step (Dopamine's <c>step</c> + <c>_train_step</c>): act epsilon-greedily, store the
 /// transition, then, once more than <c>MinReplayHistory</c> transitions are stored, update every
 /// <c>UpdatePeriod</c> steps and copy online -&gt; target every <c>TargetUpdatePeriod</c> steps or updates.</para>
+/// <para>Atari (<c>FrameStack</c> &gt; 1): replay is a <see cref="FrameStackReplay"/> that stores one frame per step and
+/// rebuilds s and s' as k-frame stacks (as Rainbow), so 1M transitions take 7.07 GB instead of 28.2 GB.</para>
 /// </summary>
 public sealed class DqnAgent : IAgent
 {
     readonly TrainingConfig _config;
-    readonly ObservationSpec _observation;
     readonly long[] _batchShape;
     readonly ReplayBatch _batch;
-    readonly Tensor _actInput;           // [1, C, H, W], reused by every action selection
+    readonly ActingInput _actInput;      // [1, C, H, W], reused by every action selection
     readonly Xoshiro256 _exploration;
+    readonly Xoshiro256? _frameSampling; // FrameStackReplay's sampling stream (a ReplayBuffer owns its own)
     readonly ProximalPull? _pull;
 
     /// <summary>
@@ -49,7 +51,6 @@ public sealed class DqnAgent : IAgent
         ArgumentNullException.ThrowIfNull(observation);
         ConfigValidation.Validate(config);
         _config = config;
-        _observation = observation;
         ActionCount = actionCount;
 
         Online = QNetworkFactory.Create(config.Network, observation, actionCount, (long)Seeds.Derive(config.Seed, Seeds.Network));
@@ -57,15 +58,13 @@ public sealed class DqnAgent : IAgent
             ? QNetworkFactory.CreateIndependentTarget(Online, (long)Seeds.Derive(config.Seed, Seeds.TargetNetwork))
             : QNetworkFactory.CreateTarget(Online);
 
-        var optimizer = Optimizers.Create(OptimizerConfigOf(config), Online);
-        if (config.IsPro || config.Nu > 0)
-            _pull = new ProximalPull(Online, Target, config.IsPro ? config.CTilde : double.PositiveInfinity, config.LearningRate);
-        Optimizer = config.IsPro ? new ProximalOptimizer(optimizer, _pull!) : optimizer;
+        Optimizer = AgentParts.CreateOptimizer(config, Online, Target, out _pull);
 
-        Replay = new ReplayBuffer(observation, config.ReplayCapacity, Seeds.Derive(config.Seed, Seeds.Replay));
+        Replay = AgentReplay.Create(config, observation);
+        if (Replay is FrameStackReplay) _frameSampling = new Xoshiro256(Seeds.Derive(config.Seed, Seeds.Replay));
         _batch = new ReplayBatch(config.BatchSize, observation.Size);
         _batchShape = [config.BatchSize, observation.Channels, observation.Height, observation.Width];
-        _actInput = zeros([1, observation.Channels, observation.Height, observation.Width], ScalarType.Float32);
+        _actInput = new ActingInput(observation);
         _exploration = new Xoshiro256(Seeds.Derive(config.Seed, Seeds.Exploration));
     }
 
@@ -75,8 +74,8 @@ public sealed class DqnAgent : IAgent
     public QNetwork Target { get; }
     /// <summary>The optimizer (a <see cref="ProximalOptimizer"/> for DQN Pro).</summary>
     public IOptimizer Optimizer { get; }
-    /// <summary>The replay buffer.</summary>
-    public ReplayBuffer Replay { get; }
+    /// <summary>The replay ring: a <see cref="ReplayBuffer"/>, or a <see cref="FrameStackReplay"/> (one frame per transition) when <c>FrameStack</c> &gt; 1.</summary>
+    public IReplayRing Replay { get; }
     /// <summary>Number of actions.</summary>
     public int ActionCount { get; }
     /// <summary>mu = alpha / c~ of the pull (0 for DQN).</summary>
@@ -105,19 +104,17 @@ public sealed class DqnAgent : IAgent
     /// </summary>
     public int SelectAction(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random)
     {
-        if (random.NextDouble() < epsilon) return random.NextInt(ActionCount);
+        if (EpsilonGreedy.Explore(random, epsilon, ActionCount, out int action)) return action;
         return GreedyAction(observation);
     }
 
     /// <summary>argmax_a Q_online(s, a) (the first maximum on ties).</summary>
     public int GreedyAction(ReadOnlySpan<float> observation)
     {
-        if (observation.Length != _observation.Size)
-            throw new ArgumentException($"observation has {observation.Length} values; the network takes {_observation.Size}.", nameof(observation));
-        observation.CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(_actInput.bytes)); // in place, no copy of the tensor
+        var input = _actInput.Fill(observation); // in place, no copy of the tensor
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        return (int)Online.forward(_actInput).argmax(1).item<long>();
+        return (int)Online.forward(input).argmax(1).item<long>();
     }
 
     /// <summary>
@@ -129,19 +126,11 @@ public sealed class DqnAgent : IAgent
     {
         Replay.Add(action, reward, terminated, nextObservation);
         Steps++;
-        if (Steps <= _config.MinReplayHistory) return StepOutcome.None;
+        if (!TrainSchedule.Learning(_config, Steps)) return StepOutcome.None;
 
-        bool updated = false;
-        float loss = float.NaN, meanQ = float.NaN;
-        bool sync = false;
-        if (Steps % _config.UpdatePeriod == 0)
-        {
-            (loss, meanQ) = Update();
-            updated = true;
-            sync = _config.TargetPeriodUnit == TargetPeriodUnit.Updates && Updates % _config.TargetUpdatePeriod == 0;
-        }
-        if (_config.TargetPeriodUnit == TargetPeriodUnit.AgentSteps && Steps % _config.TargetUpdatePeriod == 0)
-            sync = true;
+        bool updated = TrainSchedule.UpdateDue(_config, Steps);
+        var (loss, meanQ) = updated ? Update() : (float.NaN, float.NaN);
+        bool sync = TrainSchedule.SyncDue(_config, Steps, updated, Updates);
         var change = sync ? SyncTarget() : null;
         return updated || sync ? new StepOutcome(updated, loss, meanQ, sync, change) : StepOutcome.None;
     }
@@ -153,7 +142,8 @@ public sealed class DqnAgent : IAgent
     /// </summary>
     public (float Loss, float MeanQ) Update()
     {
-        Replay.Sample(_batch);
+        if (Replay is FrameStackReplay frames) frames.Sample(_batch, _frameSampling!); // s and s' rebuilt from single frames
+        else ((ReplayBuffer)Replay).Sample(_batch);
         using var scope = NewDisposeScope();
         var states = tensor(_batch.Observations, _batchShape);
         var nextStates = tensor(_batch.NextObservations, _batchShape);
@@ -178,36 +168,24 @@ public sealed class DqnAgent : IAgent
     /// <summary>Hard copy theta_k &lt;- w; returns d_k = ||theta_k - theta_{k-1}||_2 (global and per parameter).</summary>
     public NormDifference SyncTarget()
     {
-        using var previous = ParameterSnapshot.Take(Target);
-        TargetNetwork.HardCopy(Online, Target);
         Syncs++;
-        return TargetNorms.Difference(previous, Target);
+        return TargetSync.Refresh(Online, Target);
     }
 
     /// <summary>Writes the complete agent state: counters, exploration stream, both networks, optimizer, replay.</summary>
     public void Save(BinaryWriter writer)
     {
-        writer.Write(Steps);
-        writer.Write(Updates);
-        writer.Write(Syncs);
-        _exploration.Save(writer);
-        Checkpoints.SaveParameters(Online, writer);
-        Checkpoints.SaveParameters(Target, writer);
-        Optimizer.Save(writer);
+        AgentParts.SaveCommon(writer, this, _exploration, Online, Target, Optimizer);
         Replay.Save(writer);
+        _frameSampling?.Save(writer);
     }
 
     /// <summary>Restores a state written by <see cref="Save"/> of an agent built from the same config.</summary>
     public void Load(BinaryReader reader)
     {
-        Steps = reader.ReadInt64();
-        Updates = reader.ReadInt64();
-        Syncs = reader.ReadInt64();
-        _exploration.Load(reader);
-        Checkpoints.LoadParameters(Online, reader);
-        Checkpoints.LoadParameters(Target, reader);
-        Optimizer.Load(reader);
+        (Steps, Updates, Syncs) = AgentParts.LoadCommon(reader, _exploration, Online, Target, Optimizer);
         Replay.Load(reader);
+        _frameSampling?.Load(reader);
     }
 
     /// <summary>The optimizer hyperparameters of <paramref name="config"/>.</summary>
@@ -223,8 +201,7 @@ public sealed class DqnAgent : IAgent
     {
         _actInput.Dispose();
         _pull?.Dispose();
-        (Optimizer as IDisposable)?.Dispose();
-        if (Optimizer is ProximalOptimizer pro) (pro.Inner as IDisposable)?.Dispose();
+        AgentParts.DisposeOptimizer(Optimizer);
         Online.Dispose();
         Target.Dispose();
     }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Research.DeepAgents.Distributional;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
@@ -34,16 +33,14 @@ namespace Research.DeepAgents.Agents;
 public sealed class RainbowAgent : IAgent
 {
     readonly TrainingConfig _config;
-    readonly ObservationSpec _observation;
     readonly long[] _batchShape;
     readonly NStepBatch _batch;
     readonly float[] _losses;
-    readonly Tensor _actInput;           // [1, C, H, W], reused by every action selection
+    readonly ActingInput _actInput;      // [1, C, H, W], reused by every action selection
     readonly Tensor _atoms;              // z_i, [N]
     readonly Xoshiro256 _exploration;
     readonly ProximalPull? _pull;
-    readonly ReplayBuffer? _buffer;      // whole observations per slot (MinAtar, CartPole)
-    readonly FrameStackReplay? _frames;  // one frame per slot, stacks rebuilt (Atari)
+    readonly IReplayRing _ring;          // whole observations per slot (MinAtar, CartPole) or one frame per slot (Atari)
     readonly Generator? _noise;          // noisy layers' noise (Noisy only)
 
     /// <summary>
@@ -59,7 +56,6 @@ public sealed class RainbowAgent : IAgent
         if (!config.IsRainbow)
             throw new ConfigException("agent", config.Agent, "rainbow or rainbow-pro for a RainbowAgent");
         _config = config;
-        _observation = observation;
         ActionCount = actionCount;
         Support = new CategoricalSupport(config.Atoms, config.VMin, config.VMax);
         _atoms = Support.ToTensor();
@@ -78,28 +74,16 @@ public sealed class RainbowAgent : IAgent
             Target.train(); // the target's noisy layers sample noise too (eval mode would use the means)
         }
 
-        var optimizer = Optimizers.Create(DqnAgent.OptimizerConfigOf(config), Online);
-        if (config.IsPro || config.Nu > 0)
-            _pull = new ProximalPull(Online, Target, config.IsPro ? config.CTilde : double.PositiveInfinity, config.LearningRate);
-        Optimizer = config.IsPro ? new ProximalOptimizer(optimizer, _pull!) : optimizer;
+        Optimizer = AgentParts.CreateOptimizer(config, Online, Target, out _pull);
 
-        ITransitionRing ring;
-        if (config.FrameStack > 1)
-        {
-            if (observation.Channels != config.FrameStack || observation.Kind == ObservationKind.Features)
-                throw new ConfigException("frame-stack", ConfigKeys.Format(config.FrameStack),
-                    $"the channel count of the environment's stacked byte frames (it gives [{observation.Channels}, {observation.Height}, {observation.Width}] {observation.Kind})");
-            ring = _frames = new FrameStackReplay(observation.Height, observation.Width, config.FrameStack, config.ReplayCapacity);
-        }
-        else
-            ring = _buffer = new ReplayBuffer(observation, config.ReplayCapacity, Seeds.Derive(config.Seed, Seeds.Replay));
-        Sampler = new PrioritizedSampler(ring, new NStepReturns(config.NStep, config.Gamma),
+        _ring = AgentReplay.Create(config, observation);
+        Sampler = new PrioritizedSampler(_ring, new NStepReturns(config.NStep, config.Gamma),
             new PrioritizedReplayConfig(config.Prioritized, config.PriorityAlpha, config.PriorityBeta), Seeds.Derive(config.Seed, Seeds.Replay));
 
         _batch = new NStepBatch(config.BatchSize, observation.Size);
         _losses = new float[config.BatchSize];
         _batchShape = [config.BatchSize, observation.Channels, observation.Height, observation.Width];
-        _actInput = zeros([1, observation.Channels, observation.Height, observation.Width], ScalarType.Float32);
+        _actInput = new ActingInput(observation);
         _exploration = new Xoshiro256(Seeds.Derive(config.Seed, Seeds.Exploration));
     }
 
@@ -114,7 +98,7 @@ public sealed class RainbowAgent : IAgent
     /// <summary>The atoms z_0..z_{N-1}.</summary>
     public CategoricalSupport Support { get; }
     /// <summary>The replay ring: a <see cref="ReplayBuffer"/>, or a <see cref="FrameStackReplay"/> when <c>FrameStack</c> &gt; 1.</summary>
-    public ITransitionRing Replay => (ITransitionRing?)_frames ?? _buffer!;
+    public IReplayRing Replay => _ring;
     /// <summary>The n-step prioritized sampler over the replay ring.</summary>
     public PrioritizedSampler Sampler { get; }
     /// <summary>The latest sampled batch (slots, weights, n-step transitions), for inspection.</summary>
@@ -139,8 +123,7 @@ public sealed class RainbowAgent : IAgent
     /// <inheritdoc />
     public void BeginEpisode(ReadOnlySpan<float> observation)
     {
-        if (_frames is not null) _frames.BeginEpisode(observation);
-        else _buffer!.BeginEpisode(observation);
+        _ring.BeginEpisode(observation);
         Sampler.Sync();
     }
 
@@ -163,23 +146,20 @@ public sealed class RainbowAgent : IAgent
 
     int Act(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random, bool withNoise)
     {
-        ArgumentNullException.ThrowIfNull(random);
-        if (random.NextDouble() < epsilon) return random.NextInt(ActionCount);
+        if (EpsilonGreedy.Explore(random, epsilon, ActionCount, out int action)) return action;
         return Greedy(observation, withNoise);
     }
 
     int Greedy(ReadOnlySpan<float> observation, bool withNoise)
     {
-        if (observation.Length != _observation.Size)
-            throw new ArgumentException($"observation has {observation.Length} values; the network takes {_observation.Size}.", nameof(observation));
-        observation.CopyTo(MemoryMarshal.Cast<byte, float>(_actInput.bytes));
+        var input = _actInput.Fill(observation);
         bool means = _noise is not null && !withNoise;
         if (means) Online.eval();
         try
         {
             using var scope = NewDisposeScope();
             using var _ = no_grad();
-            return (int)C51.Means(Online.forward(_actInput), _atoms).argmax(1).item<long>();
+            return (int)C51.Means(Online.forward(input), _atoms).argmax(1).item<long>();
         }
         finally
         {
@@ -193,23 +173,14 @@ public sealed class RainbowAgent : IAgent
     /// </summary>
     public StepOutcome Observe(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation)
     {
-        if (_frames is not null) _frames.Add(action, reward, terminated, nextObservation);
-        else _buffer!.Add(action, reward, terminated, nextObservation);
+        _ring.Add(action, reward, terminated, nextObservation);
         Sampler.Sync();
         Steps++;
-        if (Steps <= _config.MinReplayHistory) return StepOutcome.None;
+        if (!TrainSchedule.Learning(_config, Steps)) return StepOutcome.None;
 
-        bool updated = false;
-        float loss = float.NaN, meanQ = float.NaN;
-        bool sync = false;
-        if (Steps % _config.UpdatePeriod == 0 && Sampler.SampleableCount > 0)
-        {
-            (loss, meanQ) = Update();
-            updated = true;
-            sync = _config.TargetPeriodUnit == TargetPeriodUnit.Updates && Updates % _config.TargetUpdatePeriod == 0;
-        }
-        if (_config.TargetPeriodUnit == TargetPeriodUnit.AgentSteps && Steps % _config.TargetUpdatePeriod == 0)
-            sync = true;
+        bool updated = TrainSchedule.UpdateDue(_config, Steps) && Sampler.SampleableCount > 0;
+        var (loss, meanQ) = updated ? Update() : (float.NaN, float.NaN);
+        bool sync = TrainSchedule.SyncDue(_config, Steps, updated, Updates);
         var change = sync ? SyncTarget() : null;
         return updated || sync ? new StepOutcome(updated, loss, meanQ, sync, change) : StepOutcome.None;
     }
@@ -274,25 +245,15 @@ public sealed class RainbowAgent : IAgent
     /// <summary>Hard copy theta_k &lt;- w; returns d_k = ||theta_k - theta_{k-1}||_2 (global and per parameter).</summary>
     public NormDifference SyncTarget()
     {
-        using var previous = ParameterSnapshot.Take(Target);
-        TargetNetwork.HardCopy(Online, Target);
         Syncs++;
-        return TargetNorms.Difference(previous, Target);
+        return TargetSync.Refresh(Online, Target);
     }
 
     /// <summary>Writes the complete agent state: counters, exploration stream, both networks, optimizer, replay ring and sampler.</summary>
     public void Save(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(Steps);
-        writer.Write(Updates);
-        writer.Write(Syncs);
-        _exploration.Save(writer);
-        Checkpoints.SaveParameters(Online, writer);
-        Checkpoints.SaveParameters(Target, writer);
-        Optimizer.Save(writer);
-        if (_frames is not null) _frames.Save(writer);
-        else _buffer!.Save(writer);
+        AgentParts.SaveCommon(writer, this, _exploration, Online, Target, Optimizer);
+        _ring.Save(writer);
         Sampler.Save(writer);
         if (_noise is not null)
         {
@@ -306,16 +267,8 @@ public sealed class RainbowAgent : IAgent
     /// <summary>Restores a state written by <see cref="Save"/> of an agent built from the same config.</summary>
     public void Load(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        Steps = reader.ReadInt64();
-        Updates = reader.ReadInt64();
-        Syncs = reader.ReadInt64();
-        _exploration.Load(reader);
-        Checkpoints.LoadParameters(Online, reader);
-        Checkpoints.LoadParameters(Target, reader);
-        Optimizer.Load(reader);
-        if (_frames is not null) _frames.Load(reader);
-        else _buffer!.Load(reader);
+        (Steps, Updates, Syncs) = AgentParts.LoadCommon(reader, _exploration, Online, Target, Optimizer);
+        _ring.Load(reader);
         Sampler.Load(reader);
         if (_noise is not null)
         {
@@ -332,8 +285,7 @@ public sealed class RainbowAgent : IAgent
         _atoms.Dispose();
         _noise?.Dispose();
         _pull?.Dispose();
-        (Optimizer as IDisposable)?.Dispose();
-        if (Optimizer is ProximalOptimizer pro) (pro.Inner as IDisposable)?.Dispose();
+        AgentParts.DisposeOptimizer(Optimizer);
         Online.Dispose();
         Target.Dispose();
     }

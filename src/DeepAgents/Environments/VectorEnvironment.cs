@@ -59,44 +59,16 @@ public sealed class VectorEnvironment
     public IEnvironment this[int i] => _environments[i];
 
     /// <summary>Resets every copy and writes the N observations.</summary>
-    public void Reset(Span<byte> observations)
-    {
-        CheckLength(observations.Length, "observations", Count * Observation.Size);
-        int size = Observation.Size;
-        for (int i = 0; i < _environments.Length; i++)
-        {
-            _environments[i].Reset();
-            _environments[i].Observe(observations.Slice(i * size, size));
-        }
-    }
+    public void Reset(Span<byte> observations) => Reset<byte, ByteObservations>(observations);
 
     /// <summary>Resets every copy and writes the N observations as floats.</summary>
-    public void Reset(Span<float> observations)
-    {
-        CheckLength(observations.Length, "observations", Count * Observation.Size);
-        int size = Observation.Size;
-        for (int i = 0; i < _environments.Length; i++)
-        {
-            _environments[i].Reset();
-            _environments[i].Observe(observations.Slice(i * size, size));
-        }
-    }
+    public void Reset(Span<float> observations) => Reset<float, FloatObservations>(observations);
 
     /// <summary>Writes the current N observations without stepping.</summary>
-    public void Observe(Span<byte> observations)
-    {
-        CheckLength(observations.Length, "observations", Count * Observation.Size);
-        int size = Observation.Size;
-        for (int i = 0; i < _environments.Length; i++) _environments[i].Observe(observations.Slice(i * size, size));
-    }
+    public void Observe(Span<byte> observations) => Observe<byte, ByteObservations>(observations);
 
     /// <summary>Writes the current N observations as floats without stepping.</summary>
-    public void Observe(Span<float> observations)
-    {
-        CheckLength(observations.Length, "observations", Count * Observation.Size);
-        int size = Observation.Size;
-        for (int i = 0; i < _environments.Length; i++) _environments[i].Observe(observations.Slice(i * size, size));
-    }
+    public void Observe(Span<float> observations) => Observe<float, FloatObservations>(observations);
 
     /// <summary>
     /// Steps copy i with <c>actions[i]</c>; writes its reward and flags, auto-resets it when done, and
@@ -104,29 +76,36 @@ public sealed class VectorEnvironment
     /// last observation of each finished episode is written there (other slots are left untouched).
     /// </summary>
     public void Step(ReadOnlySpan<int> actions, Span<byte> observations, Span<float> rewards,
-        Span<bool> terminated, Span<bool> truncated, Span<byte> finalObservations = default)
-    {
-        CheckStepBuffers(actions.Length, rewards.Length, terminated.Length, truncated.Length);
-        int size = Observation.Size;
-        CheckLength(observations.Length, "observations", Count * size);
-        if (!finalObservations.IsEmpty) CheckLength(finalObservations.Length, "finalObservations", Count * size);
-        for (int i = 0; i < _environments.Length; i++)
-        {
-            var env = _environments[i];
-            var result = env.Step(actions[i]);
-            rewards[i] = result.Reward; terminated[i] = result.Terminated; truncated[i] = result.Truncated;
-            if (result.Done)
-            {
-                if (!finalObservations.IsEmpty) env.Observe(finalObservations.Slice(i * size, size));
-                env.Reset();
-            }
-            env.Observe(observations.Slice(i * size, size));
-        }
-    }
+        Span<bool> terminated, Span<bool> truncated, Span<byte> finalObservations = default) =>
+        Step<byte, ByteObservations>(actions, observations, rewards, terminated, truncated, finalObservations);
 
     /// <summary>As the byte overload, for float observations (all kinds, including Features).</summary>
     public void Step(ReadOnlySpan<int> actions, Span<float> observations, Span<float> rewards,
-        Span<bool> terminated, Span<bool> truncated, Span<float> finalObservations = default)
+        Span<bool> terminated, Span<bool> truncated, Span<float> finalObservations = default) =>
+        Step<float, FloatObservations>(actions, observations, rewards, terminated, truncated, finalObservations);
+
+    // The byte and float overloads share these bodies; TWriter picks IEnvironment.Observe's overload (a struct type
+    // argument, so the JIT specialises each instantiation: no boxing, no delegate, no allocation).
+    void Reset<T, TWriter>(Span<T> observations) where TWriter : struct, IObservationWriter<T>
+    {
+        CheckLength(observations.Length, "observations", Count * Observation.Size);
+        int size = Observation.Size;
+        for (int i = 0; i < _environments.Length; i++)
+        {
+            _environments[i].Reset();
+            TWriter.Observe(_environments[i], observations.Slice(i * size, size));
+        }
+    }
+
+    void Observe<T, TWriter>(Span<T> observations) where TWriter : struct, IObservationWriter<T>
+    {
+        CheckLength(observations.Length, "observations", Count * Observation.Size);
+        int size = Observation.Size;
+        for (int i = 0; i < _environments.Length; i++) TWriter.Observe(_environments[i], observations.Slice(i * size, size));
+    }
+
+    void Step<T, TWriter>(ReadOnlySpan<int> actions, Span<T> observations, Span<float> rewards,
+        Span<bool> terminated, Span<bool> truncated, Span<T> finalObservations) where TWriter : struct, IObservationWriter<T>
     {
         CheckStepBuffers(actions.Length, rewards.Length, terminated.Length, truncated.Length);
         int size = Observation.Size;
@@ -139,11 +118,26 @@ public sealed class VectorEnvironment
             rewards[i] = result.Reward; terminated[i] = result.Terminated; truncated[i] = result.Truncated;
             if (result.Done)
             {
-                if (!finalObservations.IsEmpty) env.Observe(finalObservations.Slice(i * size, size));
+                if (!finalObservations.IsEmpty) TWriter.Observe(env, finalObservations.Slice(i * size, size));
                 env.Reset();
             }
-            env.Observe(observations.Slice(i * size, size));
+            TWriter.Observe(env, observations.Slice(i * size, size));
         }
+    }
+
+    interface IObservationWriter<T>
+    {
+        static abstract void Observe(IEnvironment environment, Span<T> destination);
+    }
+
+    readonly struct ByteObservations : IObservationWriter<byte>
+    {
+        public static void Observe(IEnvironment environment, Span<byte> destination) => environment.Observe(destination);
+    }
+
+    readonly struct FloatObservations : IObservationWriter<float>
+    {
+        public static void Observe(IEnvironment environment, Span<float> destination) => environment.Observe(destination);
     }
 
     void CheckStepBuffers(int actions, int rewards, int terminated, int truncated)

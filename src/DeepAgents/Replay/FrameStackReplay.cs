@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Research.DeepAgents.Training;
 
 namespace Research.DeepAgents.Replay;
 
@@ -18,7 +19,7 @@ namespace Research.DeepAgents.Replay;
 /// when the ring has wrapped, unless an episode starts in between) reports no transition, so it is
 /// never sampled. Add, BeginEpisode and the copy methods never allocate.</para>
 /// </summary>
-public sealed class FrameStackReplay : ITransitionRing
+public sealed class FrameStackReplay : IReplayRing
 {
     /// <summary>Frames per storage chunk (fewer when a chunk would exceed the array size limit).</summary>
     public const int DefaultFramesPerChunk = 1 << 16;
@@ -97,6 +98,26 @@ public sealed class FrameStackReplay : ITransitionRing
     public int TransitionCount => _transitionCount;
     /// <summary>Transitions added since creation.</summary>
     public long AddCount => _addCount;
+    /// <summary>
+    /// Bytes held by the ring's arrays: per slot one frame (H*W) + action (4) + reward (4) + 3 flags (terminated,
+    /// has-transition, episode start), i.e. 7,067 B per transition at 84x84 (the whole-stack layout needs 4*7,056 + 11).
+    /// </summary>
+    public long StorageBytes
+    {
+        get
+        {
+            long frames = 0;
+            foreach (var chunk in _chunks) frames += chunk.LongLength;
+            return frames + (long)_actions.Length * sizeof(int) + (long)_rewards.Length * sizeof(float)
+                + _terminated.LongLength + _hasTransition.LongLength + _episodeStart.LongLength;
+        }
+    }
+
+    /// <summary>
+    /// Fills <paramref name="batch"/> with uniformly drawn transitions (DQN's replay), s and s' rebuilt from single frames
+    /// (<see cref="UniformSampling.Sample"/>); draws from <paramref name="random"/>, which the caller owns and checkpoints.
+    /// </summary>
+    public void Sample(ReplayBatch batch, Xoshiro256 random) => UniformSampling.Sample(this, random, batch);
 
     /// <summary>Starts an episode with its first frame (H*W bytes); its stack is zeros and this frame.</summary>
     public void BeginEpisode(ReadOnlySpan<byte> firstFrame)

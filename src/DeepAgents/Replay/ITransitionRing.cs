@@ -5,8 +5,8 @@ namespace Research.DeepAgents.Replay;
 /// (<see cref="PrioritizedSampler"/>) walk: the slot layout of <see cref="ReplayBuffer"/>. Slot i holds one
 /// observation and, once the agent acted from it, the outgoing transition (action, reward, terminated);
 /// the next observation of slot i is slot i+1 (mod <see cref="Capacity"/>), so an episode is a run of
-/// consecutive slots whose last slot has no transition. The names match <see cref="ReplayBuffer"/>'s
-/// members, so it can implement this interface directly; until then <see cref="ReplayBufferRing"/> adapts it.
+/// consecutive slots whose last slot has no transition. <see cref="ReplayBuffer"/> and <see cref="FrameStackReplay"/>
+/// implement it (through <see cref="IReplayRing"/>).
 /// </summary>
 public interface ITransitionRing
 {

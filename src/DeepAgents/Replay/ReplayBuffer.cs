@@ -12,7 +12,7 @@ namespace Research.DeepAgents.Replay;
 /// (issue 5). Binary and Pixels observations are stored as bytes, Features as floats.
 /// Add and Sample never allocate.
 /// </summary>
-public sealed class ReplayBuffer : ITransitionRing
+public sealed class ReplayBuffer : IReplayRing
 {
     readonly byte[]? _bytes;
     readonly float[]? _floats;
@@ -96,34 +96,10 @@ public sealed class ReplayBuffer : ITransitionRing
     /// Fills <paramref name="batch"/> with transitions drawn uniformly (with replacement) from the stored
     /// ones: a slot is drawn uniformly among the written slots and redrawn while it has no transition.
     /// </summary>
-    public void Sample(ReplayBatch batch)
-    {
-        ArgumentNullException.ThrowIfNull(batch);
-        if (batch.ObservationSize != ObservationSize)
-            throw new ArgumentException($"batch observation size {batch.ObservationSize} differs from the replay's {ObservationSize}.", nameof(batch));
-        if (_transitionCount == 0)
-            throw new InvalidOperationException("Cannot sample from a replay buffer without transitions.");
-        for (int b = 0; b < batch.Size; b++)
-        {
-            int slot;
-            do slot = _random.NextInt(_count);
-            while (!_hasTransition[slot]);
-            batch.Slots[b] = slot;
-            CopyTransition(slot, batch, b);
-        }
-    }
+    public void Sample(ReplayBatch batch) => UniformSampling.Sample(this, _random, batch);
 
     /// <summary>Copies the transition stored at <paramref name="slot"/> into row <paramref name="row"/> of <paramref name="batch"/>.</summary>
-    public void CopyTransition(int slot, ReplayBatch batch, int row)
-    {
-        if (!HasTransition(slot))
-            throw new ArgumentOutOfRangeException(nameof(slot), slot, "slot holds no transition");
-        CopyObservation(slot, batch.Observations.AsSpan(row * ObservationSize, ObservationSize));
-        CopyObservation(Next(slot), batch.NextObservations.AsSpan(row * ObservationSize, ObservationSize));
-        batch.Actions[row] = _actions[slot];
-        batch.Rewards[row] = _rewards[slot];
-        batch.Terminals[row] = _terminated[slot] ? 1f : 0f;
-    }
+    public void CopyTransition(int slot, ReplayBatch batch, int row) => UniformSampling.CopyTransition(this, slot, batch, row);
 
     /// <summary>Whether <paramref name="slot"/> holds a transition (its next observation is slot+1).</summary>
     public bool HasTransition(int slot) => (uint)slot < (uint)_count && _hasTransition[slot];
