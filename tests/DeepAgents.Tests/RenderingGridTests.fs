@@ -91,9 +91,12 @@ let gridTests =
                 let before = GC.GetAllocatedBytesForCurrentThread()
                 for _ in 1..renders do renderer.Render(ReadOnlySpan p, "breakout  step 3".AsSpan(), image)
                 GC.GetAllocatedBytesForCurrentThread() - before
-            allocatedBy 1 |> ignore
-            // Any per-render allocation would make 201 renders cost more than 1 (measurement overhead is constant).
-            Expect.equal (allocatedBy 201) (allocatedBy 1) "bytes allocated by 201 renders vs 1"
+            allocatedBy 500 |> ignore // warm up past tiered-JIT promotion
+            // Any per-render allocation would make 201 renders cost more than 1 on every attempt (the measurement
+            // overhead is constant); the runtime's own one-off allocations (JIT tiering under load) show in one
+            // attempt at most, so the smallest difference of three attempts must be 0.
+            let extra = [ for _ in 1..3 -> allocatedBy 201 - allocatedBy 1 ] |> List.min
+            Expect.equal extra 0L "bytes allocated by 201 renders beyond those of 1"
         }
         test "bad input is rejected with the reason" {
             let renderer = GridRenderer(names)
