@@ -61,28 +61,10 @@ else if (mode == "overhead")
     string preset = args.Length > 2 ? args[2] : "minatar-reference";
     var env = new SyntheticEnvironment(7);
     var agents = new[] { "dqn", "dqn-pro" }.Select(name => new DqnAgent(
-        ConfigOverrides.Apply(Presets.Get(preset), [$"agent={name}", "c-tilde=0.2"]), env.Observation, env.ActionCount)).ToArray();
-    var obs = new float[env.Observation.Size];
-    env.Reset();
-    env.Observe(obs);
-    foreach (var a in agents) a.BeginEpisode(obs);
-    for (int t = 0; t < 2000; t++)
-    {
-        var r = env.Step(t % 6);
-        env.Observe(obs);
-        foreach (var a in agents) a.Replay.Add(t % 6, r.Reward, r.Terminated, obs);
-        if (r.Done) { env.Reset(); env.Observe(obs); foreach (var a in agents) a.BeginEpisode(obs); }
-    }
-    var times = new[] { new List<double>(), new List<double>() };
-    var clock = new Stopwatch();
-    for (int i = 0; i < updates + 100; i++)
-        foreach (int k in i % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 }) // alternate the order: no first-mover bias
-        {
-            clock.Restart();
-            agents[k].Update();
-            if (i >= 100) times[k].Add(clock.Elapsed.TotalMilliseconds);
-        }
-    double d = Median(times[0]), p = Median(times[1]);
+        ConfigOverrides.Apply(Presets.Get(preset), [$"agent={name}", "c-tilde=0.2", "min-replay-history=1000000"]),
+        env.Observation, env.ActionCount)).ToArray();
+    FillReplay(env, agents, 2000);
+    var (d, p) = InterleavedUpdateMedians(() => agents[0].Update(), () => agents[1].Update(), updates);
     Console.WriteLine($"{preset} network, interleaved updates: dqn median {d:F3} ms, dqn-pro median {p:F3} ms per update, Pro overhead {100 * (p / d - 1):F1}% ({updates} updates each)");
     foreach (var a in agents) a.Dispose();
 }
@@ -95,27 +77,8 @@ else if (mode == "rainbow-overhead")
     var agents = new[] { "rainbow", "rainbow-pro" }.Select(name => new RainbowAgent(
         ConfigOverrides.Apply(Presets.Get("minatar-dopamine", name), ["c-tilde=0.05", "min-replay-history=1000000"]),
         env.Observation, env.ActionCount)).ToArray();
-    var obs = new float[env.Observation.Size];
-    env.Reset();
-    env.Observe(obs);
-    foreach (var a in agents) a.BeginEpisode(obs);
-    for (int t = 0; t < 2000; t++)
-    {
-        var r = env.Step(t % 6);
-        env.Observe(obs);
-        foreach (var a in agents) a.Observe(t % 6, r.Reward, r.Terminated, obs);
-        if (r.Done) { env.Reset(); env.Observe(obs); foreach (var a in agents) a.BeginEpisode(obs); }
-    }
-    var times = new[] { new List<double>(), new List<double>() };
-    var clock = new Stopwatch();
-    for (int i = 0; i < updates + 100; i++)
-        foreach (int k in i % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 })
-        {
-            clock.Restart();
-            agents[k].Update();
-            if (i >= 100) times[k].Add(clock.Elapsed.TotalMilliseconds);
-        }
-    double d = Median(times[0]), p = Median(times[1]);
+    FillReplay(env, agents, 2000);
+    var (d, p) = InterleavedUpdateMedians(() => agents[0].Update(), () => agents[1].Update(), updates);
     Console.WriteLine($"minatar-dopamine Rainbow (C51, n-step, PER), interleaved updates: rainbow median {d:F3} ms, rainbow-pro median {p:F3} ms per update, Pro overhead {100 * (p / d - 1):F1}% ({updates} updates each)");
     foreach (var a in agents) a.Dispose();
 }
@@ -153,6 +116,40 @@ static double Synthetic(string agentName, int steps, int repeat)
         }
     }
     return steps / clock.Elapsed.TotalSeconds;
+}
+
+// Feeds the same steps of the synthetic environment to every agent; their presets' warm-up
+// (min-replay-history) is set above the step count, so this only fills replay and never updates.
+static void FillReplay(SyntheticEnvironment env, IReadOnlyList<IAgent> agents, int steps)
+{
+    var obs = new float[env.Observation.Size];
+    env.Reset();
+    env.Observe(obs);
+    foreach (var a in agents) a.BeginEpisode(obs);
+    for (int t = 0; t < steps; t++)
+    {
+        var r = env.Step(t % 6);
+        env.Observe(obs);
+        foreach (var a in agents) a.Observe(t % 6, r.Reward, r.Terminated, obs);
+        if (r.Done) { env.Reset(); env.Observe(obs); foreach (var a in agents) a.BeginEpisode(obs); }
+    }
+}
+
+// Times two update functions interleaved one call at a time, alternating which goes first (no first-mover
+// bias; load changes hit both alike); returns the median milliseconds per call after `warmup` rounds.
+static (double First, double Second) InterleavedUpdateMedians(Action first, Action second, int updates, int warmup = 100)
+{
+    var times = new[] { new List<double>(), new List<double>() };
+    var calls = new[] { first, second };
+    var clock = new Stopwatch();
+    for (int i = 0; i < updates + warmup; i++)
+        foreach (int k in i % 2 == 0 ? new[] { 0, 1 } : new[] { 1, 0 })
+        {
+            clock.Restart();
+            calls[k]();
+            if (i >= warmup) times[k].Add(clock.Elapsed.TotalMilliseconds);
+        }
+    return (Median(times[0]), Median(times[1]));
 }
 
 static double Median(List<double> xs)
