@@ -2,15 +2,19 @@
 // target forward without autograd, online forward, gather, Huber, backward, [pull], optimizer step,
 // for the MinAtar reference network and the Dopamine MinAtar network, batch 32, one thread.
 // "baseline" is a straightforward TorchSharp loop (nn.Sequential, torch.optim, per-tensor pull);
-// "flat" is this project's path (QNetwork with flat parameters, fused optimizer, one-op pull).
+// "flat" is the autograd path on this project's networks (flat parameters, fused optimizer, one-op pull);
+// "fused" is the default path (update-kernel=fused): hand-derived forward/backward (FusedDqnUpdate) with the
+// pull folded into the optimizer's pass.
 //
 // Usage: dotnet bench/training-update/bin/Release/net10.0/training-update.dll [--updates N] [--rounds R] [--threads T]
 
 using System.Diagnostics;
 using System.Globalization;
+using Research.DeepAgents.Agents;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Replay;
 using Research.DeepAgents.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -40,9 +44,11 @@ foreach (var kind in new[] { NetworkKind.MinAtarReference, NetworkKind.DopamineM
         // The four variants run interleaved, round by round, so that load changes hit all of them.
         var t = MeasureInterleaved(
             BaselineUpdate(kind, optName, pro: false), BaselineUpdate(kind, optName, pro: true),
-            FlatUpdate(kind, config, pro: false), FlatUpdate(kind, config, pro: true));
+            FlatUpdate(kind, config, pro: false), FlatUpdate(kind, config, pro: true),
+            FusedUpdate(kind, config, pro: false), FusedUpdate(kind, config, pro: true));
         Row(kind, optName, "baseline", t[0], t[1]);
         Row(kind, optName, "flat", t[2], t[3]);
+        Row(kind, optName, "fused", t[4], t[5]);
     }
 }
 
@@ -126,6 +132,35 @@ Action FlatUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
     };
 }
 
+// The default path: FusedDqnUpdate (sparse conv + BLAS products, no autograd) and, for Pro, the pull inside the optimizer pass.
+Action FusedUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
+{
+    var online = QNetworkFactory.Create(kind, observation, Actions, seed: 3);
+    var target = QNetworkFactory.CreateTarget(online);
+    var inner = Optimizers.Create(config, online);
+    IOptimizer optimizer = pro ? new ProximalOptimizer(inner, new ProximalPull(online, target, 0.2, config.LearningRate)) : inner;
+    var update = new FusedDqnUpdate(online, target, Batch);
+    var replay = batches.Select(ToReplayBatch).ToArray();
+    var step = 0;
+    return () =>
+    {
+        update.LossAndGradient(replay[step++ % replay.Length], 0.99, 1.0, 0.0);
+        optimizer.Step();
+    };
+}
+
+static ReplayBatch ToReplayBatch(Batch b)
+{
+    var r = new ReplayBatch(Batch, Channels * 100);
+    b.Observations.data<float>().CopyTo(r.Observations);
+    b.Next.data<float>().CopyTo(r.NextObservations);
+    b.Actions.data<long>().CopyTo(r.Actions);
+    b.Rewards.data<float>().CopyTo(r.Rewards);
+    using var terminals = 1 - b.NotDone;
+    terminals.data<float>().CopyTo(r.Terminals);
+    return r;
+}
+
 Action BaselineUpdate(NetworkKind kind, string optName, bool pro)
 {
     nn.Module<Tensor, Tensor> Build()
@@ -187,7 +222,11 @@ IEnumerable<(string, Action)> Parts(NetworkKind kind, OptimizerConfig config)
         Losses.HuberMean(online.forward(b.Observations).gather(1, b.Actions).squeeze(1), b.Rewards).backward();
     });
     yield return ("optimizer step (Adam, flat)", optimizer.Step);
-    yield return ("proximal pull (one lerp_)", pull.Apply);
+    yield return ("proximal pull (one pass)", pull.Apply);
+    var fused = new FusedDqnUpdate(online, target, Batch);
+    var replay = ToReplayBatch(b);
+    yield return ("fused: loss + gradient (no optimizer)", () => fused.LossAndGradient(replay, 0.99, 1.0, 0.0));
+    yield return ("fused: acting (one observation)", () => fused.GreedyAction(replay.Observations.AsSpan(0, Channels * 100)));
     yield return ("acting: forward of one observation", () =>
     {
         using var scope = NewDisposeScope();

@@ -1,5 +1,6 @@
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
+using Research.DeepAgents.Networks.Backprop;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
 using Research.DeepAgents.Training;
@@ -39,6 +40,7 @@ public sealed class DqnAgent : IAgent
     readonly Xoshiro256 _exploration;
     readonly Xoshiro256? _frameSampling; // FrameStackReplay's sampling stream (a ReplayBuffer owns its own)
     readonly ProximalPull? _pull;
+    readonly FusedDqnUpdate? _fused;     // the hand-derived update (UpdateKernel.Fused), or null for autograd
 
     /// <summary>
     /// Builds the online network (seeded from the run seed's <c>network</c> stream), its target (a copy,
@@ -66,7 +68,30 @@ public sealed class DqnAgent : IAgent
         _batchShape = [config.BatchSize, observation.Channels, observation.Height, observation.Width];
         _actInput = new ActingInput(observation);
         _exploration = new Xoshiro256(Seeds.Derive(config.Seed, Seeds.Exploration));
+        Kernel = ResolveKernel(config.UpdateKernel, Online.Spec);
+        if (Kernel == UpdateKernel.Fused) _fused = new FusedDqnUpdate(Online, Target, config.BatchSize);
     }
+
+    /// <summary>
+    /// The gradient path <paramref name="requested"/> resolves to for <paramref name="spec"/>: <c>Auto</c> is
+    /// <c>Fused</c> where <see cref="LayerPlan.Unsupported"/> allows it, else <c>Autograd</c>.
+    /// </summary>
+    /// <exception cref="ConfigException"><c>Fused</c> was requested for a network the kernels do not cover.</exception>
+    public static UpdateKernel ResolveKernel(UpdateKernel requested, NetworkSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var unsupported = LayerPlan.Unsupported(spec);
+        return requested switch
+        {
+            UpdateKernel.Autograd => UpdateKernel.Autograd,
+            UpdateKernel.Auto => unsupported is null ? UpdateKernel.Fused : UpdateKernel.Autograd,
+            _ => unsupported is null ? UpdateKernel.Fused
+                : throw new ConfigException("update-kernel", "fused", $"auto or autograd here: the fused kernels do not support {unsupported}"),
+        };
+    }
+
+    /// <summary>The gradient path this agent uses (<see cref="TrainingConfig.UpdateKernel"/>, resolved).</summary>
+    public UpdateKernel Kernel { get; }
 
     /// <summary>The online network w.</summary>
     public QNetwork Online { get; }
@@ -111,6 +136,7 @@ public sealed class DqnAgent : IAgent
     /// <summary>argmax_a Q_online(s, a) (the first maximum on ties).</summary>
     public int GreedyAction(ReadOnlySpan<float> observation)
     {
+        if (_fused is not null) return _fused.GreedyAction(observation);
         var input = _actInput.Fill(observation); // in place, no copy of the tensor
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -139,11 +165,19 @@ public sealed class DqnAgent : IAgent
     /// One gradient step on a uniformly sampled minibatch: Huber(Q(s, a) - y) averaged over the batch, with
     /// y = r + gamma (1 - terminal) max_a' Q_target(s', a') (<see cref="TdTargets.Dqn"/>), optionally plus the
     /// nu penalty; then the optimizer step (for DQN Pro: pull, then step). Returns the loss and mean Q(s, a).
+    /// The gradient comes from <see cref="FusedDqnUpdate"/> when <see cref="Kernel"/> is <c>Fused</c>, else from autograd.
     /// </summary>
     public (float Loss, float MeanQ) Update()
     {
         if (Replay is FrameStackReplay frames) frames.Sample(_batch, _frameSampling!); // s and s' rebuilt from single frames
         else ((ReplayBuffer)Replay).Sample(_batch);
+        if (_fused is not null)
+        {
+            var result = _fused.LossAndGradient(_batch, _config.Gamma, _config.HuberDelta, _config.Nu);
+            Optimizer.Step();
+            Updates++;
+            return result;
+        }
         using var scope = NewDisposeScope();
         var states = tensor(_batch.Observations, _batchShape);
         var nextStates = tensor(_batch.NextObservations, _batchShape);
@@ -201,6 +235,7 @@ public sealed class DqnAgent : IAgent
     {
         _actInput.Dispose();
         _pull?.Dispose();
+        _fused?.Dispose();
         AgentParts.DisposeOptimizer(Optimizer);
         Online.Dispose();
         Target.Dispose();

@@ -13,7 +13,7 @@ namespace Research.DeepAgents.Optimization;
 /// On the CPU the step is one fused SIMD pass over the flat buffers (<see cref="FusedKernels"/>);
 /// elsewhere it is four tensor operations plus a square root.
 /// </summary>
-public sealed class Adam : IOptimizer, IDisposable
+public sealed class Adam : IPullFusingOptimizer, IDisposable
 {
     private const string Kind = "adam";
     private readonly FlatParameters parameters;
@@ -63,7 +63,21 @@ public sealed class Adam : IOptimizer, IDisposable
     public Tensor SecondMoment => v;
 
     /// <inheritdoc />
-    public void Step()
+    public bool CanFusePull => fused;
+
+    Tensor IPullFusingOptimizer.ParameterValues => parameters.Values;
+
+    /// <inheritdoc />
+    public void StepWithPull(Tensor theta, float mu)
+    {
+        if (!fused) throw new InvalidOperationException("the pull can only be fused into the CPU kernel.");
+        Step(FusedKernels.Span(theta), mu);
+    }
+
+    /// <inheritdoc />
+    public void Step() => Step(default, 0f);
+
+    private void Step(ReadOnlySpan<float> pullTarget, float mu)
     {
         parameters.EnsureGradientsBound();
         var g = parameters.Gradients;
@@ -75,7 +89,7 @@ public sealed class Adam : IOptimizer, IDisposable
         if (fused)
         {
             FusedKernels.Adam(FusedKernels.Span(parameters.Values), FusedKernels.Span(g), FusedKernels.Span(m), FusedKernels.Span(v),
-                (float)Config.Beta1, (float)Config.Beta2, (float)stepSize, (float)epsilon);
+                (float)Config.Beta1, (float)Config.Beta2, (float)stepSize, (float)epsilon, pullTarget, mu);
             StepCount = t;
             return;
         }

@@ -27,12 +27,40 @@ internal static class FusedKernels
     public static bool Applies(Tensor t) =>
         t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
 
-    /// <summary>m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= step m / (sqrt(v) + eps).</summary>
-    public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
-        float beta1, float beta2, float step, float eps)
+    /// <summary>
+    /// The proximal pull w &lt;- w + mu (theta - w) = (1 - mu) w + mu theta (spec proximal-updates.md, "The update"),
+    /// in one pass. The optimizer kernels apply the same expression to each element before their step when given
+    /// a pull target, so pulling here and then stepping gives the same bits as the fused step.
+    /// </summary>
+    public static void Pull(Span<float> w, ReadOnlySpan<float> theta, float mu)
     {
         var n = w.Length;
-        if (g.Length != n || m.Length != n || v.Length != n) throw new ArgumentException("buffer lengths differ");
+        if (theta.Length != n) throw new ArgumentException("buffer lengths differ");
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var k = new Vector<float>(mu);
+            ref var rw = ref MemoryMarshal.GetReference(w);
+            ref var rt = ref MemoryMarshal.GetReference(theta);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                var wi = Load(ref rw, i);
+                Store(wi + k * (Load(ref rt, i) - wi), ref rw, i);
+            }
+        }
+        for (; i < n; i++) w[i] += mu * (theta[i] - w[i]);
+    }
+
+    /// <summary>
+    /// m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= step m / (sqrt(v) + eps). With a non-empty
+    /// <paramref name="pullTarget"/>, each w is first pulled, w + mu (theta - w) (<see cref="Pull"/>), in the same pass.
+    /// </summary>
+    public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
+        float beta1, float beta2, float step, float eps, ReadOnlySpan<float> pullTarget = default, float mu = 0f)
+    {
+        var n = w.Length;
+        var pulling = !pullTarget.IsEmpty;
+        if (g.Length != n || m.Length != n || v.Length != n || (pulling && pullTarget.Length != n)) throw new ArgumentException("buffer lengths differ");
         var i = 0;
         if (Vector.IsHardwareAccelerated)
         {
@@ -42,10 +70,12 @@ internal static class FusedKernels
             var c2 = new Vector<float>(1 - beta2);
             var s = new Vector<float>(step);
             var e = new Vector<float>(eps);
+            var k = new Vector<float>(mu);
             ref var rw = ref MemoryMarshal.GetReference(w);
             ref var rg = ref MemoryMarshal.GetReference(g);
             ref var rm = ref MemoryMarshal.GetReference(m);
             ref var rv = ref MemoryMarshal.GetReference(v);
+            ref var rt = ref MemoryMarshal.GetReference(pullTarget);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
                 var gi = Load(ref rg, i);
@@ -53,7 +83,9 @@ internal static class FusedKernels
                 var vi = b2 * Load(ref rv, i) + c2 * gi * gi;
                 Store(mi, ref rm, i);
                 Store(vi, ref rv, i);
-                Store(Load(ref rw, i) - s * mi / (Vector.SquareRoot(vi) + e), ref rw, i);
+                var wi = Load(ref rw, i);
+                if (pulling) wi += k * (Load(ref rt, i) - wi);
+                Store(wi - s * mi / (Vector.SquareRoot(vi) + e), ref rw, i);
             }
         }
         for (; i < n; i++)
@@ -63,7 +95,9 @@ internal static class FusedKernels
             var vi = beta2 * v[i] + (1 - beta2) * gi * gi;
             m[i] = mi;
             v[i] = vi;
-            w[i] -= step * mi / (MathF.Sqrt(vi) + eps);
+            var wi = w[i];
+            if (pulling) wi += mu * (pullTarget[i] - wi);
+            w[i] = wi - step * mi / (MathF.Sqrt(vi) + eps);
         }
     }
 
@@ -71,15 +105,17 @@ internal static class FusedKernels
     /// RMSProp: ms = d ms + (1 - d) g^2; mg = d mg + (1 - d) g (if centred, else mg = 0);
     /// TF form: u = lr g / sqrt(ms - mg^2 + eps), mom = momentum mom + u (if momentum), w -= mom or u.
     /// PyTorch form: u = g / (sqrt(ms - mg^2) + eps), buf = momentum buf + u (if momentum), w -= lr (buf or u).
-    /// Empty <paramref name="mg"/> = not centred; empty <paramref name="mom"/> = no momentum.
+    /// Empty <paramref name="mg"/> = not centred; empty <paramref name="mom"/> = no momentum. With a non-empty
+    /// <paramref name="pullTarget"/>, each w is first pulled, w + mu (theta - w) (<see cref="Pull"/>), in the same pass.
     /// </summary>
     public static void RmsProp(Span<float> w, ReadOnlySpan<float> g, Span<float> ms, Span<float> mg, Span<float> mom,
-        float decay, float momentum, float lr, float eps, bool tensorFlowForm)
+        float decay, float momentum, float lr, float eps, bool tensorFlowForm, ReadOnlySpan<float> pullTarget = default, float pullMu = 0f)
     {
         var n = w.Length;
         var centred = !mg.IsEmpty;
         var withMomentum = !mom.IsEmpty;
-        if (g.Length != n || ms.Length != n || (centred && mg.Length != n) || (withMomentum && mom.Length != n))
+        var pulling = !pullTarget.IsEmpty;
+        if (g.Length != n || ms.Length != n || (centred && mg.Length != n) || (withMomentum && mom.Length != n) || (pulling && pullTarget.Length != n))
             throw new ArgumentException("buffer lengths differ");
         var i = 0;
         if (Vector.IsHardwareAccelerated)
@@ -89,6 +125,8 @@ internal static class FusedKernels
             var mu = new Vector<float>(momentum);
             var a = new Vector<float>(lr);
             var e = new Vector<float>(eps);
+            var k = new Vector<float>(pullMu);
+            ref var rt = ref MemoryMarshal.GetReference(pullTarget);
             ref var rw = ref MemoryMarshal.GetReference(w);
             ref var rg = ref MemoryMarshal.GetReference(g);
             ref var rs = ref MemoryMarshal.GetReference(ms);
@@ -126,7 +164,9 @@ internal static class FusedKernels
                     }
                     update *= a;
                 }
-                Store(Load(ref rw, i) - update, ref rw, i);
+                var wi = Load(ref rw, i);
+                if (pulling) wi += k * (Load(ref rt, i) - wi);
+                Store(wi - update, ref rw, i);
             }
         }
         for (; i < n; i++)
@@ -153,7 +193,9 @@ internal static class FusedKernels
                 if (withMomentum) mom[i] = update += momentum * mom[i];
                 update *= lr;
             }
-            w[i] -= update;
+            var wi = w[i];
+            if (pulling) wi += pullMu * (pullTarget[i] - wi);
+            w[i] = wi - update;
         }
     }
 

@@ -19,7 +19,16 @@ public sealed class ProximalOptimizer : IOptimizer
                 $"pull learning rate {pull.LearningRate} differs from the optimizer's {inner.LearningRate}; mu = alpha / cTilde must use the optimizer's base learning rate.", nameof(pull));
         Inner = inner;
         Pull = pull;
+        // One pass for pull + step when the inner kernel updates exactly the buffer the pull moves.
+        _fused = !pull.IsIdentity && inner is IPullFusingOptimizer { CanFusePull: true } f
+            && pull.FlatOnline is { } w && pull.FlatTarget is { } theta && FusedKernels.Applies(w) && FusedKernels.Applies(theta)
+            && FusedKernels.Address(f.ParameterValues) == FusedKernels.Address(w) && f.ParameterValues.numel() == w.numel();
     }
+
+    private readonly bool _fused;
+
+    /// <summary>Whether <see cref="Step"/> runs pull and step as one pass (<see cref="IPullFusingOptimizer"/>).</summary>
+    internal bool FusesPull => _fused;
 
     /// <summary>The wrapped optimizer.</summary>
     public IOptimizer Inner { get; }
@@ -33,9 +42,17 @@ public sealed class ProximalOptimizer : IOptimizer
     /// <inheritdoc />
     public long StepCount => Inner.StepCount;
 
-    /// <summary>Pull toward the target, then the inner step.</summary>
+    /// <summary>
+    /// Pull toward the target, then the inner step. When the inner optimizer's CPU kernel can take the pull
+    /// (<see cref="IPullFusingOptimizer"/>) both happen in one pass over the parameters, with the same bits.
+    /// </summary>
     public void Step()
     {
+        if (_fused)
+        {
+            ((IPullFusingOptimizer)Inner).StepWithPull(Pull.FlatTarget!, (float)Pull.Mu);
+            return;
+        }
         Pull.Apply();
         Inner.Step();
     }

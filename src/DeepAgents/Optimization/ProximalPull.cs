@@ -71,6 +71,12 @@ public sealed class ProximalPull : IDisposable
         if (Mu > 0) muTensor = tensor(Mu, online[0].dtype, online[0].device);
     }
 
+    /// <summary>The target's flat parameter buffer when both networks are flat <see cref="QNetwork"/>s of one spec, else null.</summary>
+    internal Tensor? FlatTarget => flatTarget;
+
+    /// <summary>The online network's flat parameter buffer (same condition as <see cref="FlatTarget"/>).</summary>
+    internal Tensor? FlatOnline => flatOnline;
+
     /// <summary>mu = alpha / c~ (0 when c~ = +infinity).</summary>
     public double Mu { get; }
 
@@ -110,6 +116,11 @@ public sealed class ProximalPull : IDisposable
         if (muTensor is null) return;
         using (no_grad())
         {
+            if (flatOnline is not null && FusedKernels.Applies(flatOnline) && FusedKernels.Applies(flatTarget!))
+            {
+                FusedKernels.Pull(FusedKernels.Span(flatOnline), FusedKernels.Span(flatTarget!), (float)Mu);  // the optimizers' fused pull uses the same expression
+                return;
+            }
             if (flatOnline is not null)
             {
                 flatOnline.lerp_(flatTarget!, muTensor);

@@ -13,7 +13,7 @@ namespace Research.DeepAgents.Optimization;
 ///     buf = momentum buf + g / (sqrt(d) + eps);  w -= lr buf   (without momentum: w -= lr g / (sqrt(d) + eps)).
 /// On the CPU the step is one fused SIMD pass over the flat buffers (<see cref="FusedKernels"/>).
 /// </summary>
-public sealed class RmsProp : IOptimizer, IDisposable
+public sealed class RmsProp : IPullFusingOptimizer, IDisposable
 {
     private const string Kind = "rmsprop";
     private readonly FlatParameters parameters;
@@ -76,7 +76,21 @@ public sealed class RmsProp : IOptimizer, IDisposable
     public Tensor? MeanGradient => meanGradient;
 
     /// <inheritdoc />
-    public void Step()
+    public bool CanFusePull => fused;
+
+    Tensor IPullFusingOptimizer.ParameterValues => parameters.Values;
+
+    /// <inheritdoc />
+    public void StepWithPull(Tensor theta, float mu)
+    {
+        if (!fused) throw new InvalidOperationException("the pull can only be fused into the CPU kernel.");
+        Step(FusedKernels.Span(theta), mu);
+    }
+
+    /// <inheritdoc />
+    public void Step() => Step(default, 0f);
+
+    private void Step(ReadOnlySpan<float> pullTarget, float mu)
     {
         parameters.EnsureGradientsBound();
         var g = parameters.Gradients;
@@ -87,7 +101,7 @@ public sealed class RmsProp : IOptimizer, IDisposable
                 meanGradient is null ? default : FusedKernels.Span(meanGradient),
                 momentumBuffer is null ? default : FusedKernels.Span(momentumBuffer),
                 (float)Config.Decay, (float)Config.Momentum, (float)Config.LearningRate, (float)Config.Epsilon,
-                Config.Form == OptimizerForm.TensorFlow);
+                Config.Form == OptimizerForm.TensorFlow, pullTarget, mu);
             StepCount++;
             return;
         }

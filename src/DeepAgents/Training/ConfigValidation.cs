@@ -59,6 +59,7 @@ public static class ConfigValidation
         Finite("priority-beta", c.PriorityBeta, 0, 1, "[0, 1]");
         if (c.DoubleQ && !c.IsRainbow) Fail("double-q", c.DoubleQ, "false for dqn and dqn-pro (double Q-learning is a Rainbow option here)");
         if (c.Dueling && !c.IsRainbow) Fail("dueling", c.Dueling, "false for dqn and dqn-pro (the dueling head is a Rainbow option here)");
+        if (c.UpdateKernel == UpdateKernel.Fused && c.IsRainbow) Fail("update-kernel", c.UpdateKernel, "auto or autograd for rainbow and rainbow-pro (the fused kernels cover DQN's scalar Q-values only)");
         if (c.Noisy && !c.IsRainbow) Fail("noisy", c.Noisy, "false for dqn and dqn-pro (noisy layers are a Rainbow option here)");
         if (!(c.NoisySigma0 > 0) || !double.IsFinite(c.NoisySigma0)) Fail("noisy-sigma0", c.NoisySigma0, "a finite number > 0");
         AtLeast("update-log-period", c.UpdateLogPeriod, 1);

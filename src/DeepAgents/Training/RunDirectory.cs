@@ -72,6 +72,16 @@ public sealed class RunDirectory
         var info = node["run"].Deserialize<RunInfo>(JsonOptions) ?? throw new InvalidDataException($"{ConfigPath} has no run section.");
         return (config, info);
     }
+
+    /// <summary>
+    /// A stored config as it ran: runs record their resolved <see cref="TrainingConfig.UpdateKernel"/>, so a stored
+    /// <c>Auto</c> (or none) comes from a build before the fused kernels, which always used autograd.
+    /// </summary>
+    public static TrainingConfig AsRecorded(TrainingConfig stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return stored.UpdateKernel == UpdateKernel.Auto ? stored with { UpdateKernel = UpdateKernel.Autograd } : stored;
+    }
 }
 
 /// <summary>Metadata of a run recorded in config.json next to the config.</summary>

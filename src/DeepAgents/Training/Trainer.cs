@@ -58,6 +58,7 @@ public sealed class Trainer : IDisposable
         TorchRuntime.Initialize(config.Threads);
         _env = environments(config, Seeds.DeriveInt(config.Seed, Seeds.Environment));
         Agent = AgentFactory.Create(config, _env.Observation, _env.ActionCount);
+        Config = config with { UpdateKernel = Agent is DqnAgent dqn ? dqn.Kernel : UpdateKernel.Autograd };  // record the resolved gradient path
         _observation = new float[_env.Observation.Size];
         IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root) : null;
         _metrics = new RunMetrics(run.MetricsDirectory, offsets, sink);
@@ -86,7 +87,7 @@ public sealed class Trainer : IDisposable
         run.Create();
         var info = RunInfo.Now(config.Seed);
         var trainer = new Trainer(config, run, info, null, environments);
-        run.WriteConfig(config, info);
+        run.WriteConfig(trainer.Config, info);
         trainer._env.Observe(trainer._observation);
         trainer.Agent.BeginEpisode(trainer._observation);
         return trainer;
@@ -100,11 +101,12 @@ public sealed class Trainer : IDisposable
     public static Trainer Resume(string directory, long? totalSteps = null, EnvironmentMaker? environments = null)
     {
         var run = new RunDirectory(directory);
-        var (config, info) = run.ReadConfig();
+        var (stored, info) = run.ReadConfig();
+        var config = RunDirectory.AsRecorded(stored);
         if (!run.HasCheckpoint)
             throw new ConfigException("--resume", directory, "a run directory with checkpoints/checkpoint.bin (none was written yet: start the run again)");
         var header = Checkpoint.ReadHeader(run.CheckpointPath);
-        var saved = JsonSerializer.Deserialize<TrainingConfig>(header.ConfigJson, RunDirectory.JsonOptions)!;
+        var saved = RunDirectory.AsRecorded(JsonSerializer.Deserialize<TrainingConfig>(header.ConfigJson, RunDirectory.JsonOptions)!);
         if (saved with { TotalSteps = 0 } != config with { TotalSteps = 0 })
             throw new InvalidDataException($"{run.ConfigPath} does not match the config stored in the checkpoint (only total-steps may differ).");
         if (totalSteps is long t) config = config with { TotalSteps = t };

@@ -13,6 +13,17 @@ public enum TargetPeriodUnit
     Updates,
 }
 
+/// <summary>How DQN computes its loss gradient (docs/agents.md, "Update kernels").</summary>
+public enum UpdateKernel
+{
+    /// <summary>Fused where the network allows it (<see cref="Networks.Backprop.LayerPlan.Unsupported"/>), else autograd; resolved when the run starts.</summary>
+    Auto,
+    /// <summary>Hand-derived forward/backward kernels (<see cref="Agents.FusedDqnUpdate"/>): no autograd graph, sparse first convolution.</summary>
+    Fused,
+    /// <summary>libtorch autograd on the network modules (every architecture).</summary>
+    Autograd,
+}
+
 /// <summary>The optimizer family (its hyperparameters are the <c>Optimizer*</c>/<c>RmsProp*</c>/<c>Adam*</c> keys).</summary>
 public enum OptimizerKind
 {
@@ -85,6 +96,8 @@ public sealed record TrainingConfig
     public long TargetUpdatePeriod { get; init; } = 1000;
     /// <summary>Unit of <see cref="TargetUpdatePeriod"/>.</summary>
     public TargetPeriodUnit TargetPeriodUnit { get; init; } = TargetPeriodUnit.AgentSteps;
+    /// <summary>DQN's gradient path: fused hand-derived kernels or autograd (the same mathematics; Rainbow always uses autograd).</summary>
+    public UpdateKernel UpdateKernel { get; init; } = UpdateKernel.Auto;
     /// <summary>Huber loss threshold (1 = smooth L1).</summary>
     public double HuberDelta { get; init; } = 1.0;
 
