@@ -3,9 +3,11 @@
 "Training throughput"). Written for this benchmark: the MinAtar reference protocol (examples/dqn.py of
 MinAtar: conv 16 3x3 -> 128 -> 6, centred RMSprop(2.5e-4, alpha 0.95, eps 0.01), Huber loss, batch 32,
 one update per step, target copy every 1000 updates, linear epsilon after a random warm-up) on the same
-synthetic environment as the C# side (SyntheticEnvironment.cs): 10x10x4 random binary observations,
-6 actions, random 0/1 rewards, terminal every 100 steps. MinAtar itself is not installable here (no PyPI),
-so both sides run this synthetic workload. --pro adds the proximal pull (lerp toward the target, mu = lr/c~).
+synthetic environment as the C# side (SyntheticEnvironment.cs): 10x10x4 binary observations with each cell set
+with probability 1/16 (MinAtar-like), 6 actions, random 0/1 rewards, terminal every 100 steps.
+With --game NAME it runs the real MinAtar game instead (needs the `minatar` package importable, e.g. a local
+copy of the reference source on PYTHONPATH: MinAtar is not installable here, there is no PyPI).
+The proximal pull (lerp toward the target, mu = lr/c~) runs in the "dqn-pro" half of each repeat.
 """
 import argparse
 import time
@@ -35,22 +37,48 @@ class SyntheticEnv:
         self.t = 0
         self.obs = None
 
+    channels = 4
+
     def reset(self):
         self.t = 0
-        self.obs = self.rng.integers(0, 2, size=(4, 10, 10), dtype=np.uint8)
+        self.obs = self._draw()
         return self.obs
 
     def step(self, action):
         self.t += 1
-        self.obs = self.rng.integers(0, 2, size=(4, 10, 10), dtype=np.uint8)
+        self.obs = self._draw()
         return self.obs, float(self.rng.integers(0, 2)), self.t >= 100
 
+    def _draw(self):
+        return (self.rng.random((4, 10, 10)) < 1 / 16).astype(np.uint8)
 
-def run(steps, warmup, pro, c_tilde, seed):
+
+class MinAtarEnv:
+    """The reference MinAtar game (default options: sticky actions 0.1, difficulty ramping), channels first."""
+
+    def __init__(self, game, seed):
+        from minatar import Environment
+        self.env = Environment(game)
+        self.env.seed(seed)
+        self.channels = self.env.state_shape()[2]
+
+    def reset(self):
+        self.env.reset()
+        return self._state()
+
+    def step(self, action):
+        r, done = self.env.act(action)
+        return self._state(), float(r), done
+
+    def _state(self):
+        return np.ascontiguousarray(self.env.state().transpose(2, 0, 1), dtype=np.uint8)
+
+
+def run(steps, warmup, pro, c_tilde, seed, game=None):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed + 100)
-    env = SyntheticEnv(seed)
-    policy, target = QNetwork(), QNetwork()
+    env = MinAtarEnv(game, seed) if game else SyntheticEnv(seed)
+    policy, target = QNetwork(env.channels), QNetwork(env.channels)
     target.load_state_dict(policy.state_dict())
     lr = 2.5e-4
     optimizer = torch.optim.RMSprop(policy.parameters(), lr=lr, alpha=0.95, eps=0.01, centered=True)
@@ -58,7 +86,7 @@ def run(steps, warmup, pro, c_tilde, seed):
     pairs = list(zip(policy.parameters(), target.parameters()))
 
     capacity = 100_000
-    states = np.zeros((capacity, 4, 10, 10), dtype=np.uint8)
+    states = np.zeros((capacity, env.channels, 10, 10), dtype=np.uint8)
     next_states = np.zeros_like(states)
     actions = np.zeros(capacity, dtype=np.int64)
     rewards = np.zeros(capacity, dtype=np.float32)
@@ -114,15 +142,17 @@ def main():
     parser.add_argument("--warmup", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--c-tilde", type=float, default=0.2)
+    parser.add_argument("--game", default=None, help="a MinAtar game (needs the minatar package) instead of the synthetic env")
     args = parser.parse_args()
     torch.set_num_threads(1)
     dqn, pro = [], []
     for r in range(args.repeats):
-        dqn.append(run(args.steps, args.warmup, False, args.c_tilde, r))
-        pro.append(run(args.steps, args.warmup, True, args.c_tilde, r))
+        dqn.append(run(args.steps, args.warmup, False, args.c_tilde, r, args.game))
+        pro.append(run(args.steps, args.warmup, True, args.c_tilde, r, args.game))
         print(f"repeat {r + 1}: dqn {dqn[-1]:.0f} steps/s, dqn-pro {pro[-1]:.0f} steps/s", flush=True)
     md, mp = float(np.median(dqn)), float(np.median(pro))
-    print(f"python/pytorch {torch.__version__} synthetic (one update per step, batch 32): dqn median {md:.0f} steps/s, "
+    workload = f"minatar:{args.game}" if args.game else "synthetic"
+    print(f"python/pytorch {torch.__version__} {workload} (one update per step, batch 32): dqn median {md:.0f} steps/s, "
           f"dqn-pro median {mp:.0f} steps/s, Pro overhead {100 * (md / mp - 1):.1f}%")
 
 

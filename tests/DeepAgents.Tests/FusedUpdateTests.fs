@@ -247,5 +247,21 @@ let tests =
                 ConfigValidation.Validate(TrainingTestSupport.configWith Presets.MinAtarDopamineRainbow [ "UpdateKernel", box "fused" ]) |> ignore)
             Expect.equal (RunDirectory.AsRecorded(TrainingTestSupport.configWith Presets.MinAtarReference [])).UpdateKernel UpdateKernel.Autograd
                 "a stored auto predates the kernels: it ran with autograd"
+            let planned = TrainingTestSupport.configWith Presets.MinAtarReference [ "TotalSteps", box 5000L ]
+            let kernel k = TrainingTestSupport.configWith planned [ "UpdateKernel", box k; "TotalSteps", box 2000L ]
+            Expect.isTrue (RunDirectory.SameRun(kernel "fused", planned)) "a planned auto matches the resolved fused run"
+            Expect.isTrue (RunDirectory.SameRun(kernel "autograd", planned)) "... and an autograd run"
+            Expect.isFalse (RunDirectory.SameRun(kernel "autograd", kernel "fused")) "an explicit kernel must match"
+            Expect.isFalse (RunDirectory.SameRun(TrainingTestSupport.configWith planned [ "Seed", box 9L ], planned)) "other keys must match"
+        }
+
+        test "a run records its resolved update kernel in config.json" {
+            for requested, recorded in [ "auto", UpdateKernel.Fused; "autograd", UpdateKernel.Autograd ] do
+                let dir = IO.Path.Combine(IO.Path.GetTempPath(), "prox-tests", "kernel-" + Guid.NewGuid().ToString("N").Substring(0, 8))
+                let config = TrainingTestSupport.configWith Presets.CartPole [ "UpdateKernel", box requested; "TotalSteps", box 100L; "TensorBoard", box false ]
+                (Trainer.Start(config, dir) :> IDisposable).Dispose()
+                let stored, _ = RunDirectory(dir).ReadConfig().ToTuple()
+                Expect.equal stored.UpdateKernel recorded $"requested {requested}"
+                TrainingTestSupport.deleteRuns [ dir ]
         }
     ]

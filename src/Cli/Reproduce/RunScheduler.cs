@@ -50,7 +50,7 @@ public static partial class RunScheduler
         if (!File.Exists(directory.ConfigPath))
             return RunState.New;
         var (existing, _) = directory.ReadConfig();
-        if (existing with { TotalSteps = 0 } != config with { TotalSteps = 0 })
+        if (!RunDirectory.SameRun(existing, config))
             throw new UsageException("--runs", dir,
                 $"a folder whose runs match this budget; {directory.ConfigPath} holds another config than run '{run.Name}' (a different budget or version?): choose another --runs or delete that folder");
         if (!directory.HasCheckpoint)

@@ -74,6 +74,18 @@ public sealed class RunDirectory
     }
 
     /// <summary>
+    /// Whether a stored run continues the <paramref name="planned"/> one: the configs are equal except for
+    /// <c>TotalSteps</c>, and a planned <c>Auto</c> update kernel matches whichever kernel the run resolved to.
+    /// </summary>
+    public static bool SameRun(TrainingConfig stored, TrainingConfig planned)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(planned);
+        var kernel = planned.UpdateKernel == UpdateKernel.Auto ? UpdateKernel.Auto : stored.UpdateKernel;
+        return stored with { TotalSteps = 0, UpdateKernel = kernel } == planned with { TotalSteps = 0 };
+    }
+
+    /// <summary>
     /// A stored config as it ran: runs record their resolved <see cref="TrainingConfig.UpdateKernel"/>, so a stored
     /// <c>Auto</c> (or none) comes from a build before the fused kernels, which always used autograd.
     /// </summary>
