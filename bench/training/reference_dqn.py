@@ -74,7 +74,7 @@ class MinAtarEnv:
         return np.ascontiguousarray(self.env.state().transpose(2, 0, 1), dtype=np.uint8)
 
 
-def run(steps, warmup, pro, c_tilde, seed, game=None):
+def run(steps, warmup, pro, c_tilde, seed, game=None, log=None):
     torch.manual_seed(seed)
     rng = np.random.default_rng(seed + 100)
     env = MinAtarEnv(game, seed) if game else SyntheticEnv(seed)
@@ -95,6 +95,10 @@ def run(steps, warmup, pro, c_tilde, seed, game=None):
 
     s = env.reset()
     start = None
+    episode_return, episode_start = 0.0, 0
+    log_file = open(log, "w") if log else None
+    if log_file:
+        log_file.write("step,return,length\n")
     for t in range(warmup + steps):
         if t == warmup:
             start = time.perf_counter()
@@ -110,6 +114,11 @@ def run(steps, warmup, pro, c_tilde, seed, game=None):
         actions[cursor], rewards[cursor], terminals[cursor] = a, r, float(done)
         cursor = (cursor + 1) % capacity
         size = min(size + 1, capacity)
+        episode_return += r
+        if done:
+            if log_file:
+                log_file.write(f"{t + 1},{episode_return:g},{t + 1 - episode_start}\n")
+            episode_return, episode_start = 0.0, t + 1
         s = env.reset() if done else s2
 
         if t + 1 > warmup:
@@ -133,6 +142,8 @@ def run(steps, warmup, pro, c_tilde, seed, game=None):
             updates += 1
             if updates % 1000 == 0:
                 target.load_state_dict(policy.state_dict())
+    if log_file:
+        log_file.close()
     return steps / (time.perf_counter() - start)
 
 
@@ -143,12 +154,14 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--c-tilde", type=float, default=0.2)
     parser.add_argument("--game", default=None, help="a MinAtar game (needs the minatar package) instead of the synthetic env")
+    parser.add_argument("--log", default=None, help="write the episodes (step,return,length) of the DQN run of repeat r to LOG-r.csv")
+    parser.add_argument("--dqn-only", action="store_true", help="skip the dqn-pro half of each repeat")
     args = parser.parse_args()
     torch.set_num_threads(1)
     dqn, pro = [], []
     for r in range(args.repeats):
-        dqn.append(run(args.steps, args.warmup, False, args.c_tilde, r, args.game))
-        pro.append(run(args.steps, args.warmup, True, args.c_tilde, r, args.game))
+        dqn.append(run(args.steps, args.warmup, False, args.c_tilde, r, args.game, f"{args.log}-{r}.csv" if args.log else None))
+        pro.append(dqn[-1] if args.dqn_only else run(args.steps, args.warmup, True, args.c_tilde, r, args.game))
         print(f"repeat {r + 1}: dqn {dqn[-1]:.0f} steps/s, dqn-pro {pro[-1]:.0f} steps/s", flush=True)
     md, mp = float(np.median(dqn)), float(np.median(pro))
     workload = f"minatar:{args.game}" if args.game else "synthetic"

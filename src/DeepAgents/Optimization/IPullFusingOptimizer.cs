@@ -17,6 +17,7 @@ internal interface IPullFusingOptimizer : IOptimizer
     /// <summary>
     /// Each parameter becomes w + mu (theta - w) and then takes the step with the gradient already computed at the
     /// un-pulled w: the same bits as <see cref="ProximalPull.Apply"/> followed by <see cref="IOptimizer.Step"/>.
+    /// Only when <see cref="CanFusePull"/>.
     /// </summary>
-    void StepWithPull(Tensor theta, float mu);
+    void StepWithPull(ReadOnlySpan<float> theta, float mu);
 }

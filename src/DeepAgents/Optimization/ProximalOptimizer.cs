@@ -50,7 +50,7 @@ public sealed class ProximalOptimizer : IOptimizer
     {
         if (_fused)
         {
-            ((IPullFusingOptimizer)Inner).StepWithPull(Pull.FlatTarget!, (float)Pull.Mu);
+            ((IPullFusingOptimizer)Inner).StepWithPull(FusedKernels.Span(Pull.FlatTarget!), (float)Pull.Mu);
             return;
         }
         Pull.Apply();

@@ -80,18 +80,14 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
 
     Tensor IPullFusingOptimizer.ParameterValues => parameters.Values;
 
-    /// <inheritdoc />
-    public void StepWithPull(Tensor theta, float mu)
-    {
-        if (!fused) throw new InvalidOperationException("the pull can only be fused into the CPU kernel.");
-        Step(FusedKernels.Span(theta), mu);
-    }
+    void IPullFusingOptimizer.StepWithPull(ReadOnlySpan<float> theta, float mu) => Step(theta, mu);
 
     /// <inheritdoc />
     public void Step() => Step(default, 0f);
 
     private void Step(ReadOnlySpan<float> pullTarget, float mu)
     {
+        if (!pullTarget.IsEmpty && !fused) throw new InvalidOperationException("the pull can only be fused into the CPU kernel.");
         parameters.EnsureGradientsBound();
         var g = parameters.Gradients;
         var w = parameters.Values;

@@ -82,8 +82,9 @@ internal static class SparseConv3x3
             {
                 var row = x.Slice((c * s.Height + y) * width, width);
                 int kyFirst = Math.Max(0, y + pad - outH + 1), kyLast = Math.Min(2, y + pad);  // taps with 0 <= y - ky + pad < outH
-                for (int col = VectorOps.NextNonzero(row, 0); col < width; col = VectorOps.NextNonzero(row, col + 1))
+                for (ulong cells = VectorOps.NonzeroMask(row); cells != 0; cells &= cells - 1)
                 {
+                    int col = BitOperations.TrailingZeroCount(cells);
                     float v = row[col];
                     int kxFirst = Math.Max(0, col + pad - outW + 1), kxLast = Math.Min(2, col + pad);
                     int reversedFirst = 2 - kxLast, length = (kxLast - kxFirst + 1) * o;

@@ -71,19 +71,22 @@ internal static class VectorOps
         for (; i < n; i++) destination[i] += scale * source[i];
     }
 
-    /// <summary>Index of the first nonzero element at or after <paramref name="start"/>, or the length (skips all-zero vectors whole).</summary>
+    /// <summary>Bit i set where row[i] is nonzero, for rows of at most 64 elements (one compare per vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int NextNonzero(ReadOnlySpan<float> x, int start)
+    public static ulong NonzeroMask(ReadOnlySpan<float> row)
     {
-        int i = start;
-        if (Vector.IsHardwareAccelerated)
+        if (row.Length > 64) throw new ArgumentException($"rows of at most 64 elements, not {row.Length}", nameof(row));
+        ulong mask = 0;
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
-                if (!Vector.EqualsAll(Load(x, i), Vector<float>.Zero)) break;
+            ref var r = ref MemoryMarshal.GetReference(row);
+            for (; i <= row.Length - 8; i += 8)
+                mask |= (ulong)(~Vector256.Equals(Vector256.LoadUnsafe(ref r, (nuint)i), Vector256<float>.Zero)).ExtractMostSignificantBits() << i;
         }
-        for (; i < x.Length; i++)
-            if (x[i] != 0) return i;
-        return x.Length;
+        for (; i < row.Length; i++)
+            if (row[i] != 0) mask |= 1UL << i;
+        return mask;
     }
 
     /// <summary>
