@@ -56,8 +56,9 @@ internal static class SparseConv3x3
         biasGradient.Clear();
         for (int b = 0; b < batch; b++)
         {
-            VectorOps.Transpose(outputGradient.Slice(b * s.Features, s.Features), gradientByPosition, o, p);  // [O, P] -> [P, O]
-            for (int q = 0; q < p; q++) VectorOps.AddScaled(biasGradient, gradientByPosition.Slice(q * o, o), 1f);
+            var dz = outputGradient.Slice(b * s.Features, s.Features);
+            VectorOps.Transpose(dz, gradientByPosition, o, p);  // [O, P] -> [P, O]
+            for (int f = 0; f < o; f++) biasGradient[f] += VectorOps.Sum(dz.Slice(f * p, p));
             Accumulate<IntoTaps>(s, input.Slice(b * s.InputSize, s.InputSize), gradientByTap, gradientByPosition);
         }
         ReverseKernelRows(gradientByTap, o);

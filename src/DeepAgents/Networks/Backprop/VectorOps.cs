@@ -44,6 +44,21 @@ internal static class VectorOps
         for (int row = 0; row < m.Length; row += width) AddScaled(sums, m.Slice(row, width), 1f);
     }
 
+    /// <summary>The sum of all elements (vector lanes first, then across them).</summary>
+    public static float Sum(ReadOnlySpan<float> x)
+    {
+        int i = 0;
+        float sum = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<float>.Count)
+        {
+            var acc = Vector<float>.Zero;
+            for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count) acc += Load(x, i);
+            sum = Vector.Sum(acc);
+        }
+        for (; i < x.Length; i++) sum += x[i];
+        return sum;
+    }
+
     /// <summary>g[i] = 0 where activation[i] is not positive: ReLU's derivative, read off its output.</summary>
     public static void MaskByPositive(Span<float> g, ReadOnlySpan<float> activation)
     {
