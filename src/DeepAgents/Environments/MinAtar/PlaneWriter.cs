@@ -26,15 +26,70 @@ internal readonly ref struct PlaneWriter
     readonly Span<byte> _planes;
 
     /// <summary>Clears <paramref name="planes"/> (exactly C*100 bytes) and writes into it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public PlaneWriter(Span<byte> planes)
     {
-        planes.Clear();
+        Clear(planes);
         _planes = planes;
+    }
+
+    // Inline 32-byte stores, four per iteration, the last one overlapping (a C*100-byte buffer is >= 400
+    // bytes); Span.Clear would call out to a general memset for these sizes.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Clear(Span<byte> planes)
+    {
+        if (!Vector256.IsHardwareAccelerated || planes.Length < 32)
+        {
+            planes.Clear();
+            return;
+        }
+        ref byte d = ref MemoryMarshal.GetReference(planes);
+        nuint n = (nuint)planes.Length, i = 0;
+        var zero = Vector256<byte>.Zero;
+        for (; i + 128 <= n; i += 128)
+        {
+            zero.StoreUnsafe(ref d, i);
+            zero.StoreUnsafe(ref d, i + 32);
+            zero.StoreUnsafe(ref d, i + 64);
+            zero.StoreUnsafe(ref d, i + 96);
+        }
+        for (; i + 32 <= n; i += 32) zero.StoreUnsafe(ref d, i);
+        zero.StoreUnsafe(ref d, n - 32);
     }
 
     /// <summary>Sets channel <paramref name="c"/> at (row <paramref name="y"/>, column <paramref name="x"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(int c, int y, int x) => _planes[(c * Size + y) * Size + x] = 1;
+
+    /// <summary>Sets the cell at flat index <paramref name="index"/> = (c*10 + y)*10 + x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetAt(int index) => _planes[index] = 1;
+
+    /// <summary>
+    /// Sets the cells at the first <paramref name="count"/> (a multiple of 4) flat indices starting at
+    /// <paramref name="cells"/>. The caller guarantees every index is below the buffer length (games clamp
+    /// them when they compute them), so the stores are unchecked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetAtClamped(ref ushort cells, int count)
+    {
+        ref byte d = ref MemoryMarshal.GetReference(_planes);
+        for (int k = 0; k < count; k += 4)
+        {
+            ref ushort c = ref Unsafe.Add(ref cells, k);
+            Unsafe.Add(ref d, c) = 1;
+            Unsafe.Add(ref d, Unsafe.Add(ref c, 1)) = 1;
+            Unsafe.Add(ref d, Unsafe.Add(ref c, 2)) = 1;
+            Unsafe.Add(ref d, Unsafe.Add(ref c, 3)) = 1;
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="value"/> (0 or 1) at flat index <paramref name="index"/>: lets a game draw
+    /// a possibly absent entity without a branch, storing 0 into a cell that is known to stay 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void StoreAt(int index, int value) => _planes[index] = (byte)value;
 
     /// <summary>
     /// Writes all of channel <paramref name="c"/> from ten row masks (row y = <paramref name="rows"/>[y],
