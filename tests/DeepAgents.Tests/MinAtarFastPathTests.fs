@@ -97,6 +97,58 @@ let private asterixSpecObservation (g: Asterix) =
             if back >= 0 && back <= 9 then o.[cellIndex 2 (slot + 1) back] <- 1uy
     o
 
+/// Freeway's observation from the spec: chicken, cars, and the trail behind each car (wrapping) in speed{|speed|}.
+let private freewaySpecObservation (g: Freeway) =
+    let o = Array.zeroCreate<byte> 700
+    o.[cellIndex 0 g.ChickenRow 4] <- 1uy
+    for i in 0 .. 7 do
+        let x, v = g.CarX i, g.CarSpeed i
+        o.[cellIndex 1 (i + 1) x] <- 1uy
+        let back = (x - sign v + 10) % 10
+        o.[cellIndex (1 + abs v) (i + 1) back] <- 1uy
+    o
+
+let private randomFreeway (rng: Mt19937) =
+    let env = MinAtarEnvironment("freeway", noSticky)
+    let g = env.Game :?> Freeway
+    g.ChickenRow <- rng.RandInt(1, 10)
+    for i in 0 .. 7 do
+        let speed = rng.RandInt(1, 6) * (if rng.RandInt(0, 2) = 0 then -1 else 1)
+        g.SetCar(i, rng.RandInt(0, 10), rng.RandInt(0, 6), (if rng.RandInt(0, 40) = 0 then 0 else speed)) // speed 0: sign(0) = 0
+    env, g
+
+/// Seaquest's observation from the spec.
+let private seaquestSpecObservation (g: Seaquest) =
+    let o = Array.zeroCreate<byte> 1000
+    let set c y x = if x >= 0 && x <= 9 then o.[cellIndex c y x] <- 1uy
+    set 0 g.SubY g.SubX
+    set 1 g.SubY (if g.SubFacesRight then g.SubX - 1 else g.SubX + 1)
+    for x in 0 .. (max 0 g.Oxygen) * 10 / 200 - 1 do set 7 9 x
+    for x in 9 - g.DiverCount .. 8 do set 8 9 x
+    let draw (list: SeaquestEntities) channel trail =
+        for i in 0 .. list.Count - 1 do
+            set channel (list.Y i) (list.X i)
+            if trail then set 3 (list.Y i) (if list.MovesRight i then list.X i - 1 else list.X i + 1)
+    draw g.FriendlyBullets 2 false
+    draw g.EnemyBullets 4 false
+    draw g.Fish 5 true
+    draw g.Subs 6 true
+    draw g.Divers 9 true
+    o
+
+let private randomSeaquest (rng: Mt19937) =
+    let env = MinAtarEnvironment("seaquest", noSticky)
+    let g = env.Game :?> Seaquest
+    g.SubX <- rng.RandInt(0, 10)
+    g.SubY <- rng.RandInt(0, 9)
+    g.SubFacesRight <- rng.RandInt(0, 2) = 1
+    g.Oxygen <- rng.RandInt(-1, 201)
+    g.DiverCount <- rng.RandInt(-1, 7)
+    for list in [ g.FriendlyBullets; g.EnemyBullets; g.Fish; g.Subs; g.Divers ] do
+        for _ in 1 .. rng.RandInt(0, 5) do
+            list.Add(rng.RandInt(0, 10), rng.RandInt(1, 9), rng.RandInt(0, 2) = 1, rng.RandInt(0, 6), rng.RandInt(0, 11))
+    env, g
+
 [<Tests>]
 let tests =
     testList "MinAtar fast paths" [
@@ -136,6 +188,72 @@ let tests =
                     (twin.Game :?> Asterix).MoveEntitiesVector()
                     Expect.sequenceEqual (twin.SaveState()) (env.SaveState()) "same state after the move"
                     Expect.equal [ for slot in 0 .. 7 -> g.IsOccupied slot, g.EntityX slot ] expected "spec: occupied slots move one column, off-grid ones are removed"
+            }
+        ]
+    
+        testList "Freeway" [
+            test "observations of random states equal the spec's drawing, on the scalar and the vector path" {
+                let rng = Mt19937 21u
+                for _ in 1 .. 2000 do
+                    let env, g = randomFreeway rng
+                    let expected = freewaySpecObservation g
+                    Expect.sequenceEqual (observe env) expected "Observe"
+                    for vector in [ false; true ] do
+                        let o = Array.zeroCreate<byte> 700
+                        g.ObserveWith(Span o, vector)
+                        Expect.sequenceEqual o expected $"vector = {vector}"
+            }
+            test "the vector car move equals the scalar one and the spec" {
+                let rng = Mt19937 22u
+                for _ in 1 .. 2000 do
+                    let env, g = randomFreeway rng
+                    let expected =
+                        [ for i in 0 .. 7 ->
+                            let x, t, v = g.CarX i, g.CarTimer i, g.CarSpeed i
+                            if t = 0 then (x + sign v + 10) % 10, abs v, v else x, t - 1, v ]
+                    let twin = MinAtarEnvironment("freeway", noSticky)
+                    twin.RestoreState(ReadOnlySpan(env.SaveState()))
+                    g.MoveCarsWith false
+                    (twin.Game :?> Freeway).MoveCarsWith true
+                    Expect.sequenceEqual (twin.SaveState()) (env.SaveState()) "same state after the move"
+                    Expect.equal [ for i in 0 .. 7 -> g.CarX i, g.CarTimer i, g.CarSpeed i ] expected "spec: Style-B timers, wrap-around"
+            }
+        ]
+
+        testList "Seaquest" [
+            test "observations of random states equal the spec's drawing" {
+                let rng = Mt19937 31u
+                for _ in 1 .. 3000 do
+                    let env, g = randomSeaquest rng
+                    Expect.sequenceEqual (observe env) (seaquestSpecObservation g) "Observe"
+            }
+        ]
+
+        testList "Breakout" [
+            test "observations of random states equal the spec's drawing, bricks anywhere on the board" {
+                let rng = Mt19937 41u
+                for _ in 1 .. 2000 do
+                    let env = MinAtarEnvironment("breakout", noSticky)
+                    let g = env.Game :?> Breakout
+                    g.Paddle <- rng.RandInt(0, 10)
+                    g.BallX <- rng.RandInt(0, 10); g.BallY <- rng.RandInt(0, 10)
+                    g.LastX <- rng.RandInt(0, 10); g.LastY <- rng.RandInt(0, 10)
+                    let bricks = Array2D.init 10 10 (fun _ _ -> rng.RandInt(0, 3) = 0)
+                    for y in 0 .. 9 do
+                        for x in 0 .. 9 do g.SetBrick(y, x, bricks.[y, x])
+                    let expected = Array.zeroCreate<byte> 400
+                    expected.[cellIndex 0 9 g.Paddle] <- 1uy
+                    expected.[cellIndex 1 g.BallY g.BallX] <- 1uy
+                    expected.[cellIndex 2 g.LastY g.LastX] <- 1uy
+                    for y in 0 .. 9 do
+                        for x in 0 .. 9 do
+                            if bricks.[y, x] then expected.[cellIndex 3 y x] <- 1uy
+                            Expect.equal (g.HasBrick(y, x)) bricks.[y, x] "HasBrick"
+                    Expect.equal g.BrickCount (bricks |> Seq.cast<bool> |> Seq.filter id |> Seq.length) "BrickCount"
+                    Expect.sequenceEqual (observe env) expected "Observe"
+                    let twin = MinAtarEnvironment("breakout", noSticky)
+                    twin.RestoreState(ReadOnlySpan(env.SaveState()))
+                    Expect.sequenceEqual (observe twin) expected "snapshot round trip of the board"
             }
         ]
     ]

@@ -82,7 +82,15 @@ public sealed class Asterix : MinAtarGame
     /// <summary>Test hook: places an entity in a slot (row slot+1).</summary>
     internal void SetEntity(int slot, int x, bool movingRight, bool isGold)
     {
-        _x[slot] = x;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            // a lane blend, not a 4-byte store: UpdateCells reloads all eight columns as one vector, and a
+            // wide load right after a narrow store to the same bytes cannot be forwarded (it stalls)
+            ref int columns = ref _x[0];
+            var lane = Vector256.Equals(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(slot));
+            Vector256.ConditionalSelect(lane, Vector256.Create(x), Vector256.LoadUnsafe(ref columns)).StoreUnsafe(ref columns);
+        }
+        else _x[slot] = x;
         _alive = With(_alive, slot, true); _right = With(_right, slot, movingRight); _gold = With(_gold, slot, isGold);
         UpdateCells();
     }
@@ -241,7 +249,8 @@ public sealed class Asterix : MinAtarGame
     private protected override void Draw(PlaneWriter p)
     {
         p.SetAt(PlayerY * Size + PlayerX); // channel 0
-        p.SetAtClamped(ref _cells[0], 2 * Slots);
+        if (Vector256.IsHardwareAccelerated) p.SetAtClamped(Vector256.LoadUnsafe(ref _cells[0]));
+        else p.SetAtClamped(ref _cells[0], 2 * Slots);
         p.StoreAt(0, 0);
     }
 

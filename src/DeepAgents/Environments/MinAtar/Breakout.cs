@@ -1,3 +1,4 @@
+using System.Numerics;
 using Research.DeepAgents.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -18,10 +19,13 @@ public sealed class Breakout : MinAtarGame
     static ReadOnlySpan<int> Dy => [-1, -1, 1, 1];
     static ReadOnlySpan<int> FlipHorizontal => [1, 0, 3, 2];
     static ReadOnlySpan<int> FlipVertical => [3, 2, 1, 0];
-    const ushort FullRow = (1 << Size) - 1;
+    // Paddle move by full action (noop, left, up, right, down, fire).
+    static ReadOnlySpan<sbyte> PaddleMove => [0, -1, 0, 1, 0, 0];
+    const ulong RefilledRows = ((1UL << 3 * Size) - 1) << Size; // rows 1-3 = cells 10..39
 
-    // Brick rows as bit masks (bit x = column x); only rows 1-3 ever hold bricks.
-    readonly ushort[] _bricks = new ushort[Size];
+    // Bricks as a 100-bit board, bit 10y + x = cell (y, x): cells 0-63 in _bricksLow, 64-99 in _bricksHigh.
+    // (Only rows 1-3 hold bricks in play; the test hook may set any cell.)
+    ulong _bricksLow, _bricksHigh;
 
     /// <summary>Creates the game; call <see cref="Reset"/> before acting.</summary>
     public Breakout(Mt19937 random, bool difficultyRamping) : base(random, difficultyRamping) { }
@@ -45,24 +49,22 @@ public sealed class Breakout : MinAtarGame
     public bool Strike { get; internal set; }
 
     /// <summary>Whether there is a brick at (row, column).</summary>
-    public bool HasBrick(int y, int x) => (_bricks[y] >> x & 1) != 0;
+    public bool HasBrick(int y, int x) => OnGrid(x, y) && HasBrickAt(y * Size + x);
+
+    // Cell c = 10y + x of the board (x64 shifts use the count mod 64, so one shift serves both words).
+    bool HasBrickAt(int cell) => ((cell < 64 ? _bricksLow : _bricksHigh) >> cell & 1) != 0;
 
     /// <summary>Number of bricks left.</summary>
-    public int BrickCount
-    {
-        get
-        {
-            int n = 0;
-            foreach (var row in _bricks) n += System.Numerics.BitOperations.PopCount(row);
-            return n;
-        }
-    }
+    public int BrickCount => BitOperations.PopCount(_bricksLow) + BitOperations.PopCount(_bricksHigh);
 
     /// <summary>Test hook: sets or removes a brick.</summary>
     internal void SetBrick(int y, int x, bool present)
     {
-        if (present) _bricks[y] |= (ushort)(1 << x);
-        else _bricks[y] &= (ushort)~(1 << x);
+        if (!OnGrid(x, y)) throw new ArgumentOutOfRangeException(nameof(y), $"({y}, {x}) is off the grid.");
+        int cell = y * Size + x;
+        ulong bit = 1UL << cell;
+        if (cell < 64) _bricksLow = present ? _bricksLow | bit : _bricksLow & ~bit;
+        else _bricksHigh = present ? _bricksHigh | bit : _bricksHigh & ~bit;
     }
 
     /// <inheritdoc />
@@ -81,17 +83,18 @@ public sealed class Breakout : MinAtarGame
 
     void RefillBricks()
     {
-        Array.Clear(_bricks);
-        _bricks[1] = _bricks[2] = _bricks[3] = FullRow;
+        _bricksLow = RefilledRows;
+        _bricksHigh = 0;
     }
 
     /// <inheritdoc />
     public override int Act(int action)
     {
         int reward = 0;
-        // (1) paddle
-        if (action == MinAtarAction.Left) Paddle = Math.Max(0, Paddle - 1);
-        else if (action == MinAtarAction.Right) Paddle = Math.Min(Size - 1, Paddle + 1);
+        // (1) paddle: a table lookup and a branch-free clamp (the action is random, a branch would mispredict)
+        int paddle = Paddle + PaddleMove[action];
+        paddle -= paddle >> 31;                                   // -1 -> 0
+        Paddle = paddle - ((Size - 1 - paddle) >>> 31);            // 10 -> 9
         // (2) remember the ball cell; tentative diagonal step
         LastX = BallX; LastY = BallY;
         int d = BallDirection;
@@ -109,14 +112,14 @@ public sealed class Breakout : MinAtarGame
             newY = 0;
             d = FlipVertical[d];
         }
-        else if (HasBrick(newY, newX))
+        else if (HasBrickAt(newY * Size + newX))
         {
             strikeToggle = true;
             if (!Strike)
             {
                 reward++;
                 Strike = true;
-                SetBrick(newY, newX, false);
+                RemoveBrick(newY * Size + newX);
                 newY = LastY;
                 d = FlipVertical[d];
             }
@@ -143,26 +146,46 @@ public sealed class Breakout : MinAtarGame
         return reward;
     }
 
-    /// <summary>Paddle, ball, trail (the ball's previous cell) and the brick rows.</summary>
+    void RemoveBrick(int cell)
+    {
+        ulong bit = 1UL << cell; // the count is taken mod 64
+        if (cell < 64) _bricksLow &= ~bit;
+        else _bricksHigh &= ~bit;
+    }
+
+    /// <summary>Paddle, ball, trail (the ball's previous cell) and the brick board.</summary>
     private protected override void Draw(PlaneWriter p)
     {
         p.Set(0, Size - 1, Paddle);
         p.Set(1, BallY, BallX);
         p.Set(2, LastY, LastX);
-        p.WriteRows(3, _bricks);
+        p.WriteBits(3, _bricksLow, _bricksHigh);
+    }
+
+    // Row y of the board as a 10-bit mask (bit x = column x): the snapshot format.
+    ushort BrickRow(int y)
+    {
+        ushort row = 0;
+        for (int x = 0; x < Size; x++) if (HasBrickAt(y * Size + x)) row |= (ushort)(1 << x);
+        return row;
     }
 
     internal override void WriteState(BinaryWriter w)
     {
         w.Write(Paddle); w.Write(BallX); w.Write(BallY); w.Write(BallDirection);
         w.Write(LastX); w.Write(LastY); w.Write(Strike); w.Write(Terminal);
-        foreach (var row in _bricks) w.Write(row);
+        for (int y = 0; y < Size; y++) w.Write(BrickRow(y));
     }
 
     internal override void ReadState(BinaryReader r)
     {
         Paddle = r.ReadInt32(); BallX = r.ReadInt32(); BallY = r.ReadInt32(); BallDirection = r.ReadInt32();
         LastX = r.ReadInt32(); LastY = r.ReadInt32(); Strike = r.ReadBoolean(); Terminal = r.ReadBoolean();
-        for (int y = 0; y < Size; y++) _bricks[y] = r.ReadUInt16();
+        _bricksLow = _bricksHigh = 0;
+        for (int y = 0; y < Size; y++)
+        {
+            ushort row = r.ReadUInt16();
+            for (int x = 0; x < Size; x++) if ((row >> x & 1) != 0) SetBrick(y, x, true);
+        }
     }
 }

@@ -85,11 +85,60 @@ internal readonly ref struct PlaneWriter
     }
 
     /// <summary>
+    /// Sets the 16 cells whose flat indices are the lanes of <paramref name="cells"/>; the caller guarantees
+    /// they are below the buffer length. The lanes are moved to general registers 64 bits at a time (a
+    /// vector stored to memory and read back as 16-bit loads would stall on store forwarding).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void SetAtClamped(Vector256<ushort> cells)
+    {
+        ref byte d = ref MemoryMarshal.GetReference(_planes);
+        var low = cells.GetLower().AsUInt64();
+        var high = cells.GetUpper().AsUInt64();
+        Set4(ref d, low.ToScalar());
+        Set4(ref d, low.GetElement(1));
+        Set4(ref d, high.ToScalar());
+        Set4(ref d, high.GetElement(1));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static void Set4(ref byte d, ulong four)
+    {
+        Unsafe.Add(ref d, (ushort)four) = 1;
+        Unsafe.Add(ref d, (ushort)(four >> 16)) = 1;
+        Unsafe.Add(ref d, (ushort)(four >> 32)) = 1;
+        Unsafe.Add(ref d, (ushort)(four >> 48)) = 1;
+    }
+
+    /// <summary>
     /// Stores <paramref name="value"/> (0 or 1) at flat index <paramref name="index"/>: lets a game draw
     /// a possibly absent entity without a branch, storing 0 into a cell that is known to stay 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StoreAt(int index, int value) => _planes[index] = (byte)value;
+
+    /// <summary>
+    /// Writes the ten cells of row <paramref name="y"/> of channel <paramref name="c"/> from the low ten bits
+    /// of <paramref name="bits"/> (bit x = column x), replacing what the row held.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void WriteRowBits(int c, int y, int bits)
+    {
+        int start = (c * Size + y) * Size;
+        if ((uint)start > (uint)(_planes.Length - Size)) ThrowOutside(start);
+        ref byte d = ref Unsafe.Add(ref MemoryMarshal.GetReference(_planes), start);
+        if (Bmi2.X64.IsSupported && BitConverter.IsLittleEndian)
+        {
+            // pdep spreads bit k to byte k: 8 cells in one 64-bit store, the last 2 in a 16-bit store
+            Unsafe.WriteUnaligned(ref d, Bmi2.X64.ParallelBitDeposit((ulong)(bits & 0xff), 0x0101010101010101UL));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, 8), (ushort)Bmi2.ParallelBitDeposit((uint)(bits >> 8 & 3), 0x0101u));
+            return;
+        }
+        for (int x = 0; x < Size; x++) Unsafe.Add(ref d, x) = (byte)(bits >> x & 1);
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    static void ThrowOutside(int start) => throw new ArgumentOutOfRangeException(nameof(start), start, "Row outside the observation.");
 
     /// <summary>
     /// Writes all of channel <paramref name="c"/> from ten row masks (row y = <paramref name="rows"/>[y],
@@ -98,20 +147,36 @@ internal readonly ref struct PlaneWriter
     public void WriteRows(int c, ReadOnlySpan<ushort> rows)
     {
         rows = rows[..Size];
-        var plane = _planes.Slice(c * PlaneSize, PlaneSize);
         // bit 10y + x of (low, high) = cell (y, x): rows 0-5 fill low's first 60 bits, rows 6-9 start at bit 60
         ulong low = 0, high = 0;
         for (int y = 0; y < 6; y++) low |= (ulong)(rows[y] & RowMask) << (y * Size);
         for (int y = 6; y < Size; y++) high |= (ulong)(rows[y] & RowMask) << ((y - 6) * Size);
         low |= high << 60;
         high >>= 4;
+        _planes.Slice(c * PlaneSize, PlaneSize).Clear();
+        WriteBits(c, low, high);
+    }
+
+    /// <summary>
+    /// Writes channel <paramref name="c"/> from a 100-bit board: bit i of <paramref name="low"/> is cell i
+    /// (= 10y + x) for i &lt; 64, bit i-64 of <paramref name="high"/> cell i for i &gt;= 64 (bits 36-63 of
+    /// <paramref name="high"/> are ignored). The channel must still be clear, as the constructor left it
+    /// (an all-zero <paramref name="high"/> writes nothing over cells 64-99).
+    /// </summary>
+    public void WriteBits(int c, ulong low, ulong high)
+    {
+        var plane = _planes.Slice(c * PlaneSize, PlaneSize);
+        high &= (1UL << (PlaneSize - 64)) - 1;
         if (Avx2.IsSupported && BitConverter.IsLittleEndian)
         {
             ref byte d = ref MemoryMarshal.GetReference(plane);
             Expand((uint)low).StoreUnsafe(ref d, 0);
             Expand((uint)(low >> 32)).StoreUnsafe(ref d, 32);
-            Expand((uint)high).StoreUnsafe(ref d, 64);
-            Expand((uint)(high >> 4)).StoreUnsafe(ref d, 68); // bits 68-99
+            if (high != 0)
+            {
+                Expand((uint)high).StoreUnsafe(ref d, 64);
+                Expand((uint)(high >> 4)).StoreUnsafe(ref d, 68); // bits 68-99
+            }
             return;
         }
         for (int i = 0; i < 64; i++) plane[i] = (byte)(low >> i & 1);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Research.DeepAgents.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -79,7 +80,20 @@ public sealed class Seaquest : MinAtarGame
 
     bool OnSub(int x, int y) => x == SubX && y == SubY;
 
-    static int Step(bool right) => right ? 1 : -1;
+    // Per full action (noop, left, up, right, down, fire): the sub's move, its new facing (-1 = unchanged,
+    // 0 = left, 1 = right) and whether it fires.
+    static ReadOnlySpan<sbyte> MoveX => [0, -1, 0, 1, 0, 0];
+    static ReadOnlySpan<sbyte> MoveY => [0, 0, -1, 0, 1, 0];
+    static ReadOnlySpan<sbyte> Facing => [-1, 0, -1, 1, -1, -1];
+    static ReadOnlySpan<sbyte> Fires => [0, 0, 0, 0, 0, 1];
+
+    // Branch-free min(max(v, low), high).
+    static int Clamp(int v, int low, int high)
+    {
+        v -= (v - low) & ((v - low) >> 31);
+        return v - ((v - high) & ~((v - high) >> 31));
+    }
+
 
     /// <inheritdoc />
     public override int Act(int action)
@@ -89,116 +103,113 @@ public sealed class Seaquest : MinAtarGame
         if (EnemySpawnTimer == 0) { SpawnEnemy(); EnemySpawnTimer = EnemySpawnSpeed; }
         if (DiverSpawnTimer == 0) { SpawnDiver(); DiverSpawnTimer = DiverSpawnSpeed; }
 
-        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing
-        if (action == MinAtarAction.Fire)
+        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. Table
+        // lookups and masks instead of a branch per action (the action is random and would mispredict).
+        if ((Fires[action] & -((ShotTimer - 1) >>> 31)) != 0) // fire and ShotTimer == 0 (it is >= 0)
         {
-            if (ShotTimer == 0)
-            {
-                FriendlyBullets.Add(SubX, SubY, SubFacesRight);
-                ShotTimer = ShotCooldown;
-            }
+            FriendlyBullets.Add(SubX, SubY, SubFacesRight);
+            ShotTimer = ShotCooldown;
         }
-        else if (action == MinAtarAction.Left) { SubX = Math.Max(0, SubX - 1); SubFacesRight = false; }
-        else if (action == MinAtarAction.Right) { SubX = Math.Min(Size - 1, SubX + 1); SubFacesRight = true; }
-        else if (action == MinAtarAction.Up) SubY = Math.Max(0, SubY - 1);
-        else if (action == MinAtarAction.Down) SubY = Math.Min(Size - 2, SubY + 1);
+        SubX = Clamp(SubX + MoveX[action], 0, Size - 1);
+        SubY = Clamp(SubY + MoveY[action], 0, Size - 2);
+        int face = Facing[action]; // -1 keeps the facing, 0 left, 1 right
+        SubFacesRight = ((face >> 31 & (SubFacesRight ? 1 : 0)) | (face & ~(face >> 31))) != 0;
 
         // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub
-        for (int i = FriendlyBullets.Count - 1; i >= 0; i--)
+        var bullets = FriendlyBullets;
+        for (int i = bullets.Count - 1; i >= 0; i--)
         {
-            ref int x = ref FriendlyBullets.XRef(i);
-            x += Step(FriendlyBullets.MovesRight(i));
-            int y = FriendlyBullets.Y(i);
-            if ((uint)x >= Size) { FriendlyBullets.RemoveAt(i); continue; }
+            ref var b = ref bullets.At(i);
+            int x = b.X += b.Step, y = b.Y;
+            if ((uint)x >= Size) { bullets.RemoveAt(i); continue; }
             int hit = Fish.IndexAt(x, y);
-            if (hit >= 0) { Fish.RemoveAt(hit); FriendlyBullets.RemoveAt(i); reward++; continue; }
+            if (hit >= 0) { Fish.RemoveAt(hit); bullets.RemoveAt(i); reward++; continue; }
             hit = Subs.IndexAt(x, y);
-            if (hit >= 0) { Subs.RemoveAt(hit); FriendlyBullets.RemoveAt(i); reward++; }
+            if (hit >= 0) { Subs.RemoveAt(hit); bullets.RemoveAt(i); reward++; }
         }
 
         // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move
-        for (int i = Divers.Count - 1; i >= 0; i--)
+        var divers = Divers;
+        for (int i = divers.Count - 1; i >= 0; i--)
         {
-            if (OnSub(Divers.X(i), Divers.Y(i)) && DiverCount < MaxDivers)
+            ref var d = ref divers.At(i);
+            if (OnSub(d.X, d.Y) && DiverCount < MaxDivers)
             {
-                Divers.RemoveAt(i); DiverCount++;
+                divers.RemoveAt(i); DiverCount++;
                 continue;
             }
-            ref int timer = ref Divers.MoveTimerRef(i);
-            if (timer == 0)
+            if (d.MoveTimer == 0)
             {
-                timer = DiverMoveInterval;
-                ref int x = ref Divers.XRef(i);
-                x += Step(Divers.MovesRight(i));
-                if ((uint)x >= Size) Divers.RemoveAt(i);
-                else if (OnSub(x, Divers.Y(i)) && DiverCount < MaxDivers) { Divers.RemoveAt(i); DiverCount++; }
+                d.MoveTimer = DiverMoveInterval;
+                int x = d.X += d.Step;
+                if ((uint)x >= Size) divers.RemoveAt(i);
+                else if (OnSub(x, d.Y) && DiverCount < MaxDivers) { divers.RemoveAt(i); DiverCount++; }
             }
-            else timer--;
+            else d.MoveTimer--;
         }
 
         // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting
-        for (int i = Subs.Count - 1; i >= 0; i--)
+        var subs = Subs;
+        for (int i = subs.Count - 1; i >= 0; i--)
         {
-            int x = Subs.X(i), y = Subs.Y(i);
-            bool right = Subs.MovesRight(i);
+            ref var e = ref subs.At(i);
+            int x = e.X, y = e.Y;
             if (OnSub(x, y)) Terminal = true;
             bool removed = false;
-            ref int moveTimer = ref Subs.MoveTimerRef(i);
-            if (moveTimer == 0)
+            if (e.MoveTimer == 0)
             {
-                moveTimer = MoveSpeed;
-                x += Step(right);
-                Subs.XRef(i) = x;
+                e.MoveTimer = MoveSpeed;
+                x = e.X += e.Step;
                 if ((uint)x >= Size) removed = true;
                 else if (OnSub(x, y)) Terminal = true;
                 else
                 {
-                    int bullet = FriendlyBullets.IndexAt(x, y);
-                    if (bullet >= 0) { FriendlyBullets.RemoveAt(bullet); removed = true; reward++; }
+                    int bullet = bullets.IndexAt(x, y);
+                    if (bullet >= 0) { bullets.RemoveAt(bullet); removed = true; reward++; }
                 }
             }
-            else moveTimer--;
-            ref int shotTimer = ref Subs.ShotTimerRef(i);
-            if (shotTimer == 0)
+            else e.MoveTimer--;
+            if (e.ShotTimer == 0)
             {
-                shotTimer = EnemyShotInterval;
-                EnemyBullets.Add(x, y, right); // also fired by a sub removed this step
+                e.ShotTimer = EnemyShotInterval;
+                EnemyBullets.Add(x, y, e.Right != 0); // also fired by a sub removed this step
             }
-            else shotTimer--;
-            if (removed) Subs.RemoveAt(i);
+            else e.ShotTimer--;
+            if (removed) subs.RemoveAt(i);
         }
 
         // (7) enemy bullets, newest first: collide, move every step, off-grid removed, collide
-        for (int i = EnemyBullets.Count - 1; i >= 0; i--)
+        var enemyBullets = EnemyBullets;
+        for (int i = enemyBullets.Count - 1; i >= 0; i--)
         {
-            ref int x = ref EnemyBullets.XRef(i);
-            int y = EnemyBullets.Y(i);
-            if (OnSub(x, y)) Terminal = true;
-            x += Step(EnemyBullets.MovesRight(i));
-            if ((uint)x >= Size) EnemyBullets.RemoveAt(i);
+            ref var b = ref enemyBullets.At(i);
+            int y = b.Y;
+            if (OnSub(b.X, y)) Terminal = true;
+            int x = b.X += b.Step;
+            if ((uint)x >= Size) enemyBullets.RemoveAt(i);
             else if (OnSub(x, y)) Terminal = true;
         }
 
         // (8) fish: as subs, without shooting
-        for (int i = Fish.Count - 1; i >= 0; i--)
+        var fish = Fish;
+        for (int i = fish.Count - 1; i >= 0; i--)
         {
-            int y = Fish.Y(i);
-            if (OnSub(Fish.X(i), y)) Terminal = true;
-            ref int moveTimer = ref Fish.MoveTimerRef(i);
-            if (moveTimer == 0)
+            ref var f = ref fish.At(i);
+            int y = f.Y;
+            if (OnSub(f.X, y)) Terminal = true;
+            if (f.MoveTimer == 0)
             {
-                moveTimer = MoveSpeed;
-                ref int x = ref Fish.XRef(i);
-                x += Step(Fish.MovesRight(i));
-                if ((uint)x >= Size) Fish.RemoveAt(i);
+                f.MoveTimer = MoveSpeed;
+                int x = f.X += f.Step;
+                if ((uint)x >= Size) fish.RemoveAt(i);
                 else if (OnSub(x, y)) Terminal = true;
                 else
                 {
-                    int bullet = FriendlyBullets.IndexAt(x, y);
-                    if (bullet >= 0) { FriendlyBullets.RemoveAt(bullet); Fish.RemoveAt(i); reward++; }
+                    int bullet = bullets.IndexAt(x, y);
+                    if (bullet >= 0) { bullets.RemoveAt(bullet); fish.RemoveAt(i); reward++; }
                 }
             }
-            else moveTimer--;
+            else f.MoveTimer--;
         }
 
         // (9) global timers decrement while above 0
@@ -256,8 +267,9 @@ public sealed class Seaquest : MinAtarGame
 
     static bool MovesOpposite(SeaquestEntities list, int y, bool right)
     {
-        for (int i = 0; i < list.Count; i++)
-            if (list.Y(i) == y && list.MovesRight(i) != right) return true;
+        int r = right ? 1 : 0;
+        foreach (ref readonly var e in list.Items)
+            if (e.Y == y && e.Right != r) return true;
         return false;
     }
 
@@ -269,31 +281,48 @@ public sealed class Seaquest : MinAtarGame
     }
 
     /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
+    /// <remarks>
+    /// Branch-free where the outcome varies: a sub back or trail off the grid is stored into cell 90
+    /// (channel 0, row 9: never set, row 9 only holds the gauges), which is cleared at the end; each gauge
+    /// is one 10-cell row written from a bit mask.
+    /// </remarks>
     private protected override void Draw(PlaneWriter p)
     {
-        p.Set(0, SubY, SubX);
+        const int Plane = Size * Size, Spare = Size * (Size - 1);
+        int subRow = SubY * Size;
+        p.SetAt(subRow + SubX);
         int backX = SubFacesRight ? SubX - 1 : SubX + 1;
-        if ((uint)backX < Size) p.Set(1, SubY, backX);
-        int oxygenCells = Math.Max(0, Oxygen) * 10 / MaxOxygen;
-        for (int x = 0; x < oxygenCells && x < Size; x++) p.Set(7, Size - 1, x);
-        for (int x = Math.Max(0, Size - 1 - DiverCount); x < Size - 1; x++) p.Set(8, Size - 1, x);
-        DrawAll(p, FriendlyBullets, 2, trail: false);
-        DrawAll(p, EnemyBullets, 4, trail: false);
-        DrawAll(p, Fish, 5, trail: true);
-        DrawAll(p, Subs, 6, trail: true);
-        DrawAll(p, Divers, 9, trail: true);
+        p.SetAt(OnRowOrSpare(Plane + subRow, backX));
+        int oxygenCells = Math.Min(Math.Max(0, Oxygen) * 10 / MaxOxygen, Size);
+        p.WriteRowBits(7, Size - 1, (1 << oxygenCells) - 1);
+        int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
+        p.WriteRowBits(8, Size - 1, ((1 << divers) - 1) << (Size - 1 - divers)); // columns [9-divers, 9)
+        DrawAll(p, FriendlyBullets, 2 * Plane, trail: false);
+        DrawAll(p, EnemyBullets, 4 * Plane, trail: false);
+        DrawAll(p, Fish, 5 * Plane, trail: true);
+        DrawAll(p, Subs, 6 * Plane, trail: true);
+        DrawAll(p, Divers, 9 * Plane, trail: true);
+        p.StoreAt(Spare, 0);
     }
 
-    static void DrawAll(PlaneWriter p, SeaquestEntities list, int channel, bool trail)
+    // One entity cell per entity; with trail, the cell behind it too (off the grid: the spare cell).
+    static void DrawAll(PlaneWriter p, SeaquestEntities list, int plane, bool trail)
     {
-        for (int i = 0; i < list.Count; i++)
+        const int Trail = 3 * Size * Size;
+        foreach (ref readonly var e in list.Items)
         {
-            int x = list.X(i), y = list.Y(i);
-            p.Set(channel, y, x);
-            if (!trail) continue;
-            int back = list.MovesRight(i) ? x - 1 : x + 1;
-            if ((uint)back < Size) p.Set(3, y, back);
+            int row = e.Y * Size;
+            p.SetAt(plane + row + e.X);
+            if (trail) p.SetAt(OnRowOrSpare(Trail + row, e.X - e.Step));
         }
+    }
+
+    // rowStart + x when 0 <= x <= 9, else the spare cell 90.
+    static int OnRowOrSpare(int rowStart, int x)
+    {
+        const int Spare = Size * (Size - 1);
+        int off = (x | (Size - 1 - x)) >> 31; // all ones when x < 0 or x > 9
+        return ((rowStart + x) & ~off) | (Spare & off);
     }
 
     internal override void WriteState(BinaryWriter w)
