@@ -160,6 +160,30 @@ let tests =
                 }
         ]
     
+        testList "observation buffers" [
+            for game in MinAtarGames.Names ->
+                test $"{game}: dirty buffers at any alignment get the same observation (bytes and floats)" {
+                    let env = MinAtarEnvironment(game, EnvironmentOptions(Seed = 5))
+                    let policy = Mt19937 6u
+                    let size = env.Observation.Size
+                    let big = Array.zeroCreate<byte> (size + 200)
+                    let floats = Array.zeroCreate<float32> (size + 50)
+                    for step in 1 .. 600 do
+                        let r = env.Step(policy.RandInt(0, env.ActionCount))
+                        let expected = observe env
+                        let offset = step % 131
+                        big.AsSpan().Fill(byte (step % 251 + 2))
+                        env.Observe(Span(big, offset, size))
+                        Expect.sequenceEqual (big.[offset .. offset + size - 1]) expected $"bytes at offset {offset}"
+                        Expect.isTrue (big.[.. offset - 1] |> Array.forall (fun b -> b = byte (step % 251 + 2))) "nothing written before the buffer"
+                        Expect.isTrue (big.[offset + size ..] |> Array.forall (fun b -> b = byte (step % 251 + 2))) "nothing written after the buffer"
+                        floats.AsSpan().Fill 3.0f
+                        env.Observe(Span(floats, step % 37, size))
+                        Expect.sequenceEqual (floats.[step % 37 .. step % 37 + size - 1]) (expected |> Array.map float32) "floats"
+                        if r.Done then env.Reset()
+                }
+        ]
+
         testList "Asterix" [
             test "observations of random states equal the spec's drawing, on the scalar and the vector path" {
                 let rng = Mt19937 11u
@@ -226,6 +250,23 @@ let tests =
                 for _ in 1 .. 3000 do
                     let env, g = randomSeaquest rng
                     Expect.sequenceEqual (observe env) (seaquestSpecObservation g) "Observe"
+            }
+            test "a state with more entity cells than the gather window is drawn the same way" {
+                let rng = Mt19937 32u
+                let env, g = randomSeaquest rng
+                for _ in 1 .. 130 do g.Fish.Add(rng.RandInt(0, 10), rng.RandInt(1, 9), rng.RandInt(0, 2) = 1, 0, 0)
+                Expect.sequenceEqual (observe env) (seaquestSpecObservation g) "Observe with 260+ cells"
+            }
+            test "the observation is the same wherever the buffer lies (the gather window follows it)" {
+                let rng = Mt19937 33u
+                let env, g = randomSeaquest rng
+                let expected = seaquestSpecObservation g
+                let big = Array.zeroCreate<byte> 9000
+                for offset in 0 .. 61 .. 8000 do
+                    let o = Span(big, offset, 1000)
+                    o.Fill 7uy
+                    env.Observe o
+                    Expect.sequenceEqual (o.ToArray()) expected $"buffer at offset {offset}"
             }
         ]
 

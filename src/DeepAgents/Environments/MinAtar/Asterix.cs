@@ -18,10 +18,6 @@ public sealed class Asterix : MinAtarGame
 
     const int Slots = 8, RampInterval = 100, InitialSpawnSpeed = 10, InitialMoveSpeed = 5;
 
-    // Player moves by full action (noop, left, up, right, down, fire).
-    static ReadOnlySpan<sbyte> MoveX => [0, -1, 0, 1, 0, 0];
-    static ReadOnlySpan<sbyte> MoveY => [0, 0, -1, 0, 1, 0];
-
     // rand() < 1/2 and rand() < 1/3 as integer tests on NextInt53 (Mt19937.Int53Threshold).
     static readonly ulong Half = Mt19937.Int53Threshold(0.5), Third = Mt19937.Int53Threshold(1.0 / 3.0);
 
@@ -123,9 +119,9 @@ public sealed class Asterix : MinAtarGame
             Spawn();
             SpawnTimer = SpawnSpeed;
         }
-        // (2) move the player, clamped to x in [0,9], y in [1,8] (a table lookup, no branch on the action)
-        PlayerX = Clamp(PlayerX + MoveX[action], 0, Size - 1);
-        PlayerY = Clamp(PlayerY + MoveY[action], 1, Slots);
+        // (2) move the player, clamped to x in [0,9], y in [1,8] (no branch on the action)
+        PlayerX = Clamp(PlayerX + IsRight(action) - IsLeft(action), 0, Size - 1);
+        PlayerY = Clamp(PlayerY + IsDown(action) - IsUp(action), 1, Slots);
         // (3) collisions after the player's move (only the slot on the player's row can touch it)
         int reward = CollideOnPlayerRow();
         // (4) entities move (Style A), leave the grid, collide; again only the player's row can collide,
@@ -166,14 +162,6 @@ public sealed class Asterix : MinAtarGame
         }
         Terminal = true;
         return 0;
-    }
-
-    // Branch-free min(max(v, low), high): the action is random, so a branch would mispredict.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int Clamp(int v, int low, int high)
-    {
-        v -= (v - low) & ((v - low) >> 31);       // v < low: v = low
-        return v - ((v - high) & ~((v - high) >> 31)); // v > high: v = high
     }
 
     // Every occupied slot moves one column its way; those leaving [0,9] are removed. Branch-free.
@@ -246,12 +234,24 @@ public sealed class Asterix : MinAtarGame
     /// changes), so drawing is sixteen unconditional stores: empty slots and off-grid trails store into
     /// cell 0, which is cleared again at the end.
     /// </remarks>
-    private protected override void Draw(PlaneWriter p)
+    private protected override void Draw(Span<byte> planes)
     {
-        p.SetAt(PlayerY * Size + PlayerX); // channel 0
-        if (Vector256.IsHardwareAccelerated) p.SetAtClamped(Vector256.LoadUnsafe(ref _cells[0]));
-        else p.SetAtClamped(ref _cells[0], 2 * Slots);
-        p.StoreAt(0, 0);
+        int player = PlayerY * Size + PlayerX; // channel 0
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var cells = Vector256.LoadUnsafe(ref _cells[0]); // the state is read before the clear (PlaneWriter)
+            var p = new PlaneWriter(planes);
+            p.SetAt(player);
+            p.SetAtClamped(cells);
+            p.StoreAt(0, 0);
+        }
+        else
+        {
+            var p = new PlaneWriter(planes);
+            p.SetAt(player);
+            p.SetAtClamped(ref _cells[0], 2 * Slots);
+            p.StoreAt(0, 0);
+        }
     }
 
     const int Plane = Size * Size, EnemyPlane = 1 * Plane, TrailPlane = 2 * Plane, GoldMinusEnemy = 2 * Plane, LastCell = 4 * Plane - 1;

@@ -17,9 +17,6 @@ public sealed class Freeway : MinAtarGame
 
     const int Cars = 8, ChickenX = 4, PlayerSpeed = 3, TimeLimit = 2500, ChannelCount = 7;
 
-    // Chicken move by full action (noop, left, up, right, down, fire): -1 up, +1 down.
-    static ReadOnlySpan<sbyte> ChickenMove => [0, 0, -1, 0, 1, 0];
-
     // Car i drives on row i+1: column, Style-B timer and signed speed (|speed| in 1..5; 0 only when
     // rand() - 0.5 is exactly 0). Stored inline, eight ints each: one AVX2 vector per field.
     CarLanes _x, _timer, _speed;
@@ -82,11 +79,9 @@ public sealed class Freeway : MinAtarGame
     {
         int reward = 0;
         // (1) the chicken moves only when its timer is 0 (masks, no branch on the random action)
-        int dy = ChickenMove[action];
+        int dy = IsDown(action) - IsUp(action);
         int move = ((MoveTimer - 1) >> 31) & -(dy & 1); // all ones when MoveTimer == 0 (it is >= 0) and dy != 0
-        int row = ChickenRow + (dy & move);
-        row -= row >> 31;                                   // -1 -> 0
-        ChickenRow = row - ((Size - 1 - row) >>> 31);       // 10 -> 9
+        ChickenRow = Clamp(ChickenRow + (dy & move), 0, Size - 1);
         MoveTimer += (PlayerSpeed - MoveTimer) & move;
         // (2) crossing
         if (ChickenRow == 0)
@@ -153,22 +148,22 @@ public sealed class Freeway : MinAtarGame
     static int Wrap(int x) => x < 0 ? Size - 1 : x > Size - 1 ? 0 : x;
 
     /// <summary>Chicken, cars, and a trail behind each car (wrapping) in channel speed{|speed|}.</summary>
-    private protected override void Draw(PlaneWriter p)
+    private protected override void Draw(Span<byte> planes)
     {
-        if (Vector256.IsHardwareAccelerated) DrawVector(p);
-        else DrawScalar(p);
+        if (Vector256.IsHardwareAccelerated) DrawVector(planes);
+        else DrawScalar(planes);
     }
 
     /// <summary>Test hook: the observation drawn by the scalar or the vector path (both must agree).</summary>
     internal void ObserveWith(Span<byte> destination, bool vector)
     {
-        var p = new PlaneWriter(destination[..(Channels * Size * Size)]);
-        if (vector) DrawVector(p);
-        else DrawScalar(p);
+        if (vector) DrawVector(destination[..(Channels * Size * Size)]);
+        else DrawScalar(destination[..(Channels * Size * Size)]);
     }
 
-    void DrawScalar(PlaneWriter p)
+    void DrawScalar(Span<byte> planes)
     {
+        var p = new PlaneWriter(planes);
         p.Set(0, ChickenRow, ChickenX);
         for (int i = 0; i < Cars; i++)
         {
@@ -179,11 +174,11 @@ public sealed class Freeway : MinAtarGame
         }
     }
 
-    // All 16 car and trail cells computed at once (one car per lane), then 16 unchecked stores.
-    void DrawVector(PlaneWriter p)
+    // All 16 car and trail cells computed at once (one car per lane) before the clear, then 16 unchecked stores.
+    void DrawVector(Span<byte> planes)
     {
         const int Plane = Size * Size;
-        p.Set(0, ChickenRow, ChickenX);
+        int chicken = ChickenRow * Size + ChickenX;
         var speed = Vector256.LoadUnsafe(ref _speed[0]);
         var x = Vector256.LoadUnsafe(ref _x[0]);
         var row = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8) * Size;
@@ -191,7 +186,10 @@ public sealed class Freeway : MinAtarGame
         var trail = (Vector256<int>.One + Vector256.Abs(speed)) * Plane + row + WrapLanes(x - Sign(speed));
         // clamped, so a corrupt state (a restored snapshot) cannot point outside the observation
         var last = Vector256.Create((uint)(ChannelCount * Plane - 1));
-        p.SetAtClamped(Vector256.Narrow(Vector256.Min(car.AsUInt32(), last), Vector256.Min(trail.AsUInt32(), last)));
+        var cells = Vector256.Narrow(Vector256.Min(car.AsUInt32(), last), Vector256.Min(trail.AsUInt32(), last));
+        var p = new PlaneWriter(planes);
+        p.SetAt(chicken);
+        p.SetAtClamped(cells);
     }
 
     internal override void WriteState(BinaryWriter w)

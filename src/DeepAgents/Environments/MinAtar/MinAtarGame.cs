@@ -73,11 +73,12 @@ public abstract class MinAtarGame
 
     /// <summary>Writes the state as [C, 10, 10] channels-first 0/1 bytes (C*100 values).</summary>
     /// <exception cref="ArgumentException">The destination holds fewer than C*100 bytes.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Observe(Span<byte> destination)
     {
         int n = Channels * Size * Size;
         if (destination.Length < n) ThrowTooSmall(destination.Length, n);
-        Draw(new PlaneWriter(destination[..n]));
+        Draw(destination[..n]);
     }
 
     // Out of line, so the hot path does not carry the message formatting.
@@ -85,14 +86,38 @@ public abstract class MinAtarGame
     void ThrowTooSmall(int length, int needed) =>
         throw new ArgumentException($"Observation buffer has {length} elements; {Info.Name} needs {needed} ([{Channels},10,10]).", "destination");
 
-    /// <summary>Draws the current state into the cleared observation.</summary>
-    private protected abstract void Draw(PlaneWriter planes);
+    /// <summary>
+    /// Draws the current state into <paramref name="planes"/> (exactly C*100 bytes, any content): read the
+    /// state into locals, then create a <see cref="PlaneWriter"/> (which clears) and set the cells.
+    /// </summary>
+    private protected abstract void Draw(Span<byte> planes);
 
     /// <summary>Writes the full game state (not the stream) for snapshots.</summary>
     internal abstract void WriteState(BinaryWriter writer);
 
     /// <summary>Reads a state written by <see cref="WriteState"/>.</summary>
     internal abstract void ReadState(BinaryReader reader);
+
+    // Per full action (0 noop, 1 left, 2 up, 3 right, 4 down, 5 fire), as bits of immediates rather than
+    // lookup tables: no load (see PlaneWriter on 4K aliasing) and no branch on the random action.
+    // Actions outside 0..5 give 0 (no move, no fire).
+    /// <summary>1 when <paramref name="action"/> is left, else 0.</summary>
+    private protected static int IsLeft(int action) => (int)(0b000010u >> (int)Math.Min((uint)action, 6u)) & 1;
+    /// <summary>1 when <paramref name="action"/> is right, else 0.</summary>
+    private protected static int IsRight(int action) => (int)(0b001000u >> (int)Math.Min((uint)action, 6u)) & 1;
+    /// <summary>1 when <paramref name="action"/> is up, else 0.</summary>
+    private protected static int IsUp(int action) => (int)(0b000100u >> (int)Math.Min((uint)action, 6u)) & 1;
+    /// <summary>1 when <paramref name="action"/> is down, else 0.</summary>
+    private protected static int IsDown(int action) => (int)(0b010000u >> (int)Math.Min((uint)action, 6u)) & 1;
+    /// <summary>1 when <paramref name="action"/> is fire, else 0.</summary>
+    private protected static int IsFire(int action) => (int)(0b100000u >> (int)Math.Min((uint)action, 6u)) & 1;
+
+    /// <summary>Branch-free min(max(v, low), high) (the action is random, a branch would mispredict).</summary>
+    private protected static int Clamp(int v, int low, int high)
+    {
+        v -= (v - low) & ((v - low) >> 31);             // v < low: v = low
+        return v - ((v - high) & ~((v - high) >> 31));  // v > high: v = high
+    }
 
     /// <summary>Whether (x, y) lies on the grid.</summary>
     protected static bool OnGrid(int x, int y) => (uint)x < Size && (uint)y < Size;

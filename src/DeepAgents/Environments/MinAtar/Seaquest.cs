@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using Research.DeepAgents.Random;
 
@@ -78,21 +79,12 @@ public sealed class Seaquest : MinAtarGame
         Terminal = false;
     }
 
-    bool OnSub(int x, int y) => x == SubX && y == SubY;
+    bool OnSub(int x, int y) => (x == SubX) & (y == SubY); // '&': one branch at the caller, rarely taken
 
-    // Per full action (noop, left, up, right, down, fire): the sub's move, its new facing (-1 = unchanged,
-    // 0 = left, 1 = right) and whether it fires.
-    static ReadOnlySpan<sbyte> MoveX => [0, -1, 0, 1, 0, 0];
-    static ReadOnlySpan<sbyte> MoveY => [0, 0, -1, 0, 1, 0];
-    static ReadOnlySpan<sbyte> Facing => [-1, 0, -1, 1, -1, -1];
-    static ReadOnlySpan<sbyte> Fires => [0, 0, 0, 0, 0, 1];
+    // -1 (all ones) when the condition holds, else 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int AllOnesIf(bool condition) => -(condition ? 1 : 0);
 
-    // Branch-free min(max(v, low), high).
-    static int Clamp(int v, int low, int high)
-    {
-        v -= (v - low) & ((v - low) >> 31);
-        return v - ((v - high) & ~((v - high) >> 31));
-    }
 
 
     /// <inheritdoc />
@@ -103,17 +95,15 @@ public sealed class Seaquest : MinAtarGame
         if (EnemySpawnTimer == 0) { SpawnEnemy(); EnemySpawnTimer = EnemySpawnSpeed; }
         if (DiverSpawnTimer == 0) { SpawnDiver(); DiverSpawnTimer = DiverSpawnSpeed; }
 
-        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. Table
-        // lookups and masks instead of a branch per action (the action is random and would mispredict).
-        if ((Fires[action] & -((ShotTimer - 1) >>> 31)) != 0) // fire and ShotTimer == 0 (it is >= 0)
-        {
-            FriendlyBullets.Add(SubX, SubY, SubFacesRight);
-            ShotTimer = ShotCooldown;
-        }
-        SubX = Clamp(SubX + MoveX[action], 0, Size - 1);
-        SubY = Clamp(SubY + MoveY[action], 0, Size - 2);
-        int face = Facing[action]; // -1 keeps the facing, 0 left, 1 right
-        SubFacesRight = ((face >> 31 & (SubFacesRight ? 1 : 0)) | (face & ~(face >> 31))) != 0;
+        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. Masks
+        // instead of a branch per action (the action is random and would mispredict).
+        int fire = -IsFire(action) & AllOnesIf(ShotTimer == 0); // all ones: fire with the cooldown over
+        FriendlyBullets.AddIf(fire != 0, SubX, SubY, SubFacesRight);
+        ShotTimer = (ShotCooldown & fire) | (ShotTimer & ~fire);
+        int left = IsLeft(action), right = IsRight(action);
+        SubX = Clamp(SubX + right - left, 0, Size - 1);
+        SubY = Clamp(SubY + IsDown(action) - IsUp(action), 0, Size - 2);
+        SubFacesRight = (((SubFacesRight ? 1 : 0) & ~(left | right)) | right) != 0; // left faces left, right faces right
 
         // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub
         var bullets = FriendlyBullets;
@@ -128,53 +118,49 @@ public sealed class Seaquest : MinAtarGame
             if (hit >= 0) { Subs.RemoveAt(hit); bullets.RemoveAt(i); reward++; }
         }
 
-        // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move
+        // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move.
+        // The timer and the move are masks, not a branch (each diver is due every 6th step). When the
+        // diver did not move, the checks after the move repeat the ones before it, which failed.
         var divers = Divers;
         for (int i = divers.Count - 1; i >= 0; i--)
         {
             ref var d = ref divers.At(i);
-            if (OnSub(d.X, d.Y) && DiverCount < MaxDivers)
+            if (OnSub(d.X, d.Y) & DiverCount < MaxDivers)
             {
                 divers.RemoveAt(i); DiverCount++;
                 continue;
             }
-            if (d.MoveTimer == 0)
-            {
-                d.MoveTimer = DiverMoveInterval;
-                int x = d.X += d.Step;
-                if ((uint)x >= Size) divers.RemoveAt(i);
-                else if (OnSub(x, d.Y) && DiverCount < MaxDivers) { divers.RemoveAt(i); DiverCount++; }
-            }
-            else d.MoveTimer--;
+            int due = AllOnesIf(d.MoveTimer == 0);
+            d.MoveTimer = (DiverMoveInterval & due) | ((d.MoveTimer - 1) & ~due);
+            int x = d.X += d.Step & due;
+            if ((uint)x >= Size) divers.RemoveAt(i);
+            else if (OnSub(x, d.Y) & DiverCount < MaxDivers) { divers.RemoveAt(i); DiverCount++; }
         }
 
-        // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting
+        // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting.
+        // Timers and the move are masks. For a sub that did not move the checks after the move are the
+        // ones before it again: its cell is unchanged, and no friendly bullet can be on it (step 4 removed
+        // every bullet that shared a cell with a sub or a fish, and nothing has moved onto them since).
         var subs = Subs;
         for (int i = subs.Count - 1; i >= 0; i--)
         {
             ref var e = ref subs.At(i);
             int x = e.X, y = e.Y;
             if (OnSub(x, y)) Terminal = true;
+            int due = AllOnesIf(e.MoveTimer == 0);
+            e.MoveTimer = (MoveSpeed & due) | ((e.MoveTimer - 1) & ~due);
+            x = e.X += e.Step & due;
             bool removed = false;
-            if (e.MoveTimer == 0)
+            if ((uint)x >= Size) removed = true;
+            else if (OnSub(x, y)) Terminal = true;
+            else if (bullets.Count != 0)
             {
-                e.MoveTimer = MoveSpeed;
-                x = e.X += e.Step;
-                if ((uint)x >= Size) removed = true;
-                else if (OnSub(x, y)) Terminal = true;
-                else
-                {
-                    int bullet = bullets.IndexAt(x, y);
-                    if (bullet >= 0) { bullets.RemoveAt(bullet); removed = true; reward++; }
-                }
+                int bullet = bullets.IndexAt(x, y);
+                if (bullet >= 0) { bullets.RemoveAt(bullet); removed = true; reward++; }
             }
-            else e.MoveTimer--;
-            if (e.ShotTimer == 0)
-            {
-                e.ShotTimer = EnemyShotInterval;
-                EnemyBullets.Add(x, y, e.Right != 0); // also fired by a sub removed this step
-            }
-            else e.ShotTimer--;
+            int shoot = AllOnesIf(e.ShotTimer == 0);
+            e.ShotTimer = (EnemyShotInterval & shoot) | ((e.ShotTimer - 1) & ~shoot);
+            EnemyBullets.AddIf(shoot != 0, x, y, e.Right != 0); // also fired by a sub removed this step
             if (removed) subs.RemoveAt(i);
         }
 
@@ -197,25 +183,22 @@ public sealed class Seaquest : MinAtarGame
             ref var f = ref fish.At(i);
             int y = f.Y;
             if (OnSub(f.X, y)) Terminal = true;
-            if (f.MoveTimer == 0)
+            int due = AllOnesIf(f.MoveTimer == 0);
+            f.MoveTimer = (MoveSpeed & due) | ((f.MoveTimer - 1) & ~due);
+            int x = f.X += f.Step & due;
+            if ((uint)x >= Size) fish.RemoveAt(i);
+            else if (OnSub(x, y)) Terminal = true;
+            else if (bullets.Count != 0)
             {
-                f.MoveTimer = MoveSpeed;
-                int x = f.X += f.Step;
-                if ((uint)x >= Size) fish.RemoveAt(i);
-                else if (OnSub(x, y)) Terminal = true;
-                else
-                {
-                    int bullet = bullets.IndexAt(x, y);
-                    if (bullet >= 0) { bullets.RemoveAt(bullet); fish.RemoveAt(i); reward++; }
-                }
+                int bullet = bullets.IndexAt(x, y);
+                if (bullet >= 0) { bullets.RemoveAt(bullet); fish.RemoveAt(i); reward++; }
             }
-            else f.MoveTimer--;
         }
 
         // (9) global timers decrement while above 0
-        if (EnemySpawnTimer > 0) EnemySpawnTimer--;
-        if (DiverSpawnTimer > 0) DiverSpawnTimer--;
-        if (ShotTimer > 0) ShotTimer--;
+        EnemySpawnTimer -= EnemySpawnTimer > 0 ? 1 : 0;
+        DiverSpawnTimer -= DiverSpawnTimer > 0 ? 1 : 0;
+        ShotTimer -= ShotTimer > 0 ? 1 : 0;
 
         // (10) oxygen and surfacing
         if (Oxygen <= 0) Terminal = true;
@@ -280,40 +263,101 @@ public sealed class Seaquest : MinAtarGame
         Divers.Add(right ? 0 : Size - 1, y, right, DiverMoveInterval);
     }
 
+    // Entity cells are gathered into a 512-byte window of this scratch before the clear (see Draw).
+    const int GatherBytes = 512, GatherCells = GatherBytes / 2, AliasPeriod = 4096;
+    readonly ushort[] _scratch = new ushort[(AliasPeriod + GatherBytes) / 2];
+
     /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
     /// <remarks>
+    /// Everything is read before the clear (see <see cref="PlaneWriter"/> on 4K aliasing): the sub's two
+    /// cells and the gauge masks into locals, the entity cells into a window of <c>_scratch</c> placed so
+    /// that its addresses differ from the observation's modulo 4096 (the window starts 64 bytes past
+    /// the observation's end, modulo 4096), so reading them back after the clear is not delayed.
     /// Branch-free where the outcome varies: a sub back or trail off the grid is stored into cell 90
     /// (channel 0, row 9: never set, row 9 only holds the gauges), which is cleared at the end; each gauge
     /// is one 10-cell row written from a bit mask.
     /// </remarks>
-    private protected override void Draw(PlaneWriter p)
+    private protected override void Draw(Span<byte> planes)
     {
         const int Plane = Size * Size, Spare = Size * (Size - 1);
         int subRow = SubY * Size;
-        p.SetAt(subRow + SubX);
-        int backX = SubFacesRight ? SubX - 1 : SubX + 1;
-        p.SetAt(OnRowOrSpare(Plane + subRow, backX));
+        int front = subRow + SubX;
+        int back = OnRowOrSpare(Plane + subRow, SubX + 1 - 2 * (SubFacesRight ? 1 : 0)); // x-1 facing right, x+1 facing left
         int oxygenCells = Math.Min(Math.Max(0, Oxygen) * 10 / MaxOxygen, Size);
-        p.WriteRowBits(7, Size - 1, (1 << oxygenCells) - 1);
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
-        p.WriteRowBits(8, Size - 1, ((1 << divers) - 1) << (Size - 1 - divers)); // columns [9-divers, 9)
-        DrawAll(p, FriendlyBullets, 2 * Plane, trail: false);
-        DrawAll(p, EnemyBullets, 4 * Plane, trail: false);
-        DrawAll(p, Fish, 5 * Plane, trail: true);
-        DrawAll(p, Subs, 6 * Plane, trail: true);
-        DrawAll(p, Divers, 9 * Plane, trail: true);
+        int oxygenBits = (1 << oxygenCells) - 1, diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
+        int total = FriendlyBullets.Count + EnemyBullets.Count + 2 * (Fish.Count + Subs.Count + Divers.Count);
+        if (total > GatherCells - 3)
+        {
+            DrawDirect(planes, front, back, oxygenBits, diverBits); // more entities than the window holds: never in practice
+            return;
+        }
+        ref ushort cells = ref GatherWindow(planes);
+        int n = Gather(ref cells, 0, FriendlyBullets, 2 * Plane, trail: false);
+        n = Gather(ref cells, n, EnemyBullets, 4 * Plane, trail: false);
+        n = Gather(ref cells, n, Fish, 5 * Plane, trail: true);
+        n = Gather(ref cells, n, Subs, 6 * Plane, trail: true);
+        n = Gather(ref cells, n, Divers, 9 * Plane, trail: true);
+        Unsafe.Add(ref cells, n) = Unsafe.Add(ref cells, n + 1) = Unsafe.Add(ref cells, n + 2) = Spare; // pad to a multiple of 4
+        var p = new PlaneWriter(planes);
+        p.SetAt(front);
+        p.SetAt(back);
+        p.WriteRowBits(7, Size - 1, oxygenBits);
+        p.WriteRowBits(8, Size - 1, diverBits);
+        p.SetAtClamped(ref cells, (n + 3) & ~3);
         p.StoreAt(Spare, 0);
     }
 
-    // One entity cell per entity; with trail, the cell behind it too (off the grid: the spare cell).
-    static void DrawAll(PlaneWriter p, SeaquestEntities list, int plane, bool trail)
+    // A GatherBytes window of _scratch whose addresses modulo 4096 lie outside the observation's. (Only
+    // the addresses' low bits matter; if the GC moves the array meanwhile, only the speed is affected.)
+    unsafe ref ushort GatherWindow(Span<byte> planes)
     {
-        const int Trail = 3 * Size * Size;
+        nuint observation = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(planes));
+        ref byte scratch = ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetArrayDataReference(_scratch));
+        nuint start = (nuint)Unsafe.AsPointer(ref scratch);
+        int offset = (int)((observation + (nuint)planes.Length + 64 - start) & (AliasPeriod - 1)) & ~1;
+        return ref Unsafe.As<byte, ushort>(ref Unsafe.Add(ref scratch, offset)); // offset + GatherBytes <= scratch length
+    }
+
+    // Appends each entity's cell (and, with trail, the cell behind it or the spare cell) at cells[n..];
+    // clamped to the observation so the unchecked stores stay inside it whatever the state.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int Gather(ref ushort cells, int n, SeaquestEntities list, int plane, bool trail)
+    {
+        const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
         foreach (ref readonly var e in list.Items)
         {
             int row = e.Y * Size;
-            p.SetAt(plane + row + e.X);
-            if (trail) p.SetAt(OnRowOrSpare(Trail + row, e.X - e.Step));
+            Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)(plane + row + e.X), Last);
+            if (trail) Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)OnRowOrSpare(Trail + row, e.X - e.Step), Last);
+        }
+        return n;
+    }
+
+    // The same drawing without the gather window (checked stores after the clear).
+    void DrawDirect(Span<byte> planes, int front, int back, int oxygenBits, int diverBits)
+    {
+        const int Plane = Size * Size, Trail = 3 * Plane, Spare = Size * (Size - 1);
+        var p = new PlaneWriter(planes);
+        p.SetAt(front);
+        p.SetAt(back);
+        p.WriteRowBits(7, Size - 1, oxygenBits);
+        p.WriteRowBits(8, Size - 1, diverBits);
+        DrawList(p, FriendlyBullets, 2 * Plane, trail: false);
+        DrawList(p, EnemyBullets, 4 * Plane, trail: false);
+        DrawList(p, Fish, 5 * Plane, trail: true);
+        DrawList(p, Subs, 6 * Plane, trail: true);
+        DrawList(p, Divers, 9 * Plane, trail: true);
+        p.StoreAt(Spare, 0);
+
+        static void DrawList(PlaneWriter p, SeaquestEntities list, int plane, bool trail)
+        {
+            foreach (ref readonly var e in list.Items)
+            {
+                int row = e.Y * Size;
+                p.SetAt(plane + row + e.X);
+                if (trail) p.SetAt(OnRowOrSpare(Trail + row, e.X - e.Step));
+            }
         }
     }
 

@@ -48,6 +48,17 @@ public sealed class SeaquestEntities
         Count++;
     }
 
+    /// <summary>
+    /// Appends an entity when <paramref name="condition"/> holds, without a branch on it: the slot past
+    /// the end is written either way and the count grows by 0 or 1.
+    /// </summary>
+    internal void AddIf(bool condition, int x, int y, bool right)
+    {
+        if (Count == _items.Length) Grow();
+        _items[Count] = new SeaquestEntity { X = x, Y = y, Right = right ? 1 : 0 };
+        Count += condition ? 1 : 0;
+    }
+
     /// <summary>Removes entity <paramref name="i"/>, keeping the others in order.</summary>
     internal void RemoveAt(int i)
     {
