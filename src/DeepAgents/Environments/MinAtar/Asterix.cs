@@ -120,8 +120,8 @@ public sealed class Asterix : MinAtarGame
             SpawnTimer = SpawnSpeed;
         }
         // (2) move the player, clamped to x in [0,9], y in [1,8] (no branch on the action)
-        PlayerX = Clamp(PlayerX + IsRight(action) - IsLeft(action), 0, Size - 1);
-        PlayerY = Clamp(PlayerY + IsDown(action) - IsUp(action), 1, Slots);
+        PlayerX = Clamp(PlayerX + ActionDx(action), 0, Size - 1);
+        PlayerY = Clamp(PlayerY + ActionDy(action), 1, Slots);
         // (3) collisions after the player's move (only the slot on the player's row can touch it)
         int reward = CollideOnPlayerRow();
         // (4) entities move (Style A), leave the grid, collide; again only the player's row can collide,
@@ -234,6 +234,7 @@ public sealed class Asterix : MinAtarGame
     /// changes), so drawing is sixteen unconditional stores: empty slots and off-grid trails store into
     /// cell 0, which is cleared again at the end.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {
         int player = PlayerY * Size + PlayerX; // channel 0

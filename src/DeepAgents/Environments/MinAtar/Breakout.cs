@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Research.DeepAgents.Random;
 
@@ -92,7 +93,7 @@ public sealed class Breakout : MinAtarGame
     {
         int reward = 0;
         // (1) paddle: no branch on the (random) action
-        Paddle = Clamp(Paddle + IsRight(action) - IsLeft(action), 0, Size - 1);
+        Paddle = Clamp(Paddle + ActionDx(action), 0, Size - 1);
         // (2) remember the ball cell; tentative diagonal step
         LastX = BallX; LastY = BallY;
         int d = BallDirection;
@@ -152,6 +153,7 @@ public sealed class Breakout : MinAtarGame
     }
 
     /// <summary>Paddle, ball, trail (the ball's previous cell) and the brick board.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {
         const int Plane = Size * Size;

@@ -79,7 +79,7 @@ public sealed class Freeway : MinAtarGame
     {
         int reward = 0;
         // (1) the chicken moves only when its timer is 0 (masks, no branch on the random action)
-        int dy = IsDown(action) - IsUp(action);
+        int dy = ActionDy(action);
         int move = ((MoveTimer - 1) >> 31) & -(dy & 1); // all ones when MoveTimer == 0 (it is >= 0) and dy != 0
         ChickenRow = Clamp(ChickenRow + (dy & move), 0, Size - 1);
         MoveTimer += (PlayerSpeed - MoveTimer) & move;
@@ -148,6 +148,7 @@ public sealed class Freeway : MinAtarGame
     static int Wrap(int x) => x < 0 ? Size - 1 : x > Size - 1 ? 0 : x;
 
     /// <summary>Chicken, cars, and a trail behind each car (wrapping) in channel speed{|speed|}.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {
         if (Vector256.IsHardwareAccelerated) DrawVector(planes);

@@ -98,21 +98,21 @@ public abstract class MinAtarGame
     /// <summary>Reads a state written by <see cref="WriteState"/>.</summary>
     internal abstract void ReadState(BinaryReader reader);
 
-    // Per full action (0 noop, 1 left, 2 up, 3 right, 4 down, 5 fire), as bits of immediates rather than
-    // lookup tables: no load (see PlaneWriter on 4K aliasing) and no branch on the random action.
-    // Actions outside 0..5 give 0 (no move, no fire).
-    /// <summary>1 when <paramref name="action"/> is left, else 0.</summary>
-    private protected static int IsLeft(int action) => (int)(0b000010u >> (int)Math.Min((uint)action, 6u)) & 1;
-    /// <summary>1 when <paramref name="action"/> is right, else 0.</summary>
-    private protected static int IsRight(int action) => (int)(0b001000u >> (int)Math.Min((uint)action, 6u)) & 1;
-    /// <summary>1 when <paramref name="action"/> is up, else 0.</summary>
-    private protected static int IsUp(int action) => (int)(0b000100u >> (int)Math.Min((uint)action, 6u)) & 1;
-    /// <summary>1 when <paramref name="action"/> is down, else 0.</summary>
-    private protected static int IsDown(int action) => (int)(0b010000u >> (int)Math.Min((uint)action, 6u)) & 1;
-    /// <summary>1 when <paramref name="action"/> is fire, else 0.</summary>
-    private protected static int IsFire(int action) => (int)(0b100000u >> (int)Math.Min((uint)action, 6u)) & 1;
+    // Per full action (0 noop, 1 left, 2 up, 3 right, 4 down, 5 fire) the column and row step, read as
+    // 2-bit fields (step + 1) of an immediate rather than from a lookup table: no load (see PlaneWriter
+    // on 4K aliasing) and no branch on the random action. Actions outside 0..5 read field 6: no move.
+    const uint StepsX = 0b01_01_01_10_01_00_01u, StepsY = 0b01_01_10_01_00_01_01u; // fields for actions 6..0
 
-    /// <summary>Branch-free min(max(v, low), high) (the action is random, a branch would mispredict).</summary>
+    /// <summary>Column step of <paramref name="action"/>: -1 left, +1 right, else 0.</summary>
+    private protected static int ActionDx(int action) => (int)((StepsX >> (2 * (int)Math.Min((uint)action, 6u))) & 3) - 1;
+
+    /// <summary>Row step of <paramref name="action"/>: -1 up, +1 down, else 0.</summary>
+    private protected static int ActionDy(int action) => (int)((StepsY >> (2 * (int)Math.Min((uint)action, 6u))) & 3) - 1;
+
+    /// <summary>
+    /// min(max(v, low), high) with masks (the action is random, a branch would mispredict; the JIT turns
+    /// Math.Min/Max into branches in methods with loops).
+    /// </summary>
     private protected static int Clamp(int v, int low, int high)
     {
         v -= (v - low) & ((v - low) >> 31);             // v < low: v = low

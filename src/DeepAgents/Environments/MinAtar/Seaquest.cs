@@ -79,7 +79,8 @@ public sealed class Seaquest : MinAtarGame
         Terminal = false;
     }
 
-    bool OnSub(int x, int y) => (x == SubX) & (y == SubY); // '&': one branch at the caller, rarely taken
+    // Whether (x, y) is the sub's cell (subX, subY); '&': one branch at the caller, rarely taken.
+    static bool At(int subX, int subY, int x, int y) => (x == subX) & (y == subY);
 
     // -1 (all ones) when the condition holds, else 0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -95,21 +96,29 @@ public sealed class Seaquest : MinAtarGame
         if (EnemySpawnTimer == 0) { SpawnEnemy(); EnemySpawnTimer = EnemySpawnSpeed; }
         if (DiverSpawnTimer == 0) { SpawnDiver(); DiverSpawnTimer = DiverSpawnSpeed; }
 
-        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. Masks
-        // instead of a branch per action (the action is random and would mispredict).
-        int fire = -IsFire(action) & AllOnesIf(ShotTimer == 0); // all ones: fire with the cooldown over
-        FriendlyBullets.AddIf(fire != 0, SubX, SubY, SubFacesRight);
-        ShotTimer = (ShotCooldown & fire) | (ShotTimer & ~fire);
-        int left = IsLeft(action), right = IsRight(action);
-        SubX = Clamp(SubX + right - left, 0, Size - 1);
-        SubY = Clamp(SubY + IsDown(action) - IsUp(action), 0, Size - 2);
-        SubFacesRight = (((SubFacesRight ? 1 : 0) & ~(left | right)) | right) != 0; // left faces left, right faces right
+        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. The move is
+        // branch-free (the action is random and a branch per action would mispredict); firing, which
+        // also needs the cooldown to be over, is a branch taken on few steps.
+        if (action == MinAtarAction.Fire & ShotTimer == 0)
+        {
+            FriendlyBullets.Add(SubX, SubY, SubFacesRight);
+            ShotTimer = ShotCooldown;
+        }
+        int dx = ActionDx(action); // fire has no move
+        SubX = Clamp(SubX + dx, 0, Size - 1);
+        SubY = Clamp(SubY + ActionDy(action), 0, Size - 2);
+        SubFacesRight = (((SubFacesRight ? 1 : 0) & ~dx & 1) | ((dx + 1) >> 1)) != 0; // left faces left, right right, else kept
+
+        // The loops below read the sub's cell, the diver count and the move speed from locals: stores
+        // through entity refs could alias fields as far as the JIT knows, so fields would be reloaded.
+        int subX = SubX, subY = SubY, diverCount = DiverCount, moveSpeed = MoveSpeed;
+        bool terminal = false;
 
         // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub
         var bullets = FriendlyBullets;
         for (int i = bullets.Count - 1; i >= 0; i--)
         {
-            ref var b = ref bullets.At(i);
+            ref var b = ref bullets.Unchecked(i); // i < Count
             int x = b.X += b.Step, y = b.Y;
             if ((uint)x >= Size) { bullets.RemoveAt(i); continue; }
             int hit = Fish.IndexAt(x, y);
@@ -124,17 +133,17 @@ public sealed class Seaquest : MinAtarGame
         var divers = Divers;
         for (int i = divers.Count - 1; i >= 0; i--)
         {
-            ref var d = ref divers.At(i);
-            if (OnSub(d.X, d.Y) & DiverCount < MaxDivers)
+            ref var d = ref divers.Unchecked(i);
+            if (At(subX, subY, d.X, d.Y) & diverCount < MaxDivers)
             {
-                divers.RemoveAt(i); DiverCount++;
+                divers.RemoveAt(i); diverCount++;
                 continue;
             }
             int due = AllOnesIf(d.MoveTimer == 0);
             d.MoveTimer = (DiverMoveInterval & due) | ((d.MoveTimer - 1) & ~due);
             int x = d.X += d.Step & due;
             if ((uint)x >= Size) divers.RemoveAt(i);
-            else if (OnSub(x, d.Y) & DiverCount < MaxDivers) { divers.RemoveAt(i); DiverCount++; }
+            else if (At(subX, subY, x, d.Y) & diverCount < MaxDivers) { divers.RemoveAt(i); diverCount++; }
         }
 
         // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting.
@@ -144,15 +153,15 @@ public sealed class Seaquest : MinAtarGame
         var subs = Subs;
         for (int i = subs.Count - 1; i >= 0; i--)
         {
-            ref var e = ref subs.At(i);
+            ref var e = ref subs.Unchecked(i);
             int x = e.X, y = e.Y;
-            if (OnSub(x, y)) Terminal = true;
+            if (At(subX, subY, x, y)) terminal = true;
             int due = AllOnesIf(e.MoveTimer == 0);
-            e.MoveTimer = (MoveSpeed & due) | ((e.MoveTimer - 1) & ~due);
+            e.MoveTimer = (moveSpeed & due) | ((e.MoveTimer - 1) & ~due);
             x = e.X += e.Step & due;
             bool removed = false;
             if ((uint)x >= Size) removed = true;
-            else if (OnSub(x, y)) Terminal = true;
+            else if (At(subX, subY, x, y)) terminal = true;
             else if (bullets.Count != 0)
             {
                 int bullet = bullets.IndexAt(x, y);
@@ -168,32 +177,35 @@ public sealed class Seaquest : MinAtarGame
         var enemyBullets = EnemyBullets;
         for (int i = enemyBullets.Count - 1; i >= 0; i--)
         {
-            ref var b = ref enemyBullets.At(i);
+            ref var b = ref enemyBullets.Unchecked(i);
             int y = b.Y;
-            if (OnSub(b.X, y)) Terminal = true;
+            if (At(subX, subY, b.X, y)) terminal = true;
             int x = b.X += b.Step;
             if ((uint)x >= Size) enemyBullets.RemoveAt(i);
-            else if (OnSub(x, y)) Terminal = true;
+            else if (At(subX, subY, x, y)) terminal = true;
         }
 
         // (8) fish: as subs, without shooting
         var fish = Fish;
         for (int i = fish.Count - 1; i >= 0; i--)
         {
-            ref var f = ref fish.At(i);
+            ref var f = ref fish.Unchecked(i);
             int y = f.Y;
-            if (OnSub(f.X, y)) Terminal = true;
+            if (At(subX, subY, f.X, y)) terminal = true;
             int due = AllOnesIf(f.MoveTimer == 0);
-            f.MoveTimer = (MoveSpeed & due) | ((f.MoveTimer - 1) & ~due);
+            f.MoveTimer = (moveSpeed & due) | ((f.MoveTimer - 1) & ~due);
             int x = f.X += f.Step & due;
             if ((uint)x >= Size) fish.RemoveAt(i);
-            else if (OnSub(x, y)) Terminal = true;
+            else if (At(subX, subY, x, y)) terminal = true;
             else if (bullets.Count != 0)
             {
                 int bullet = bullets.IndexAt(x, y);
                 if (bullet >= 0) { bullets.RemoveAt(bullet); fish.RemoveAt(i); reward++; }
             }
         }
+
+        DiverCount = diverCount;
+        if (terminal) Terminal = true;
 
         // (9) global timers decrement while above 0
         EnemySpawnTimer -= EnemySpawnTimer > 0 ? 1 : 0;
@@ -277,13 +289,14 @@ public sealed class Seaquest : MinAtarGame
     /// (channel 0, row 9: never set, row 9 only holds the gauges), which is cleared at the end; each gauge
     /// is one 10-cell row written from a bit mask.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {
         const int Plane = Size * Size, Spare = Size * (Size - 1);
         int subRow = SubY * Size;
         int front = subRow + SubX;
         int back = OnRowOrSpare(Plane + subRow, SubX + 1 - 2 * (SubFacesRight ? 1 : 0)); // x-1 facing right, x+1 facing left
-        int oxygenCells = Math.Min(Math.Max(0, Oxygen) * 10 / MaxOxygen, Size);
+        int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size); // = oxygen*10//200 for oxygen >= 0
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
         int oxygenBits = (1 << oxygenCells) - 1, diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
         int total = FriendlyBullets.Count + EnemyBullets.Count + 2 * (Fish.Count + Subs.Count + Divers.Count);
@@ -325,8 +338,11 @@ public sealed class Seaquest : MinAtarGame
     static int Gather(ref ushort cells, int n, SeaquestEntities list, int plane, bool trail)
     {
         const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
-        foreach (ref readonly var e in list.Items)
+        int count = list.Count;
+        ref SeaquestEntity first = ref list.First;
+        for (int k = 0; k < count; k++)
         {
+            ref SeaquestEntity e = ref Unsafe.Add(ref first, k); // k < Count <= capacity
             int row = e.Y * Size;
             Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)(plane + row + e.X), Last);
             if (trail) Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)OnRowOrSpare(Trail + row, e.X - e.Step), Last);

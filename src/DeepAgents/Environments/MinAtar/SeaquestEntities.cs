@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>One Seaquest entity: column, row, direction (1 right, 0 left) and its Style-B timers.</summary>
@@ -19,7 +22,7 @@ public sealed class SeaquestEntities
 {
     SeaquestEntity[] _items;
 
-    internal SeaquestEntities(int capacity = 32) => _items = new SeaquestEntity[capacity];
+    internal SeaquestEntities(int capacity = 32) => _items = new SeaquestEntity[Math.Max(capacity, 1)];
 
     /// <summary>Number of entities.</summary>
     public int Count { get; private set; }
@@ -36,6 +39,16 @@ public sealed class SeaquestEntities
 
     /// <summary>Entity <paramref name="i"/> in place (invalidated by <see cref="Add"/> and <see cref="RemoveAt"/>).</summary>
     internal ref SeaquestEntity At(int i) => ref _items[i];
+
+    /// <summary>
+    /// Entity <paramref name="i"/> in place without a bounds check: the caller guarantees 0 &lt;= i &lt; Count
+    /// (Count never exceeds the storage), as the game's newest-first loops do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref SeaquestEntity Unchecked(int i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_items), i);
+
+    /// <summary>Entity 0 of the storage (which always has room for one), for unchecked walks up to Count.</summary>
+    internal ref SeaquestEntity First => ref MemoryMarshal.GetArrayDataReference(_items);
 
     /// <summary>The entities, oldest first (invalidated by <see cref="Add"/> and <see cref="RemoveAt"/>).</summary>
     internal ReadOnlySpan<SeaquestEntity> Items => new(_items, 0, Count);
@@ -70,11 +83,16 @@ public sealed class SeaquestEntities
     }
 
     /// <summary>Index of the oldest entity at (x, y), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int IndexAt(int x, int y)
     {
-        var items = Items;
-        for (int i = 0; i < items.Length; i++)
-            if (items[i].X == x && items[i].Y == y) return i;
+        int count = Count;
+        ref SeaquestEntity first = ref MemoryMarshal.GetArrayDataReference(_items);
+        for (int i = 0; i < count; i++)
+        {
+            ref SeaquestEntity e = ref Unsafe.Add(ref first, i); // i < Count <= capacity
+            if ((e.X == x) & (e.Y == y)) return i;
+        }
         return -1;
     }
 
