@@ -4,6 +4,29 @@ open System
 open Expecto
 open Research.DeepAgents.Random
 
+/// MT19937 written out word by word as in the reference C code (genrand_int32): the comparison for the
+/// block-at-a-time, vectorised implementation.
+type private WordAtATime(seed: uint32) =
+    let mt = Array.zeroCreate<uint32> 624
+    let mutable index = 624
+    do
+        mt.[0] <- seed
+        for i in 1 .. 623 do mt.[i] <- 1812433253u * (mt.[i - 1] ^^^ (mt.[i - 1] >>> 30)) + uint32 i
+    member _.Next() =
+        if index >= 624 then
+            for k in 0 .. 623 do
+                let y = (mt.[k] &&& 0x80000000u) ||| (mt.[(k + 1) % 624] &&& 0x7fffffffu)
+                mt.[k] <- mt.[(k + 397) % 624] ^^^ (y >>> 1) ^^^ (if y &&& 1u = 1u then 0x9908b0dfu else 0u)
+            index <- 0
+        let mutable y = mt.[index]
+        index <- index + 1
+        y <- y ^^^ (y >>> 11)
+        y <- y ^^^ ((y <<< 7) &&& 0x9d2c5680u)
+        y <- y ^^^ ((y <<< 15) &&& 0xefc60000u)
+        y ^^^ (y >>> 18)
+
+let private twoPow53 = 9007199254740992.0
+
 /// Known outputs of the MT19937 reference and of numpy's legacy RandomState (spec/minatar.md, "Randomness").
 [<Tests>]
 let tests =
@@ -102,5 +125,86 @@ let tests =
             Expect.stringContains e.Message "624" "names the required length"
             let e2 = EnvironmentsTestSupport.catchExn<ArgumentException> (fun () -> rng.SetState(Mt19937State(Array.zeroCreate 624, 625)))
             Expect.stringContains e2.Message "Position" "names the field"
+        }
+    
+        test "the block-at-a-time stream equals a word-at-a-time MT19937 over 200 blocks" {
+            for seed in [ 0u; 1u; 42u; 5489u; 0xffffffffu ] do
+                let rng = Mt19937 seed
+                let reference = WordAtATime seed
+                for i in 1 .. 624 * 200 do
+                    let expected = reference.Next()
+                    let got = rng.NextUInt32()
+                    if got <> expected then failtestf "seed %d, word %d: expected %d, got %d" seed i expected got
+        }
+
+        test "NextDouble and NextInt53 take the same two words, also across block boundaries" {
+            for skip in 0 .. 3 do // shift the pairs so some straddle word 623 / word 0 of the next block
+                let rng = Mt19937 9u
+                let reference = WordAtATime 9u
+                for _ in 1 .. skip do Expect.equal (rng.NextUInt32()) (reference.Next()) "skipped word"
+                for i in 1 .. 3000 do
+                    let a = reference.Next() >>> 5
+                    let b = reference.Next() >>> 6
+                    if i % 2 = 0 then
+                        Expect.equal (rng.NextDouble()) ((float a * 67108864.0 + float b) / twoPow53) "res53 double"
+                    else
+                        Expect.equal (rng.NextInt53()) ((uint64 a <<< 26) ||| uint64 b) "res53 integer"
+        }
+
+        test "the vectorised regeneration equals the scalar recurrence on random keys" {
+            let random = Random 17
+            for _ in 1 .. 200 do
+                let key = Array.init 624 (fun _ -> uint32 (random.NextInt64(0L, 1L <<< 32)))
+                let scalar = Array.copy key
+                let vector = Array.copy key
+                for _ in 1 .. 3 do
+                    Mt19937.TwistScalar(Span scalar)
+                    Mt19937.TwistVector256(Span vector)
+                    Expect.sequenceEqual vector scalar "regenerated block"
+                    Mt19937.TwistBlock(Span key)
+                    Expect.sequenceEqual key scalar "dispatching regeneration"
+        }
+
+        test "block tempering equals tempering word by word" {
+            let random = Random 5
+            let words = Array.init 624 (fun _ -> uint32 (random.NextInt64(0L, 1L <<< 32)))
+            let tempered = Array.zeroCreate<uint32> 624
+            Mt19937.TemperBlock(ReadOnlySpan words, Span tempered)
+            Expect.sequenceEqual tempered (words |> Array.map Mt19937.Temper) "tempered block"
+        }
+
+        test "a state saved at any position in a block continues identically" {
+            for position in [ 0; 1; 2; 311; 622; 623; 624 ] do
+                let rng = Mt19937 77u
+                for _ in 1 .. 624 + position do rng.NextUInt32() |> ignore
+                let copy = Mt19937 1u
+                copy.SetState(rng.GetState())
+                Expect.equal (copy.GetState().Position) (if position = 0 then 624 else position) "position (a used-up block regenerates lazily)"
+                Expect.sequenceEqual (Array.init 1500 (fun _ -> copy.NextUInt32())) (Array.init 1500 (fun _ -> rng.NextUInt32())) $"continuation from {position}"
+        }
+
+        test "a state at position 0 of an already regenerated key is tempered on restore" {
+            let rng = Mt19937 78u
+            for _ in 1 .. 624 do rng.NextUInt32() |> ignore
+            let state = rng.GetState()
+            let regenerated = Array.copy state.Key
+            Mt19937.TwistScalar(Span regenerated)
+            let copy = Mt19937 1u
+            copy.SetState(Mt19937State(regenerated, 0))
+            Expect.sequenceEqual (Array.init 1000 (fun _ -> copy.NextUInt32())) (Array.init 1000 (fun _ -> rng.NextUInt32())) "same words"
+        }
+
+        test "Int53Threshold: NextInt53() < Int53Threshold(p) exactly when NextDouble() < p" {
+            let random = Random 3
+            let ps = [ 0.0; 5e-324; 1e-300; 1e-17; 0.1; 1.0 / 3.0; 0.5; 0.7; 1.0 - 1.1102230246251565e-16; 1.0; 1.5; -0.5; Double.NaN ]
+            let ps = ps @ List.init 200 (fun _ -> random.NextDouble())
+            for p in ps do
+                let t = Mt19937.Int53Threshold p
+                Expect.isTrue (t <= (1UL <<< 53)) "threshold at most 2^53"
+                let near = [ for d in -3L .. 3L -> int64 t + d ] |> List.filter (fun x -> x >= 0L && x < (1L <<< 53))
+                let xs = near @ [ 0L; (1L <<< 53) - 1L ] @ List.init 100 (fun _ -> random.NextInt64(0L, 1L <<< 53))
+                for x in xs do
+                    let viaDouble = float x / twoPow53 < p
+                    Expect.equal (uint64 x < t) viaDouble $"p = {p:R}, x = {x}"
         }
     ]

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Research.DeepAgents.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -13,10 +15,15 @@ public sealed class Freeway : MinAtarGame
     public static readonly MinAtarGameInfo GameInfo =
         new("freeway", ["chicken", "car", "speed1", "speed2", "speed3", "speed4", "speed5"], [0, 2, 4]);
 
-    const int Cars = 8, ChickenX = 4, PlayerSpeed = 3, TimeLimit = 2500;
+    const int Cars = 8, ChickenX = 4, PlayerSpeed = 3, TimeLimit = 2500, ChannelCount = 7;
 
-    // Car i drives on row i+1: column, Style-B timer and signed speed (|speed| in 1..5).
-    readonly int[] _x = new int[Cars], _timer = new int[Cars], _speed = new int[Cars];
+    // Car i drives on row i+1: column, Style-B timer and signed speed (|speed| in 1..5; 0 only when
+    // rand() - 0.5 is exactly 0). Stored inline, eight ints each: one AVX2 vector per field.
+    CarLanes _x, _timer, _speed;
+
+    /// <summary>Eight ints stored inline (one per car).</summary>
+    [InlineArray(Cars)]
+    struct CarLanes { int _first; }
 
     /// <summary>Creates the game; call <see cref="Reset"/> before acting.</summary>
     public Freeway(Mt19937 random, bool difficultyRamping) : base(random, difficultyRamping) { }
@@ -71,9 +78,11 @@ public sealed class Freeway : MinAtarGame
     public override int Act(int action)
     {
         int reward = 0;
-        // (1) the chicken moves only when its timer is 0
-        if (MoveTimer == 0 && action == MinAtarAction.Up) { ChickenRow = Math.Max(0, ChickenRow - 1); MoveTimer = PlayerSpeed; }
-        else if (MoveTimer == 0 && action == MinAtarAction.Down) { ChickenRow = Math.Min(Size - 1, ChickenRow + 1); MoveTimer = PlayerSpeed; }
+        // (1) the chicken moves only when its timer is 0 (masks, no branch on the random action)
+        int dy = ActionDy(action);
+        int move = ((MoveTimer - 1) >> 31) & -(dy & 1); // all ones when MoveTimer == 0 (it is >= 0) and dy != 0
+        ChickenRow = Clamp(ChickenRow + (dy & move), 0, Size - 1);
+        MoveTimer += (PlayerSpeed - MoveTimer) & move;
         // (2) crossing
         if (ChickenRow == 0)
         {
@@ -81,31 +90,81 @@ public sealed class Freeway : MinAtarGame
             RandomiseCars(initialise: false);
             ChickenRow = Size - 1;
         }
-        // (3) cars in order: hit check, then the Style-B move with wrap-around and a second hit check
-        for (int i = 0; i < Cars; i++)
-        {
-            int row = i + 1;
-            if (_x[i] == ChickenX && row == ChickenRow) ChickenRow = Size - 1;
-            if (_timer[i] == 0)
-            {
-                _timer[i] = Math.Abs(_speed[i]);
-                _x[i] = Wrap(_x[i] + Math.Sign(_speed[i]));
-                if (_x[i] == ChickenX && row == ChickenRow) ChickenRow = Size - 1;
-            }
-            else _timer[i]--;
-        }
+        // (3) cars in order: hit check, then the Style-B move with wrap-around and a second hit check.
+        // Only the car on the chicken's row can hit it (a hit sends it to row 9, where no car drives),
+        // so all cars move first and that one car is checked before and after its move.
+        int c = ChickenRow - 1, before = c < Cars && c >= 0 ? _x[c] : -1;
+        if (Vector256.IsHardwareAccelerated) MoveCarsVector();
+        else MoveCarsScalar();
+        if (before == ChickenX || (c < Cars && c >= 0 && _x[c] == ChickenX)) ChickenRow = Size - 1;
         // (4) timers; terminal once the limit goes below 0
-        if (MoveTimer > 0) MoveTimer--;
+        MoveTimer -= (-MoveTimer) >>> 31; // while above 0
         TerminateTimer--;
         if (TerminateTimer < 0) Terminal = true;
         return reward;
     }
 
+    /// <summary>Test hook: one Style-B move of all cars, scalar or vectorised (both must agree).</summary>
+    internal void MoveCarsWith(bool vector)
+    {
+        if (vector) MoveCarsVector();
+        else MoveCarsScalar();
+    }
+
+    // Timer 0: timer = |speed| and x moves by sign(speed) with wrap-around; else timer - 1.
+    void MoveCarsScalar()
+    {
+        for (int i = 0; i < Cars; i++)
+        {
+            if (_timer[i] == 0)
+            {
+                _timer[i] = Math.Abs(_speed[i]);
+                _x[i] = Wrap(_x[i] + Math.Sign(_speed[i]));
+            }
+            else _timer[i]--;
+        }
+    }
+
+    // The same with one car per lane.
+    void MoveCarsVector()
+    {
+        var speed = Vector256.LoadUnsafe(ref _speed[0]);
+        var timer = Vector256.LoadUnsafe(ref _timer[0]);
+        var x = Vector256.LoadUnsafe(ref _x[0]);
+        var due = Vector256.Equals(timer, Vector256<int>.Zero);
+        Vector256.ConditionalSelect(due, Vector256.Abs(speed), timer - Vector256<int>.One).StoreUnsafe(ref _timer[0]);
+        (x + (WrapLanes(x + Sign(speed)) - x & due)).StoreUnsafe(ref _x[0]);
+    }
+
+    // sign(v) per lane: (v > 0) - (v < 0), the masks being -1 or 0.
+    static Vector256<int> Sign(Vector256<int> v) =>
+        Vector256.LessThan(v, Vector256<int>.Zero) - Vector256.GreaterThan(v, Vector256<int>.Zero);
+
+    // -1 -> 9 and 10 -> 0 per lane (columns stay within -1..10).
+    static Vector256<int> WrapLanes(Vector256<int> x) =>
+        x + (Vector256.LessThan(x, Vector256<int>.Zero) & Vector256.Create(Size))
+          - (Vector256.GreaterThan(x, Vector256.Create(Size - 1)) & Vector256.Create(Size));
+
     static int Wrap(int x) => x < 0 ? Size - 1 : x > Size - 1 ? 0 : x;
 
     /// <summary>Chicken, cars, and a trail behind each car (wrapping) in channel speed{|speed|}.</summary>
-    private protected override void Draw(PlaneWriter p)
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    private protected override void Draw(Span<byte> planes)
     {
+        if (Vector256.IsHardwareAccelerated) DrawVector(planes);
+        else DrawScalar(planes);
+    }
+
+    /// <summary>Test hook: the observation drawn by the scalar or the vector path (both must agree).</summary>
+    internal void ObserveWith(Span<byte> destination, bool vector)
+    {
+        if (vector) DrawVector(destination[..(Channels * Size * Size)]);
+        else DrawScalar(destination[..(Channels * Size * Size)]);
+    }
+
+    void DrawScalar(Span<byte> planes)
+    {
+        var p = new PlaneWriter(planes);
         p.Set(0, ChickenRow, ChickenX);
         for (int i = 0; i < Cars; i++)
         {
@@ -114,6 +173,24 @@ public sealed class Freeway : MinAtarGame
             int back = Wrap(_x[i] - Math.Sign(_speed[i]));
             p.Set(1 + Math.Abs(_speed[i]), row, back);
         }
+    }
+
+    // All 16 car and trail cells computed at once (one car per lane) before the clear, then 16 unchecked stores.
+    void DrawVector(Span<byte> planes)
+    {
+        const int Plane = Size * Size;
+        int chicken = ChickenRow * Size + ChickenX;
+        var speed = Vector256.LoadUnsafe(ref _speed[0]);
+        var x = Vector256.LoadUnsafe(ref _x[0]);
+        var row = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8) * Size;
+        var car = Vector256.Create(Plane) + row + x;
+        var trail = (Vector256<int>.One + Vector256.Abs(speed)) * Plane + row + WrapLanes(x - Sign(speed));
+        // clamped, so a corrupt state (a restored snapshot) cannot point outside the observation
+        var last = Vector256.Create((uint)(ChannelCount * Plane - 1));
+        var cells = Vector256.Narrow(Vector256.Min(car.AsUInt32(), last), Vector256.Min(trail.AsUInt32(), last));
+        var p = new PlaneWriter(planes);
+        p.SetAt(chicken);
+        p.SetAtClamped(cells);
     }
 
     internal override void WriteState(BinaryWriter w)

@@ -19,7 +19,7 @@ public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
     const string SnapshotMagic = "minatar-env/1";
     readonly int[] _actionMap;
     readonly byte[] _planes; // scratch for the float observation
-    readonly double _sticky;
+    readonly ulong _stickyThreshold; // NextInt53() < this  <=>  NextDouble() < sticky probability
 
     /// <summary>Creates game <paramref name="game"/> (e.g. <c>breakout</c>), seeds the stream and resets.</summary>
     /// <exception cref="ArgumentException">Unknown game or invalid options.</exception>
@@ -27,7 +27,7 @@ public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
     {
         Options = options ?? EnvironmentOptions.Default;
         Options.Validate();
-        _sticky = Options.StickyActionProbability;
+        _stickyThreshold = Mt19937.Int53Threshold(Options.StickyActionProbability);
         Random = new Mt19937((uint)Options.Seed);
         Game = MinAtarGames.Create(game, Random, Options.DifficultyRamping);
         _actionMap = Options.MinimalActions
@@ -73,16 +73,24 @@ public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
     /// <exception cref="ArgumentOutOfRangeException">The action is outside 0..ActionCount-1.</exception>
     public StepResult Step(int action)
     {
-        if ((uint)action >= (uint)_actionMap.Length)
-            throw new ArgumentOutOfRangeException(nameof(action), action,
-                $"{Name}: action must be in 0..{_actionMap.Length - 1} ({(Options.MinimalActions ? "minimal" : "full")} action set).");
-        int executed = _actionMap[action];
-        if (Random.NextDouble() < _sticky) executed = LastAction;
+        var map = _actionMap;
+        if ((uint)action >= (uint)map.Length) ThrowBadAction(action);
+        // sticky = NextInt53() < threshold (both below 2^54, so the difference's sign bit is the comparison);
+        // selected by masks, not a branch: it is taken at random (10% by default) and would mispredict.
+        int sticky = (int)((long)(Random.NextInt53() - _stickyThreshold) >> 63);
+        int chosen = map[action];
+        int executed = chosen ^ ((chosen ^ LastAction) & sticky);
         LastAction = executed;
-        if (Game.Terminal) return new StepResult(0f, true, false);
-        int reward = Game.Act(executed);
-        return new StepResult(reward, Game.Terminal, false);
+        var game = Game;
+        if (game.Terminal) return new StepResult(0f, true, false);
+        int reward = game.Act(executed);
+        return new StepResult(reward, game.Terminal, false);
     }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    void ThrowBadAction(int action) =>
+        throw new ArgumentOutOfRangeException(nameof(action), action,
+            $"{Name}: action must be in 0..{_actionMap.Length - 1} ({(Options.MinimalActions ? "minimal" : "full")} action set).");
 
     /// <inheritdoc />
     public void Observe(Span<byte> destination) => Game.Observe(destination);

@@ -73,11 +73,12 @@ public abstract class MinAtarGame
 
     /// <summary>Writes the state as [C, 10, 10] channels-first 0/1 bytes (C*100 values).</summary>
     /// <exception cref="ArgumentException">The destination holds fewer than C*100 bytes.</exception>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Observe(Span<byte> destination)
     {
         int n = Channels * Size * Size;
         if (destination.Length < n) ThrowTooSmall(destination.Length, n);
-        Draw(new PlaneWriter(destination[..n]));
+        Draw(destination[..n]);
     }
 
     // Out of line, so the hot path does not carry the message formatting.
@@ -85,14 +86,38 @@ public abstract class MinAtarGame
     void ThrowTooSmall(int length, int needed) =>
         throw new ArgumentException($"Observation buffer has {length} elements; {Info.Name} needs {needed} ([{Channels},10,10]).", "destination");
 
-    /// <summary>Draws the current state into the cleared observation.</summary>
-    private protected abstract void Draw(PlaneWriter planes);
+    /// <summary>
+    /// Draws the current state into <paramref name="planes"/> (exactly C*100 bytes, any content): read the
+    /// state into locals, then create a <see cref="PlaneWriter"/> (which clears) and set the cells.
+    /// </summary>
+    private protected abstract void Draw(Span<byte> planes);
 
     /// <summary>Writes the full game state (not the stream) for snapshots.</summary>
     internal abstract void WriteState(BinaryWriter writer);
 
     /// <summary>Reads a state written by <see cref="WriteState"/>.</summary>
     internal abstract void ReadState(BinaryReader reader);
+
+    // Per full action (0 noop, 1 left, 2 up, 3 right, 4 down, 5 fire) the column and row step, read as
+    // 2-bit fields (step + 1) of an immediate rather than from a lookup table: no load (see PlaneWriter
+    // on 4K aliasing) and no branch on the random action. Actions outside 0..5 read field 6: no move.
+    const uint StepsX = 0b01_01_01_10_01_00_01u, StepsY = 0b01_01_10_01_00_01_01u; // fields for actions 6..0
+
+    /// <summary>Column step of <paramref name="action"/>: -1 left, +1 right, else 0.</summary>
+    private protected static int ActionDx(int action) => (int)((StepsX >> (2 * (int)Math.Min((uint)action, 6u))) & 3) - 1;
+
+    /// <summary>Row step of <paramref name="action"/>: -1 up, +1 down, else 0.</summary>
+    private protected static int ActionDy(int action) => (int)((StepsY >> (2 * (int)Math.Min((uint)action, 6u))) & 3) - 1;
+
+    /// <summary>
+    /// min(max(v, low), high) with masks (the action is random, a branch would mispredict; the JIT turns
+    /// Math.Min/Max into branches in methods with loops).
+    /// </summary>
+    private protected static int Clamp(int v, int low, int high)
+    {
+        v -= (v - low) & ((v - low) >> 31);             // v < low: v = low
+        return v - ((v - high) & ~((v - high) >> 31));  // v > high: v = high
+    }
 
     /// <summary>Whether (x, y) lies on the grid.</summary>
     protected static bool OnGrid(int x, int y) => (uint)x < Size && (uint)y < Size;

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using Research.DeepAgents.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -77,9 +79,14 @@ public sealed class Seaquest : MinAtarGame
         Terminal = false;
     }
 
-    bool OnSub(int x, int y) => x == SubX && y == SubY;
+    // Whether (x, y) is the sub's cell (subX, subY); '&': one branch at the caller, rarely taken.
+    static bool At(int subX, int subY, int x, int y) => (x == subX) & (y == subY);
 
-    static int Step(bool right) => right ? 1 : -1;
+    // -1 (all ones) when the condition holds, else 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int AllOnesIf(bool condition) => -(condition ? 1 : 0);
+
+
 
     /// <inheritdoc />
     public override int Act(int action)
@@ -89,122 +96,121 @@ public sealed class Seaquest : MinAtarGame
         if (EnemySpawnTimer == 0) { SpawnEnemy(); EnemySpawnTimer = EnemySpawnSpeed; }
         if (DiverSpawnTimer == 0) { SpawnDiver(); DiverSpawnTimer = DiverSpawnSpeed; }
 
-        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing
-        if (action == MinAtarAction.Fire)
+        // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. The move is
+        // branch-free (the action is random and a branch per action would mispredict); firing, which
+        // also needs the cooldown to be over, is a branch taken on few steps.
+        if (action == MinAtarAction.Fire & ShotTimer == 0)
         {
-            if (ShotTimer == 0)
-            {
-                FriendlyBullets.Add(SubX, SubY, SubFacesRight);
-                ShotTimer = ShotCooldown;
-            }
+            FriendlyBullets.Add(SubX, SubY, SubFacesRight);
+            ShotTimer = ShotCooldown;
         }
-        else if (action == MinAtarAction.Left) { SubX = Math.Max(0, SubX - 1); SubFacesRight = false; }
-        else if (action == MinAtarAction.Right) { SubX = Math.Min(Size - 1, SubX + 1); SubFacesRight = true; }
-        else if (action == MinAtarAction.Up) SubY = Math.Max(0, SubY - 1);
-        else if (action == MinAtarAction.Down) SubY = Math.Min(Size - 2, SubY + 1);
+        int dx = ActionDx(action); // fire has no move
+        SubX = Clamp(SubX + dx, 0, Size - 1);
+        SubY = Clamp(SubY + ActionDy(action), 0, Size - 2);
+        SubFacesRight = (((SubFacesRight ? 1 : 0) & ~dx & 1) | ((dx + 1) >> 1)) != 0; // left faces left, right right, else kept
+
+        // The loops below read the sub's cell, the diver count and the move speed from locals: stores
+        // through entity refs could alias fields as far as the JIT knows, so fields would be reloaded.
+        int subX = SubX, subY = SubY, diverCount = DiverCount, moveSpeed = MoveSpeed;
+        bool terminal = false;
 
         // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub
-        for (int i = FriendlyBullets.Count - 1; i >= 0; i--)
+        var bullets = FriendlyBullets;
+        for (int i = bullets.Count - 1; i >= 0; i--)
         {
-            ref int x = ref FriendlyBullets.XRef(i);
-            x += Step(FriendlyBullets.MovesRight(i));
-            int y = FriendlyBullets.Y(i);
-            if ((uint)x >= Size) { FriendlyBullets.RemoveAt(i); continue; }
+            ref var b = ref bullets.Unchecked(i); // i < Count
+            int x = b.X += b.Step, y = b.Y;
+            if ((uint)x >= Size) { bullets.RemoveAt(i); continue; }
             int hit = Fish.IndexAt(x, y);
-            if (hit >= 0) { Fish.RemoveAt(hit); FriendlyBullets.RemoveAt(i); reward++; continue; }
+            if (hit >= 0) { Fish.RemoveAt(hit); bullets.RemoveAt(i); reward++; continue; }
             hit = Subs.IndexAt(x, y);
-            if (hit >= 0) { Subs.RemoveAt(hit); FriendlyBullets.RemoveAt(i); reward++; }
+            if (hit >= 0) { Subs.RemoveAt(hit); bullets.RemoveAt(i); reward++; }
         }
 
-        // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move
-        for (int i = Divers.Count - 1; i >= 0; i--)
+        // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move.
+        // The timer and the move are masks, not a branch (each diver is due every 6th step). When the
+        // diver did not move, the checks after the move repeat the ones before it, which failed.
+        var divers = Divers;
+        for (int i = divers.Count - 1; i >= 0; i--)
         {
-            if (OnSub(Divers.X(i), Divers.Y(i)) && DiverCount < MaxDivers)
+            ref var d = ref divers.Unchecked(i);
+            if (At(subX, subY, d.X, d.Y) & diverCount < MaxDivers)
             {
-                Divers.RemoveAt(i); DiverCount++;
+                divers.RemoveAt(i); diverCount++;
                 continue;
             }
-            ref int timer = ref Divers.MoveTimerRef(i);
-            if (timer == 0)
-            {
-                timer = DiverMoveInterval;
-                ref int x = ref Divers.XRef(i);
-                x += Step(Divers.MovesRight(i));
-                if ((uint)x >= Size) Divers.RemoveAt(i);
-                else if (OnSub(x, Divers.Y(i)) && DiverCount < MaxDivers) { Divers.RemoveAt(i); DiverCount++; }
-            }
-            else timer--;
+            int due = AllOnesIf(d.MoveTimer == 0);
+            d.MoveTimer = (DiverMoveInterval & due) | ((d.MoveTimer - 1) & ~due);
+            int x = d.X += d.Step & due;
+            if ((uint)x >= Size) divers.RemoveAt(i);
+            else if (At(subX, subY, x, d.Y) & diverCount < MaxDivers) { divers.RemoveAt(i); diverCount++; }
         }
 
-        // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting
-        for (int i = Subs.Count - 1; i >= 0; i--)
+        // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting.
+        // Timers and the move are masks. For a sub that did not move the checks after the move are the
+        // ones before it again: its cell is unchanged, and no friendly bullet can be on it (step 4 removed
+        // every bullet that shared a cell with a sub or a fish, and nothing has moved onto them since).
+        var subs = Subs;
+        for (int i = subs.Count - 1; i >= 0; i--)
         {
-            int x = Subs.X(i), y = Subs.Y(i);
-            bool right = Subs.MovesRight(i);
-            if (OnSub(x, y)) Terminal = true;
+            ref var e = ref subs.Unchecked(i);
+            int x = e.X, y = e.Y;
+            if (At(subX, subY, x, y)) terminal = true;
+            int due = AllOnesIf(e.MoveTimer == 0);
+            e.MoveTimer = (moveSpeed & due) | ((e.MoveTimer - 1) & ~due);
+            x = e.X += e.Step & due;
             bool removed = false;
-            ref int moveTimer = ref Subs.MoveTimerRef(i);
-            if (moveTimer == 0)
+            if ((uint)x >= Size) removed = true;
+            else if (At(subX, subY, x, y)) terminal = true;
+            else if (bullets.Count != 0)
             {
-                moveTimer = MoveSpeed;
-                x += Step(right);
-                Subs.XRef(i) = x;
-                if ((uint)x >= Size) removed = true;
-                else if (OnSub(x, y)) Terminal = true;
-                else
-                {
-                    int bullet = FriendlyBullets.IndexAt(x, y);
-                    if (bullet >= 0) { FriendlyBullets.RemoveAt(bullet); removed = true; reward++; }
-                }
+                int bullet = bullets.IndexAt(x, y);
+                if (bullet >= 0) { bullets.RemoveAt(bullet); removed = true; reward++; }
             }
-            else moveTimer--;
-            ref int shotTimer = ref Subs.ShotTimerRef(i);
-            if (shotTimer == 0)
-            {
-                shotTimer = EnemyShotInterval;
-                EnemyBullets.Add(x, y, right); // also fired by a sub removed this step
-            }
-            else shotTimer--;
-            if (removed) Subs.RemoveAt(i);
+            int shoot = AllOnesIf(e.ShotTimer == 0);
+            e.ShotTimer = (EnemyShotInterval & shoot) | ((e.ShotTimer - 1) & ~shoot);
+            EnemyBullets.AddIf(shoot != 0, x, y, e.Right != 0); // also fired by a sub removed this step
+            if (removed) subs.RemoveAt(i);
         }
 
         // (7) enemy bullets, newest first: collide, move every step, off-grid removed, collide
-        for (int i = EnemyBullets.Count - 1; i >= 0; i--)
+        var enemyBullets = EnemyBullets;
+        for (int i = enemyBullets.Count - 1; i >= 0; i--)
         {
-            ref int x = ref EnemyBullets.XRef(i);
-            int y = EnemyBullets.Y(i);
-            if (OnSub(x, y)) Terminal = true;
-            x += Step(EnemyBullets.MovesRight(i));
-            if ((uint)x >= Size) EnemyBullets.RemoveAt(i);
-            else if (OnSub(x, y)) Terminal = true;
+            ref var b = ref enemyBullets.Unchecked(i);
+            int y = b.Y;
+            if (At(subX, subY, b.X, y)) terminal = true;
+            int x = b.X += b.Step;
+            if ((uint)x >= Size) enemyBullets.RemoveAt(i);
+            else if (At(subX, subY, x, y)) terminal = true;
         }
 
         // (8) fish: as subs, without shooting
-        for (int i = Fish.Count - 1; i >= 0; i--)
+        var fish = Fish;
+        for (int i = fish.Count - 1; i >= 0; i--)
         {
-            int y = Fish.Y(i);
-            if (OnSub(Fish.X(i), y)) Terminal = true;
-            ref int moveTimer = ref Fish.MoveTimerRef(i);
-            if (moveTimer == 0)
+            ref var f = ref fish.Unchecked(i);
+            int y = f.Y;
+            if (At(subX, subY, f.X, y)) terminal = true;
+            int due = AllOnesIf(f.MoveTimer == 0);
+            f.MoveTimer = (moveSpeed & due) | ((f.MoveTimer - 1) & ~due);
+            int x = f.X += f.Step & due;
+            if ((uint)x >= Size) fish.RemoveAt(i);
+            else if (At(subX, subY, x, y)) terminal = true;
+            else if (bullets.Count != 0)
             {
-                moveTimer = MoveSpeed;
-                ref int x = ref Fish.XRef(i);
-                x += Step(Fish.MovesRight(i));
-                if ((uint)x >= Size) Fish.RemoveAt(i);
-                else if (OnSub(x, y)) Terminal = true;
-                else
-                {
-                    int bullet = FriendlyBullets.IndexAt(x, y);
-                    if (bullet >= 0) { FriendlyBullets.RemoveAt(bullet); Fish.RemoveAt(i); reward++; }
-                }
+                int bullet = bullets.IndexAt(x, y);
+                if (bullet >= 0) { bullets.RemoveAt(bullet); fish.RemoveAt(i); reward++; }
             }
-            else moveTimer--;
         }
 
+        DiverCount = diverCount;
+        if (terminal) Terminal = true;
+
         // (9) global timers decrement while above 0
-        if (EnemySpawnTimer > 0) EnemySpawnTimer--;
-        if (DiverSpawnTimer > 0) DiverSpawnTimer--;
-        if (ShotTimer > 0) ShotTimer--;
+        EnemySpawnTimer -= EnemySpawnTimer > 0 ? 1 : 0;
+        DiverSpawnTimer -= DiverSpawnTimer > 0 ? 1 : 0;
+        ShotTimer -= ShotTimer > 0 ? 1 : 0;
 
         // (10) oxygen and surfacing
         if (Oxygen <= 0) Terminal = true;
@@ -256,8 +262,9 @@ public sealed class Seaquest : MinAtarGame
 
     static bool MovesOpposite(SeaquestEntities list, int y, bool right)
     {
-        for (int i = 0; i < list.Count; i++)
-            if (list.Y(i) == y && list.MovesRight(i) != right) return true;
+        int r = right ? 1 : 0;
+        foreach (ref readonly var e in list.Items)
+            if (e.Y == y && e.Right != r) return true;
         return false;
     }
 
@@ -268,32 +275,114 @@ public sealed class Seaquest : MinAtarGame
         Divers.Add(right ? 0 : Size - 1, y, right, DiverMoveInterval);
     }
 
+    // Entity cells are gathered into a 512-byte window of this scratch before the clear (see Draw).
+    const int GatherBytes = 512, GatherCells = GatherBytes / 2, AliasPeriod = 4096;
+    readonly ushort[] _scratch = new ushort[(AliasPeriod + GatherBytes) / 2];
+
     /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
-    private protected override void Draw(PlaneWriter p)
+    /// <remarks>
+    /// Everything is read before the clear (see <see cref="PlaneWriter"/> on 4K aliasing): the sub's two
+    /// cells and the gauge masks into locals, the entity cells into a window of <c>_scratch</c> placed so
+    /// that its addresses differ from the observation's modulo 4096 (the window starts 64 bytes past
+    /// the observation's end, modulo 4096), so reading them back after the clear is not delayed.
+    /// Branch-free where the outcome varies: a sub back or trail off the grid is stored into cell 90
+    /// (channel 0, row 9: never set, row 9 only holds the gauges), which is cleared at the end; each gauge
+    /// is one 10-cell row written from a bit mask.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    private protected override void Draw(Span<byte> planes)
     {
-        p.Set(0, SubY, SubX);
-        int backX = SubFacesRight ? SubX - 1 : SubX + 1;
-        if ((uint)backX < Size) p.Set(1, SubY, backX);
-        int oxygenCells = Math.Max(0, Oxygen) * 10 / MaxOxygen;
-        for (int x = 0; x < oxygenCells && x < Size; x++) p.Set(7, Size - 1, x);
-        for (int x = Math.Max(0, Size - 1 - DiverCount); x < Size - 1; x++) p.Set(8, Size - 1, x);
-        DrawAll(p, FriendlyBullets, 2, trail: false);
-        DrawAll(p, EnemyBullets, 4, trail: false);
-        DrawAll(p, Fish, 5, trail: true);
-        DrawAll(p, Subs, 6, trail: true);
-        DrawAll(p, Divers, 9, trail: true);
+        const int Plane = Size * Size, Spare = Size * (Size - 1);
+        int subRow = SubY * Size;
+        int front = subRow + SubX;
+        int back = OnRowOrSpare(Plane + subRow, SubX + 1 - 2 * (SubFacesRight ? 1 : 0)); // x-1 facing right, x+1 facing left
+        int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size); // = oxygen*10//200 for oxygen >= 0
+        int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
+        int oxygenBits = (1 << oxygenCells) - 1, diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
+        int total = FriendlyBullets.Count + EnemyBullets.Count + 2 * (Fish.Count + Subs.Count + Divers.Count);
+        if (total > GatherCells - 3)
+        {
+            DrawDirect(planes, front, back, oxygenBits, diverBits); // more entities than the window holds: never in practice
+            return;
+        }
+        ref ushort cells = ref GatherWindow(planes);
+        int n = Gather(ref cells, 0, FriendlyBullets, 2 * Plane, trail: false);
+        n = Gather(ref cells, n, EnemyBullets, 4 * Plane, trail: false);
+        n = Gather(ref cells, n, Fish, 5 * Plane, trail: true);
+        n = Gather(ref cells, n, Subs, 6 * Plane, trail: true);
+        n = Gather(ref cells, n, Divers, 9 * Plane, trail: true);
+        Unsafe.Add(ref cells, n) = Unsafe.Add(ref cells, n + 1) = Unsafe.Add(ref cells, n + 2) = Spare; // pad to a multiple of 4
+        var p = new PlaneWriter(planes);
+        p.SetAt(front);
+        p.SetAt(back);
+        p.WriteRowBits(7, Size - 1, oxygenBits);
+        p.WriteRowBits(8, Size - 1, diverBits);
+        p.SetAtClamped(ref cells, (n + 3) & ~3);
+        p.StoreAt(Spare, 0);
     }
 
-    static void DrawAll(PlaneWriter p, SeaquestEntities list, int channel, bool trail)
+    // A GatherBytes window of _scratch whose addresses modulo 4096 lie outside the observation's. (Only
+    // the addresses' low bits matter; if the GC moves the array meanwhile, only the speed is affected.)
+    unsafe ref ushort GatherWindow(Span<byte> planes)
     {
-        for (int i = 0; i < list.Count; i++)
+        nuint observation = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(planes));
+        ref byte scratch = ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetArrayDataReference(_scratch));
+        nuint start = (nuint)Unsafe.AsPointer(ref scratch);
+        int offset = (int)((observation + (nuint)planes.Length + 64 - start) & (AliasPeriod - 1)) & ~1;
+        return ref Unsafe.As<byte, ushort>(ref Unsafe.Add(ref scratch, offset)); // offset + GatherBytes <= scratch length
+    }
+
+    // Appends each entity's cell (and, with trail, the cell behind it or the spare cell) at cells[n..];
+    // clamped to the observation so the unchecked stores stay inside it whatever the state.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int Gather(ref ushort cells, int n, SeaquestEntities list, int plane, bool trail)
+    {
+        const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
+        int count = list.Count;
+        ref SeaquestEntity first = ref list.First;
+        for (int k = 0; k < count; k++)
         {
-            int x = list.X(i), y = list.Y(i);
-            p.Set(channel, y, x);
-            if (!trail) continue;
-            int back = list.MovesRight(i) ? x - 1 : x + 1;
-            if ((uint)back < Size) p.Set(3, y, back);
+            ref SeaquestEntity e = ref Unsafe.Add(ref first, k); // k < Count <= capacity
+            int row = e.Y * Size;
+            Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)(plane + row + e.X), Last);
+            if (trail) Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)OnRowOrSpare(Trail + row, e.X - e.Step), Last);
         }
+        return n;
+    }
+
+    // The same drawing without the gather window (checked stores after the clear).
+    void DrawDirect(Span<byte> planes, int front, int back, int oxygenBits, int diverBits)
+    {
+        const int Plane = Size * Size, Trail = 3 * Plane, Spare = Size * (Size - 1);
+        var p = new PlaneWriter(planes);
+        p.SetAt(front);
+        p.SetAt(back);
+        p.WriteRowBits(7, Size - 1, oxygenBits);
+        p.WriteRowBits(8, Size - 1, diverBits);
+        DrawList(p, FriendlyBullets, 2 * Plane, trail: false);
+        DrawList(p, EnemyBullets, 4 * Plane, trail: false);
+        DrawList(p, Fish, 5 * Plane, trail: true);
+        DrawList(p, Subs, 6 * Plane, trail: true);
+        DrawList(p, Divers, 9 * Plane, trail: true);
+        p.StoreAt(Spare, 0);
+
+        static void DrawList(PlaneWriter p, SeaquestEntities list, int plane, bool trail)
+        {
+            foreach (ref readonly var e in list.Items)
+            {
+                int row = e.Y * Size;
+                p.SetAt(plane + row + e.X);
+                if (trail) p.SetAt(OnRowOrSpare(Trail + row, e.X - e.Step));
+            }
+        }
+    }
+
+    // rowStart + x when 0 <= x <= 9, else the spare cell 90.
+    static int OnRowOrSpare(int rowStart, int x)
+    {
+        const int Spare = Size * (Size - 1);
+        int off = (x | (Size - 1 - x)) >> 31; // all ones when x < 0 or x > 9
+        return ((rowStart + x) & ~off) | (Spare & off);
     }
 
     internal override void WriteState(BinaryWriter w)

@@ -1,80 +1,109 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Research.DeepAgents.Environments.MinAtar;
 
+/// <summary>One Seaquest entity: column, row, direction (1 right, 0 left) and its Style-B timers.</summary>
+internal struct SeaquestEntity
+{
+    public int X, Y, Right, MoveTimer, ShotTimer;
+
+    /// <summary>+1 moving right, -1 moving left.</summary>
+    public readonly int Step => 2 * Right - 1;
+}
+
 /// <summary>
-/// An ordered list of Seaquest entities (bullets, fish, subs, divers) in creation order, stored as
-/// parallel arrays. Removal keeps the order (the spec iterates "newest first" = from the end).
-/// Grows by doubling, so steady-state stepping never allocates.
+/// An ordered list of Seaquest entities (bullets, fish, subs, divers) in creation order, stored as one
+/// array of small structs (an entity's fields share a cache line; removal shifts one array). Removal
+/// keeps the order (the spec iterates "newest first" = from the end). Grows by doubling, so
+/// steady-state stepping never allocates.
 /// </summary>
 public sealed class SeaquestEntities
 {
-    int[] _x, _y, _moveTimer, _shotTimer;
-    bool[] _right;
+    SeaquestEntity[] _items;
 
-    internal SeaquestEntities(int capacity = 32)
-    {
-        _x = new int[capacity]; _y = new int[capacity]; _moveTimer = new int[capacity]; _shotTimer = new int[capacity];
-        _right = new bool[capacity];
-    }
+    internal SeaquestEntities(int capacity = 32) => _items = new SeaquestEntity[Math.Max(capacity, 1)];
 
     /// <summary>Number of entities.</summary>
     public int Count { get; private set; }
     /// <summary>Column of entity <paramref name="i"/> (0 = oldest).</summary>
-    public int X(int i) => _x[i];
+    public int X(int i) => _items[i].X;
     /// <summary>Row of entity <paramref name="i"/>.</summary>
-    public int Y(int i) => _y[i];
+    public int Y(int i) => _items[i].Y;
     /// <summary>Whether entity <paramref name="i"/> moves right.</summary>
-    public bool MovesRight(int i) => _right[i];
+    public bool MovesRight(int i) => _items[i].Right != 0;
     /// <summary>Style-B move timer of entity <paramref name="i"/> (unused for bullets).</summary>
-    public int MoveTimer(int i) => _moveTimer[i];
+    public int MoveTimer(int i) => _items[i].MoveTimer;
     /// <summary>Style-B shot timer of entity <paramref name="i"/> (enemy subs only).</summary>
-    public int ShotTimer(int i) => _shotTimer[i];
+    public int ShotTimer(int i) => _items[i].ShotTimer;
 
-    internal ref int XRef(int i) => ref _x[i];
-    internal ref int MoveTimerRef(int i) => ref _moveTimer[i];
-    internal ref int ShotTimerRef(int i) => ref _shotTimer[i];
+    /// <summary>Entity <paramref name="i"/> in place (invalidated by <see cref="Add"/> and <see cref="RemoveAt"/>).</summary>
+    internal ref SeaquestEntity At(int i) => ref _items[i];
+
+    /// <summary>
+    /// Entity <paramref name="i"/> in place without a bounds check: the caller guarantees 0 &lt;= i &lt; Count
+    /// (Count never exceeds the storage), as the game's newest-first loops do.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref SeaquestEntity Unchecked(int i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_items), i);
+
+    /// <summary>Entity 0 of the storage (which always has room for one), for unchecked walks up to Count.</summary>
+    internal ref SeaquestEntity First => ref MemoryMarshal.GetArrayDataReference(_items);
+
+    /// <summary>The entities, oldest first (invalidated by <see cref="Add"/> and <see cref="RemoveAt"/>).</summary>
+    internal ReadOnlySpan<SeaquestEntity> Items => new(_items, 0, Count);
 
     /// <summary>Appends an entity (it becomes the newest).</summary>
     internal void Add(int x, int y, bool right, int moveTimer = 0, int shotTimer = 0)
     {
-        if (Count == _x.Length) Grow();
-        _x[Count] = x; _y[Count] = y; _right[Count] = right; _moveTimer[Count] = moveTimer; _shotTimer[Count] = shotTimer;
+        if (Count == _items.Length) Grow();
+        _items[Count] = new SeaquestEntity { X = x, Y = y, Right = right ? 1 : 0, MoveTimer = moveTimer, ShotTimer = shotTimer };
         Count++;
+    }
+
+    /// <summary>
+    /// Appends an entity when <paramref name="condition"/> holds, without a branch on it: the slot past
+    /// the end is written either way and the count grows by 0 or 1.
+    /// </summary>
+    internal void AddIf(bool condition, int x, int y, bool right)
+    {
+        if (Count == _items.Length) Grow();
+        _items[Count] = new SeaquestEntity { X = x, Y = y, Right = right ? 1 : 0 };
+        Count += condition ? 1 : 0;
     }
 
     /// <summary>Removes entity <paramref name="i"/>, keeping the others in order.</summary>
     internal void RemoveAt(int i)
     {
-        int tail = Count - i - 1;
-        if (tail > 0)
-        {
-            Array.Copy(_x, i + 1, _x, i, tail); Array.Copy(_y, i + 1, _y, i, tail);
-            Array.Copy(_right, i + 1, _right, i, tail);
-            Array.Copy(_moveTimer, i + 1, _moveTimer, i, tail); Array.Copy(_shotTimer, i + 1, _shotTimer, i, tail);
-        }
-        Count--;
+        int last = Count - 1;
+        if ((uint)i > (uint)last) throw new ArgumentOutOfRangeException(nameof(i));
+        var items = _items;
+        for (int k = i; k < last; k++) items[k] = items[k + 1]; // a handful of entities: a loop beats a copy call
+        Count = last;
     }
 
     /// <summary>Index of the oldest entity at (x, y), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal int IndexAt(int x, int y)
     {
-        for (int i = 0; i < Count; i++)
-            if (_x[i] == x && _y[i] == y) return i;
+        int count = Count;
+        ref SeaquestEntity first = ref MemoryMarshal.GetArrayDataReference(_items);
+        for (int i = 0; i < count; i++)
+        {
+            ref SeaquestEntity e = ref Unsafe.Add(ref first, i); // i < Count <= capacity
+            if ((e.X == x) & (e.Y == y)) return i;
+        }
         return -1;
     }
 
     internal void Clear() => Count = 0;
 
-    void Grow()
-    {
-        int n = _x.Length * 2;
-        Array.Resize(ref _x, n); Array.Resize(ref _y, n); Array.Resize(ref _right, n);
-        Array.Resize(ref _moveTimer, n); Array.Resize(ref _shotTimer, n);
-    }
+    void Grow() => Array.Resize(ref _items, _items.Length * 2);
 
     internal void Write(BinaryWriter w)
     {
         w.Write(Count);
-        for (int i = 0; i < Count; i++) { w.Write(_x[i]); w.Write(_y[i]); w.Write(_right[i]); w.Write(_moveTimer[i]); w.Write(_shotTimer[i]); }
+        foreach (var e in Items) { w.Write(e.X); w.Write(e.Y); w.Write(e.Right != 0); w.Write(e.MoveTimer); w.Write(e.ShotTimer); }
     }
 
     internal void Read(BinaryReader r)

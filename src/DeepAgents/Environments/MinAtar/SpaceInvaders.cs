@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using Research.DeepAgents.Random;
 
@@ -193,13 +194,20 @@ public sealed class SpaceInvaders : MinAtarGame
         : (ushort)(((row >> 1) | ((row & 1) << (Size - 1))) & FullRow);
 
     /// <summary>Cannon; aliens (also in alien_left or alien_right by direction); both kinds of bullets.</summary>
-    private protected override void Draw(PlaneWriter p)
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    private protected override void Draw(Span<byte> planes)
     {
-        p.Set(0, Size - 1, Position);
-        p.WriteRows(1, _aliens);
-        p.WriteRows(AlienDirection < 0 ? 2 : 3, _aliens);
-        p.WriteRows(4, _friendly);
-        p.WriteRows(5, _enemy);
+        // the state is read (packed into boards) before the clear (PlaneWriter)
+        int cannon = (Size - 1) * Size + Position, direction = AlienDirection < 0 ? 2 : 3;
+        PlaneWriter.PackRows(_aliens, out ulong aliensLow, out ulong aliensHigh);
+        PlaneWriter.PackRows(_friendly, out ulong friendlyLow, out ulong friendlyHigh);
+        PlaneWriter.PackRows(_enemy, out ulong enemyLow, out ulong enemyHigh);
+        var p = new PlaneWriter(planes);
+        p.SetAt(cannon);
+        p.WriteBits(1, aliensLow, aliensHigh);
+        p.WriteBits(direction, aliensLow, aliensHigh);
+        p.WriteBits(4, friendlyLow, friendlyHigh);
+        p.WriteBits(5, enemyLow, enemyHigh);
     }
 
     internal override void WriteState(BinaryWriter w)
