@@ -109,9 +109,35 @@ public sealed class Seaquest : MinAtarGame
         SubY = Clamp(SubY + ActionDy(action), 0, Size - 2);
         SubFacesRight = (((SubFacesRight ? 1 : 0) & ~dx & 1) | ((dx + 1) >> 1)) != 0; // left faces left, right right, else kept
 
+        // (4)-(8) the entities; skipped when there are none (a third of random-play steps)
+        if ((FriendlyBullets.Count | Divers.Count | Subs.Count | EnemyBullets.Count | Fish.Count) != 0) reward += StepEntities();
+
+        // (9) global timers decrement while above 0
+        EnemySpawnTimer -= EnemySpawnTimer > 0 ? 1 : 0;
+        DiverSpawnTimer -= DiverSpawnTimer > 0 ? 1 : 0;
+        ShotTimer -= ShotTimer > 0 ? 1 : 0;
+
+        // (10) oxygen and surfacing: below the surface oxygen-1 and surface = false; arriving at the
+        // surface (row 0, surface not yet set) ends the episode without divers, else surfaces. The
+        // common case is straight-line code; arriving is a rarely taken branch.
+        if (Oxygen <= 0) Terminal = true;
+        bool below = SubY > 0, arriving = !below & !Surface;
+        Oxygen -= below ? 1 : 0;
+        Surface &= !below;
+        if (arriving)
+        {
+            if (DiverCount == 0) Terminal = true;
+            else reward += SurfaceSub();
+        }
+        return reward;
+    }
+
+    // Steps (4)-(8) of the spec: friendly bullets, divers, enemy subs, enemy bullets, fish, each newest first.
+    int StepEntities()
+    {
         // The loops below read the sub's cell, the diver count and the move speed from locals: stores
         // through entity refs could alias fields as far as the JIT knows, so fields would be reloaded.
-        int subX = SubX, subY = SubY, diverCount = DiverCount, moveSpeed = MoveSpeed;
+        int subX = SubX, subY = SubY, diverCount = DiverCount, moveSpeed = MoveSpeed, reward = 0;
         bool terminal = false;
 
         // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub
@@ -206,24 +232,6 @@ public sealed class Seaquest : MinAtarGame
 
         DiverCount = diverCount;
         if (terminal) Terminal = true;
-
-        // (9) global timers decrement while above 0
-        EnemySpawnTimer -= EnemySpawnTimer > 0 ? 1 : 0;
-        DiverSpawnTimer -= DiverSpawnTimer > 0 ? 1 : 0;
-        ShotTimer -= ShotTimer > 0 ? 1 : 0;
-
-        // (10) oxygen and surfacing
-        if (Oxygen <= 0) Terminal = true;
-        if (SubY > 0)
-        {
-            Oxygen--;
-            Surface = false;
-        }
-        else if (!Surface)
-        {
-            if (DiverCount == 0) Terminal = true;
-            else reward += SurfaceSub();
-        }
         return reward;
     }
 
@@ -300,9 +308,10 @@ public sealed class Seaquest : MinAtarGame
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
         int oxygenBits = (1 << oxygenCells) - 1, diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
         int total = FriendlyBullets.Count + EnemyBullets.Count + 2 * (Fish.Count + Subs.Count + Divers.Count);
-        if (total > GatherCells - 3)
+        if (total == 0 || total > GatherCells - 3)
         {
-            DrawDirect(planes, front, back, oxygenBits, diverBits); // more entities than the window holds: never in practice
+            // no entities (a third of random-play steps), or more than the window holds (never in practice)
+            DrawDirect(planes, front, back, oxygenBits, diverBits);
             return;
         }
         ref ushort cells = ref GatherWindow(planes);
@@ -351,6 +360,7 @@ public sealed class Seaquest : MinAtarGame
     }
 
     // The same drawing without the gather window (checked stores after the clear).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void DrawDirect(Span<byte> planes, int front, int back, int oxygenBits, int diverBits)
     {
         const int Plane = Size * Size, Trail = 3 * Plane, Spare = Size * (Size - 1);
