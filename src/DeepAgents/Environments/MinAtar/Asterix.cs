@@ -242,16 +242,16 @@ public sealed class Asterix : MinAtarGame
         {
             var cells = Vector256.LoadUnsafe(ref _cells[0]); // the state is read before the clear (PlaneWriter)
             var p = new PlaneWriter(planes);
-            p.SetAt(player);
             p.SetAtClamped(cells);
             p.StoreAt(0, 0);
+            p.SetAt(player); // last, so even a hook-made player on cell 0 is drawn
         }
         else
         {
             var p = new PlaneWriter(planes);
-            p.SetAt(player);
             p.SetAtClamped(ref _cells[0], 2 * Slots);
             p.StoreAt(0, 0);
+            p.SetAt(player);
         }
     }
 

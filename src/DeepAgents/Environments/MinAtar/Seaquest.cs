@@ -322,12 +322,12 @@ public sealed class Seaquest : MinAtarGame
         n = Gather(ref cells, n, Divers, 9 * Plane, trail: true);
         Unsafe.Add(ref cells, n) = Unsafe.Add(ref cells, n + 1) = Unsafe.Add(ref cells, n + 2) = Spare; // pad to a multiple of 4
         var p = new PlaneWriter(planes);
-        p.SetAt(front);
         p.SetAt(back);
         p.WriteRowBits(7, Size - 1, oxygenBits);
         p.WriteRowBits(8, Size - 1, diverBits);
         p.SetAtClamped(ref cells, (n + 3) & ~3);
         p.StoreAt(Spare, 0);
+        p.SetAt(front); // after the spare cell is cleared (the sub's front is channel 0 too)
     }
 
     // A GatherBytes window of _scratch whose addresses modulo 4096 lie outside the observation's. (Only
@@ -365,7 +365,6 @@ public sealed class Seaquest : MinAtarGame
     {
         const int Plane = Size * Size, Trail = 3 * Plane, Spare = Size * (Size - 1);
         var p = new PlaneWriter(planes);
-        p.SetAt(front);
         p.SetAt(back);
         p.WriteRowBits(7, Size - 1, oxygenBits);
         p.WriteRowBits(8, Size - 1, diverBits);
@@ -375,6 +374,7 @@ public sealed class Seaquest : MinAtarGame
         DrawList(p, Subs, 6 * Plane, trail: true);
         DrawList(p, Divers, 9 * Plane, trail: true);
         p.StoreAt(Spare, 0);
+        p.SetAt(front);
 
         static void DrawList(PlaneWriter p, SeaquestEntities list, int plane, bool trail)
         {

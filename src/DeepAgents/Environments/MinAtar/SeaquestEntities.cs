@@ -37,9 +37,6 @@ public sealed class SeaquestEntities
     /// <summary>Style-B shot timer of entity <paramref name="i"/> (enemy subs only).</summary>
     public int ShotTimer(int i) => _items[i].ShotTimer;
 
-    /// <summary>Entity <paramref name="i"/> in place (invalidated by <see cref="Add"/> and <see cref="RemoveAt"/>).</summary>
-    internal ref SeaquestEntity At(int i) => ref _items[i];
-
     /// <summary>
     /// Entity <paramref name="i"/> in place without a bounds check: the caller guarantees 0 &lt;= i &lt; Count
     /// (Count never exceeds the storage), as the game's newest-first loops do.
