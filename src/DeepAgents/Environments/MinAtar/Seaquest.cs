@@ -308,12 +308,18 @@ public sealed class Seaquest : MinAtarGame
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
         int oxygenBits = (1 << oxygenCells) - 1, diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
         int total = FriendlyBullets.Count + EnemyBullets.Count + 2 * (Fish.Count + Subs.Count + Divers.Count);
-        if (total == 0 || total > GatherCells - 3)
+        if (total == 0)
         {
-            // no entities (a third of random-play steps), or more than the window holds (never in practice)
-            DrawDirect(planes, front, back, oxygenBits, diverBits);
+            // no entities (a third of random-play steps): nothing to read after the clear
+            var q = new PlaneWriter(planes);
+            q.SetAt(back);
+            q.WriteRowBits(7, Size - 1, oxygenBits);
+            q.WriteRowBits(8, Size - 1, diverBits);
+            q.StoreAt(Spare, 0);
+            q.SetAt(front);
             return;
         }
+        if (total > GatherCells - 3) { DrawDirect(planes, front, back, oxygenBits, diverBits); return; } // more than the window holds: never in practice
         ref ushort cells = ref GatherWindow(planes);
         int n = Gather(ref cells, 0, FriendlyBullets, 2 * Plane, trail: false);
         n = Gather(ref cells, n, EnemyBullets, 4 * Plane, trail: false);
@@ -342,25 +348,31 @@ public sealed class Seaquest : MinAtarGame
     }
 
     // Appends each entity's cell (and, with trail, the cell behind it or the spare cell) at cells[n..];
-    // clamped to the observation so the unchecked stores stay inside it whatever the state.
+    // clamped to the observation so the unchecked stores stay inside it whatever the state. Walks refs
+    // rather than indices: few live values, so the loop keeps them in registers.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int Gather(ref ushort cells, int n, SeaquestEntities list, int plane, bool trail)
     {
         const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
-        int count = list.Count;
-        ref SeaquestEntity first = ref list.First;
-        for (int k = 0; k < count; k++)
+        ref SeaquestEntity e = ref list.First;
+        ref SeaquestEntity end = ref Unsafe.Add(ref e, list.Count); // Count <= capacity
+        ref ushort o = ref Unsafe.Add(ref cells, n);
+        for (; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
         {
-            ref SeaquestEntity e = ref Unsafe.Add(ref first, k); // k < Count <= capacity
-            int row = e.Y * Size;
-            Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)(plane + row + e.X), Last);
-            if (trail) Unsafe.Add(ref cells, n++) = (ushort)Math.Min((uint)OnRowOrSpare(Trail + row, e.X - e.Step), Last);
+            int row = e.Y * Size, x = e.X;
+            o = (ushort)Math.Min((uint)(plane + row + x), Last);
+            o = ref Unsafe.Add(ref o, 1);
+            if (trail)
+            {
+                o = (ushort)Math.Min((uint)OnRowOrSpare(Trail + row, x - e.Step), Last);
+                o = ref Unsafe.Add(ref o, 1);
+            }
         }
-        return n;
+        return n + (trail ? 2 : 1) * list.Count;
     }
 
     // The same drawing without the gather window (checked stores after the clear).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     void DrawDirect(Span<byte> planes, int front, int back, int oxygenBits, int diverBits)
     {
         const int Plane = Size * Size, Trail = 3 * Plane, Spare = Size * (Size - 1);
@@ -388,6 +400,7 @@ public sealed class Seaquest : MinAtarGame
     }
 
     // rowStart + x when 0 <= x <= 9, else the spare cell 90.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int OnRowOrSpare(int rowStart, int x)
     {
         const int Spare = Size * (Size - 1);
