@@ -301,25 +301,10 @@ public sealed class Seaquest : MinAtarGame
     private protected override void Draw(Span<byte> planes)
     {
         const int Plane = Size * Size, Spare = Size * (Size - 1);
-        int subRow = SubY * Size;
-        int front = subRow + SubX;
-        int back = OnRowOrSpare(Plane + subRow, SubX + 1 - 2 * (SubFacesRight ? 1 : 0)); // x-1 facing right, x+1 facing left
-        int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size); // = oxygen*10//200 for oxygen >= 0
-        int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
-        int oxygenBits = (1 << oxygenCells) - 1, diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
         int total = FriendlyBullets.Count + EnemyBullets.Count + 2 * (Fish.Count + Subs.Count + Divers.Count);
-        if (total == 0)
-        {
-            // no entities (a third of random-play steps): nothing to read after the clear
-            var q = new PlaneWriter(planes);
-            q.SetAt(back);
-            q.WriteRowBits(7, Size - 1, oxygenBits);
-            q.WriteRowBits(8, Size - 1, diverBits);
-            q.StoreAt(Spare, 0);
-            q.SetAt(front);
-            return;
-        }
-        if (total > GatherCells - 3) { DrawDirect(planes, front, back, oxygenBits, diverBits); return; } // more than the window holds: never in practice
+        if (total == 0) { DrawPlayerAnd(planes, ref Unsafe.NullRef<ushort>(), 0); return; } // a third of random-play steps
+        if (total > GatherCells - 3) { DrawDirect(planes); return; } // more than the window holds: never in practice
+        // The entity cells first, while few values are live (the loops then keep theirs in registers).
         ref ushort cells = ref GatherWindow(planes);
         int n = Gather(ref cells, 0, FriendlyBullets, 2 * Plane, trail: false);
         n = Gather(ref cells, n, EnemyBullets, 4 * Plane, trail: false);
@@ -327,13 +312,37 @@ public sealed class Seaquest : MinAtarGame
         n = Gather(ref cells, n, Subs, 6 * Plane, trail: true);
         n = Gather(ref cells, n, Divers, 9 * Plane, trail: true);
         Unsafe.Add(ref cells, n) = Unsafe.Add(ref cells, n + 1) = Unsafe.Add(ref cells, n + 2) = Spare; // pad to a multiple of 4
+        DrawPlayerAnd(planes, ref cells, (n + 3) & ~3);
+    }
+
+    // Reads the sub's two cells and the gauge masks, then clears and draws them and the `count` gathered
+    // cells (a multiple of 4) at `cells`.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void DrawPlayerAnd(Span<byte> planes, ref ushort cells, int count)
+    {
+        const int Spare = Size * (Size - 1);
+        SubCells(out int front, out int back, out int oxygenBits, out int diverBits);
         var p = new PlaneWriter(planes);
         p.SetAt(back);
         p.WriteRowBits(7, Size - 1, oxygenBits);
         p.WriteRowBits(8, Size - 1, diverBits);
-        p.SetAtClamped(ref cells, (n + 3) & ~3);
+        p.SetAtClamped(ref cells, count);
         p.StoreAt(Spare, 0);
         p.SetAt(front); // after the spare cell is cleared (the sub's front is channel 0 too)
+    }
+
+    // The sub's front and back cells (the back on channel 1, or the spare cell off the grid) and the
+    // oxygen and diver gauges as row bit masks.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    void SubCells(out int front, out int back, out int oxygenBits, out int diverBits)
+    {
+        int subRow = SubY * Size;
+        front = subRow + SubX;
+        back = OnRowOrSpare(Size * Size + subRow, SubX + 1 - 2 * (SubFacesRight ? 1 : 0)); // x-1 facing right, x+1 facing left
+        int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size); // = oxygen*10//200 for oxygen >= 0
+        int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
+        oxygenBits = (1 << oxygenCells) - 1;
+        diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
     }
 
     // A GatherBytes window of _scratch whose addresses modulo 4096 lie outside the observation's. (Only
@@ -373,9 +382,10 @@ public sealed class Seaquest : MinAtarGame
 
     // The same drawing without the gather window (checked stores after the clear).
     [MethodImpl(MethodImplOptions.NoInlining)]
-    void DrawDirect(Span<byte> planes, int front, int back, int oxygenBits, int diverBits)
+    void DrawDirect(Span<byte> planes)
     {
         const int Plane = Size * Size, Trail = 3 * Plane, Spare = Size * (Size - 1);
+        SubCells(out int front, out int back, out int oxygenBits, out int diverBits);
         var p = new PlaneWriter(planes);
         p.SetAt(back);
         p.WriteRowBits(7, Size - 1, oxygenBits);
