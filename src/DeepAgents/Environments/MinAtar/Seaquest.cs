@@ -363,8 +363,10 @@ public sealed class Seaquest : MinAtarGame
     static int Gather(ref ushort cells, int n, SeaquestEntities list, int plane, bool trail)
     {
         const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
+        int count = list.Count;
+        if (count == 0) return n; // most lists are empty on most steps: skip the setup
         ref SeaquestEntity e = ref list.First;
-        ref SeaquestEntity end = ref Unsafe.Add(ref e, list.Count); // Count <= capacity
+        ref SeaquestEntity end = ref Unsafe.Add(ref e, count); // Count <= capacity
         ref ushort o = ref Unsafe.Add(ref cells, n);
         for (; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
         {
@@ -377,7 +379,7 @@ public sealed class Seaquest : MinAtarGame
                 o = ref Unsafe.Add(ref o, 1);
             }
         }
-        return n + (trail ? 2 : 1) * list.Count;
+        return n + (trail ? 2 : 1) * count;
     }
 
     // The same drawing without the gather window (checked stores after the clear).
