@@ -71,6 +71,12 @@ let private observe (env: MinAtarEnvironment) =
     env.Observe(Span o)
     o
 
+/// A second environment of `game` restored from a snapshot of `env` (to run the other code path on).
+let private twinOf (env: MinAtarEnvironment) game =
+    let twin = MinAtarEnvironment(game, noSticky)
+    twin.RestoreState(ReadOnlySpan(env.SaveState()))
+    twin
+
 /// An Asterix state with random slots: occupied ones on the grid, empty ones with leftover columns -1..10.
 let private randomAsterix (rng: Mt19937) =
     let env = MinAtarEnvironment("asterix", noSticky)
@@ -205,9 +211,7 @@ let tests =
                                 let x = g.EntityX slot + (if g.EntityMovesRight slot then 1 else -1)
                                 (x >= 0 && x <= 9), x
                             else false, g.EntityX slot ]
-                    let state = env.SaveState()
-                    let twin = MinAtarEnvironment("asterix", noSticky)
-                    twin.RestoreState(ReadOnlySpan state)
+                    let twin = twinOf env "asterix"
                     g.MoveEntitiesScalar()
                     (twin.Game :?> Asterix).MoveEntitiesVector()
                     Expect.sequenceEqual (twin.SaveState()) (env.SaveState()) "same state after the move"
@@ -235,8 +239,7 @@ let tests =
                         [ for i in 0 .. 7 ->
                             let x, t, v = g.CarX i, g.CarTimer i, g.CarSpeed i
                             if t = 0 then (x + sign v + 10) % 10, abs v, v else x, t - 1, v ]
-                    let twin = MinAtarEnvironment("freeway", noSticky)
-                    twin.RestoreState(ReadOnlySpan(env.SaveState()))
+                    let twin = twinOf env "freeway"
                     g.MoveCarsWith false
                     (twin.Game :?> Freeway).MoveCarsWith true
                     Expect.sequenceEqual (twin.SaveState()) (env.SaveState()) "same state after the move"
@@ -292,8 +295,7 @@ let tests =
                             Expect.equal (g.HasBrick(y, x)) bricks.[y, x] "HasBrick"
                     Expect.equal g.BrickCount (bricks |> Seq.cast<bool> |> Seq.filter id |> Seq.length) "BrickCount"
                     Expect.sequenceEqual (observe env) expected "Observe"
-                    let twin = MinAtarEnvironment("breakout", noSticky)
-                    twin.RestoreState(ReadOnlySpan(env.SaveState()))
+                    let twin = twinOf env "breakout"
                     Expect.sequenceEqual (observe twin) expected "snapshot round trip of the board"
             }
         ]

@@ -86,8 +86,6 @@ public sealed class Seaquest : MinAtarGame
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int AllOnesIf(bool condition) => -(condition ? 1 : 0);
 
-
-
     /// <inheritdoc />
     public override int Act(int action)
     {
@@ -357,8 +355,7 @@ public sealed class Seaquest : MinAtarGame
     }
 
     // Appends each entity's cell (and, with trail, the cell behind it or the spare cell) at cells[n..];
-    // clamped to the observation so the unchecked stores stay inside it whatever the state. Walks refs
-    // rather than indices: few live values, so the loop keeps them in registers.
+    // clamped to the observation so the unchecked stores stay inside it whatever the state.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int Gather(ref ushort cells, int n, SeaquestEntities list, int plane, bool trail)
     {
