@@ -22,7 +22,14 @@ public sealed class Seaquest : MinAtarGame
         ShotCooldown = 5, EnemyShotInterval = 10, DiverMoveInterval = 5, MaxDivers = 6;
 
     /// <summary>Creates the game; call <see cref="Reset"/> before acting.</summary>
-    public Seaquest(Mt19937 random, bool difficultyRamping) : base(random, difficultyRamping) { }
+    public Seaquest(Mt19937 random, bool difficultyRamping) : base(random, difficultyRamping)
+    {
+        FriendlyBullets = new(_entities, BulletsKind, BulletChannel, trail: false);
+        EnemyBullets = new(_entities, EnemyBulletsKind, EnemyBulletChannel, trail: false);
+        Fish = new(_entities, FishKind, FishChannel, trail: true);
+        Subs = new(_entities, SubsKind, SubChannel, trail: true);
+        Divers = new(_entities, DiversKind, DiverChannel, trail: true);
+    }
 
     /// <inheritdoc />
     public override MinAtarGameInfo Info => GameInfo;
@@ -52,23 +59,30 @@ public sealed class Seaquest : MinAtarGame
     /// <summary>The sub is at the surface and has already surfaced.</summary>
     public bool Surface { get; internal set; }
 
+    // Every entity, one segment per kind (SeaquestEntities.cs); the kind constants below index it.
+    readonly SeaquestEntityStore _entities = new();
+    const int SubsKind = SeaquestEntityStore.Subs, FishKind = SeaquestEntityStore.Fish, DiversKind = SeaquestEntityStore.Divers,
+        EnemyBulletsKind = SeaquestEntityStore.EnemyBullets, BulletsKind = SeaquestEntityStore.FriendlyBullets;
+    // Channels of the kinds (see GameInfo); the trail is channel 3.
+    const int BulletChannel = 2, EnemyBulletChannel = 4, FishChannel = 5, SubChannel = 6, DiverChannel = 9;
+
     /// <summary>Friendly bullets in creation order.</summary>
-    public SeaquestEntities FriendlyBullets { get; } = new();
+    public SeaquestEntities FriendlyBullets { get; }
     /// <summary>Enemy bullets in creation order.</summary>
-    public SeaquestEntities EnemyBullets { get; } = new();
+    public SeaquestEntities EnemyBullets { get; }
     /// <summary>Enemy fish in creation order (with move timers).</summary>
-    public SeaquestEntities Fish { get; } = new();
+    public SeaquestEntities Fish { get; }
     /// <summary>Enemy subs in creation order (with move and shot timers).</summary>
-    public SeaquestEntities Subs { get; } = new();
+    public SeaquestEntities Subs { get; }
     /// <summary>Divers in creation order (with move timers).</summary>
-    public SeaquestEntities Divers { get; } = new();
+    public SeaquestEntities Divers { get; }
 
     /// <inheritdoc />
     public override void Reset()
     {
         SubX = 5; SubY = 0; SubFacesRight = false;
         Oxygen = MaxOxygen; DiverCount = 0;
-        FriendlyBullets.Clear(); EnemyBullets.Clear(); Fish.Clear(); Subs.Clear(); Divers.Clear();
+        _entities.Clear();
         EnemySpawnSpeed = InitialEnemySpawnSpeed;
         EnemySpawnTimer = EnemySpawnSpeed;
         DiverSpawnTimer = DiverSpawnSpeed;
@@ -78,9 +92,6 @@ public sealed class Seaquest : MinAtarGame
         Surface = true;
         Terminal = false;
     }
-
-    // Whether (x, y) is the sub's cell (subX, subY); '&': one branch at the caller, rarely taken.
-    static bool At(int subX, int subY, int x, int y) => (x == subX) & (y == subY);
 
     // -1 (all ones) when the condition holds, else 0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -99,7 +110,7 @@ public sealed class Seaquest : MinAtarGame
         // also needs the cooldown to be over, is a branch taken on few steps.
         if (action == MinAtarAction.Fire & ShotTimer == 0)
         {
-            FriendlyBullets.Add(SubX, SubY, SubFacesRight);
+            FriendlyBullets.AddUnchecked(SubX, SubY, SubFacesRight);
             ShotTimer = ShotCooldown;
         }
         int dx = ActionDx(action); // fire has no move
@@ -108,7 +119,7 @@ public sealed class Seaquest : MinAtarGame
         SubFacesRight = (((SubFacesRight ? 1 : 0) & ~dx & 1) | ((dx + 1) >> 1)) != 0; // left faces left, right right, else kept
 
         // (4)-(8) the entities; skipped when there are none (a third of random-play steps)
-        if ((FriendlyBullets.Count | Divers.Count | Subs.Count | EnemyBullets.Count | Fish.Count) != 0) reward += StepEntities();
+        if (_entities.Total != 0) reward += StepEntities();
 
         // (9) global timers decrement while above 0
         EnemySpawnTimer -= EnemySpawnTimer > 0 ? 1 : 0;
@@ -131,100 +142,109 @@ public sealed class Seaquest : MinAtarGame
     }
 
     // Steps (4)-(8) of the spec: friendly bullets, divers, enemy subs, enemy bullets, fish, each newest first.
+    // Collisions compare plane cells (10y + x): between steps every entity lies on the grid, and each
+    // comparison below is made with a column already known to be on it (see the enemy bullets).
     int StepEntities()
     {
-        // The loops below read the sub's cell, the diver count and the move speed from locals: stores
-        // through entity refs could alias fields as far as the JIT knows, so fields would be reloaded.
-        int subX = SubX, subY = SubY, diverCount = DiverCount, moveSpeed = MoveSpeed, reward = 0;
+        // Locals, not fields: stores through entity refs could alias fields as far as the JIT knows.
+        int subCell = SubY * Size + SubX, diverCount = DiverCount, moveSpeed = MoveSpeed, reward = 0;
         bool terminal = false;
+        var store = _entities;
+        store.Reserve(store.Count(SubsKind)); // room for every sub's shot: adding them moves no entity refs
 
-        // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub
-        var bullets = FriendlyBullets;
-        for (int i = bullets.Count - 1; i >= 0; i--)
+        // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub.
+        // Removing a fish or sub moves the bullets' segment down, hence the relative index and re-fetch.
+        for (int i = store.Count(BulletsKind) - 1; i >= 0; i--)
         {
-            ref var b = ref bullets.Unchecked(i); // i < Count
-            int x = b.X += b.Step, y = b.Y;
-            if ((uint)x >= Size) { bullets.RemoveAt(i); continue; }
-            int hit = Fish.IndexAt(x, y);
-            if (hit >= 0) { Fish.RemoveAt(hit); bullets.RemoveAt(i); reward++; continue; }
-            hit = Subs.IndexAt(x, y);
-            if (hit >= 0) { Subs.RemoveAt(hit); bullets.RemoveAt(i); reward++; }
+            ref var b = ref Unsafe.Add(ref store.Oldest(BulletsKind), i); // i < Count
+            int x = b.X += b.Step;
+            if ((uint)x >= Size) { store.RemoveAt(BulletsKind, i); continue; }
+            int cell = b.Row + x;
+            int hit = store.IndexOfCell(FishKind, cell);
+            if (hit >= 0) { store.RemoveAt(FishKind, hit); store.RemoveAt(BulletsKind, i); reward++; continue; }
+            hit = store.IndexOfCell(SubsKind, cell);
+            if (hit >= 0) { store.RemoveAt(SubsKind, hit); store.RemoveAt(BulletsKind, i); reward++; }
         }
 
         // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move.
         // The timer and the move are masks, not a branch (each diver is due every 6th step). When the
         // diver did not move, the checks after the move repeat the ones before it, which failed.
-        var divers = Divers;
-        for (int i = divers.Count - 1; i >= 0; i--)
+        ref var divers = ref store.Oldest(DiversKind);
+        for (int i = store.Count(DiversKind) - 1; i >= 0; i--)
         {
-            ref var d = ref divers.Unchecked(i);
-            if (At(subX, subY, d.X, d.Y) & diverCount < MaxDivers)
+            ref var d = ref Unsafe.Add(ref divers, i);
+            if ((d.Row + d.X == subCell) & diverCount < MaxDivers)
             {
-                divers.RemoveAt(i); diverCount++;
+                store.RemoveAt(DiversKind, i); diverCount++;
                 continue;
             }
             int due = AllOnesIf(d.MoveTimer == 0);
             d.MoveTimer = (DiverMoveInterval & due) | ((d.MoveTimer - 1) & ~due);
             int x = d.X += d.Step & due;
-            if ((uint)x >= Size) divers.RemoveAt(i);
-            else if (At(subX, subY, x, d.Y) & diverCount < MaxDivers) { divers.RemoveAt(i); diverCount++; }
+            if ((uint)x >= Size) store.RemoveAt(DiversKind, i);
+            else if ((d.Row + x == subCell) & diverCount < MaxDivers) { store.RemoveAt(DiversKind, i); diverCount++; }
         }
 
         // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting.
         // Timers and the move are masks. For a sub that did not move the checks after the move are the
         // ones before it again: its cell is unchanged, and no friendly bullet can be on it (step 4 removed
         // every bullet that shared a cell with a sub or a fish, and nothing has moved onto them since).
-        var subs = Subs;
-        for (int i = subs.Count - 1; i >= 0; i--)
+        // Subs are the first segment: removing bullets or adding enemy bullets does not move them.
+        ref var subs = ref store.Oldest(SubsKind);
+        for (int i = store.Count(SubsKind) - 1; i >= 0; i--)
         {
-            ref var e = ref subs.Unchecked(i);
-            int x = e.X, y = e.Y;
-            if (At(subX, subY, x, y)) terminal = true;
+            ref var e = ref Unsafe.Add(ref subs, i);
+            int row = e.Row;
+            if (row + e.X == subCell) terminal = true;
             int due = AllOnesIf(e.MoveTimer == 0);
             e.MoveTimer = (moveSpeed & due) | ((e.MoveTimer - 1) & ~due);
-            x = e.X += e.Step & due;
+            int x = e.X += e.Step & due;
             bool removed = false;
             if ((uint)x >= Size) removed = true;
-            else if (At(subX, subY, x, y)) terminal = true;
-            else if (bullets.Count != 0)
+            else if (row + x == subCell) terminal = true;
+            else if (store.Count(BulletsKind) != 0)
             {
-                int bullet = bullets.IndexAt(x, y);
-                if (bullet >= 0) { bullets.RemoveAt(bullet); removed = true; reward++; }
+                int bullet = store.IndexOfCell(BulletsKind, row + x);
+                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); removed = true; reward++; }
             }
-            int shoot = AllOnesIf(e.ShotTimer == 0);
-            e.ShotTimer = (EnemyShotInterval & shoot) | ((e.ShotTimer - 1) & ~shoot);
-            EnemyBullets.AddIf(shoot != 0, x, y, e.Right != 0); // also fired by a sub removed this step
-            if (removed) subs.RemoveAt(i);
+            if (e.ShotTimer == 0)
+            {
+                e.ShotTimer = EnemyShotInterval;
+                EnemyBullets.AddUnchecked(x, e.Y, e.Step > 0); // also fired by a sub removed this step (x may be off the grid)
+            }
+            else e.ShotTimer--;
+            if (removed) store.RemoveAt(SubsKind, i);
         }
 
-        // (7) enemy bullets, newest first: collide, move every step, off-grid removed, collide
-        var enemyBullets = EnemyBullets;
-        for (int i = enemyBullets.Count - 1; i >= 0; i--)
+        // (7) enemy bullets, newest first: collide, move every step, off-grid removed, collide. Only here
+        // can a stored column be off the grid (a shot fired this step by a sub that left it).
+        ref var enemyBullets = ref store.Oldest(EnemyBulletsKind);
+        for (int i = store.Count(EnemyBulletsKind) - 1; i >= 0; i--)
         {
-            ref var b = ref enemyBullets.Unchecked(i);
-            int y = b.Y;
-            if (At(subX, subY, b.X, y)) terminal = true;
-            int x = b.X += b.Step;
-            if ((uint)x >= Size) enemyBullets.RemoveAt(i);
-            else if (At(subX, subY, x, y)) terminal = true;
+            ref var b = ref Unsafe.Add(ref enemyBullets, i);
+            int row = b.Row, x = b.X;
+            if (((uint)x < Size) & (row + x == subCell)) terminal = true;
+            x = b.X += b.Step;
+            if ((uint)x >= Size) store.RemoveAt(EnemyBulletsKind, i);
+            else if (row + x == subCell) terminal = true;
         }
 
         // (8) fish: as subs, without shooting
-        var fish = Fish;
-        for (int i = fish.Count - 1; i >= 0; i--)
+        ref var fish = ref store.Oldest(FishKind);
+        for (int i = store.Count(FishKind) - 1; i >= 0; i--)
         {
-            ref var f = ref fish.Unchecked(i);
-            int y = f.Y;
-            if (At(subX, subY, f.X, y)) terminal = true;
+            ref var f = ref Unsafe.Add(ref fish, i);
+            int row = f.Row;
+            if (row + f.X == subCell) terminal = true;
             int due = AllOnesIf(f.MoveTimer == 0);
             f.MoveTimer = (moveSpeed & due) | ((f.MoveTimer - 1) & ~due);
             int x = f.X += f.Step & due;
-            if ((uint)x >= Size) fish.RemoveAt(i);
-            else if (At(subX, subY, x, y)) terminal = true;
-            else if (bullets.Count != 0)
+            if ((uint)x >= Size) store.RemoveAt(FishKind, i);
+            else if (row + x == subCell) terminal = true;
+            else if (store.Count(BulletsKind) != 0)
             {
-                int bullet = bullets.IndexAt(x, y);
-                if (bullet >= 0) { bullets.RemoveAt(bullet); fish.RemoveAt(i); reward++; }
+                int bullet = store.IndexOfCell(BulletsKind, row + x);
+                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); store.RemoveAt(FishKind, i); reward++; }
             }
         }
 
@@ -260,17 +280,19 @@ public sealed class Seaquest : MinAtarGame
         bool right = Random.NextDouble() < 0.5;
         bool isSub = Random.NextDouble() < 1.0 / 3.0;
         int y = Random.RandInt(1, 9);
-        if (MovesOpposite(Fish, y, right) || MovesOpposite(Subs, y, right)) return;
+        if (EnemyMovesOpposite(y, right)) return;
         int x = right ? 0 : Size - 1;
-        if (isSub) Subs.Add(x, y, right, MoveSpeed, EnemyShotInterval);
-        else Fish.Add(x, y, right, MoveSpeed);
+        if (isSub) Subs.AddUnchecked(x, y, right, MoveSpeed, EnemyShotInterval);
+        else Fish.AddUnchecked(x, y, right, MoveSpeed);
     }
 
-    static bool MovesOpposite(SeaquestEntities list, int y, bool right)
+    // Whether a sub or fish on row y moves against `right` (subs and fish are the first two segments).
+    bool EnemyMovesOpposite(int y, bool right)
     {
-        int r = right ? 1 : 0;
-        foreach (ref readonly var e in list.Items)
-            if (e.Y == y && e.Right != r) return true;
+        int row = y * Size, step = right ? 1 : -1, n = _entities.End(FishKind);
+        ref var e = ref _entities.First;
+        for (int i = 0; i < n; i++)
+            if (Unsafe.Add(ref e, i).Row == row && Unsafe.Add(ref e, i).Step != step) return true; // i < Total
         return false;
     }
 
@@ -278,7 +300,7 @@ public sealed class Seaquest : MinAtarGame
     {
         bool right = Random.NextDouble() < 0.5;
         int y = Random.RandInt(1, 9);
-        Divers.Add(right ? 0 : Size - 1, y, right, DiverMoveInterval);
+        Divers.AddUnchecked(right ? 0 : Size - 1, y, right, DiverMoveInterval);
     }
 
     // Entity cells are gathered into a 512-byte window of this scratch before the clear (see Draw).
@@ -298,19 +320,26 @@ public sealed class Seaquest : MinAtarGame
     [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {
-        const int Plane = Size * Size, Spare = Size * (Size - 1);
-        int total = FriendlyBullets.Count + EnemyBullets.Count + 2 * (Fish.Count + Subs.Count + Divers.Count);
+        const int Trail = 3 * Size * Size, Spare = Size * (Size - 1), Last = 10 * Size * Size - 1;
+        int total = _entities.Total;
         if (total == 0) { DrawPlayerAnd(planes, ref Unsafe.NullRef<ushort>(), 0); return; } // a third of random-play steps
-        if (total > GatherCells - 3) { DrawDirect(planes); return; } // more than the window holds: never in practice
-        // The entity cells first, while few values are live (the loops then keep theirs in registers).
+        if (2 * total > GatherCells - 2) { DrawDirect(planes); return; } // more than the window holds: never in practice
+        // The entity cells first, while few values are live: each entity's cell and its trail cell (the
+        // spare cell for bullets and off-grid trails), clamped to the observation so the unchecked stores
+        // stay inside it whatever the state.
         ref ushort cells = ref GatherWindow(planes);
-        int n = Gather(ref cells, 0, FriendlyBullets, 2 * Plane, trail: false);
-        n = Gather(ref cells, n, EnemyBullets, 4 * Plane, trail: false);
-        n = Gather(ref cells, n, Fish, 5 * Plane, trail: true);
-        n = Gather(ref cells, n, Subs, 6 * Plane, trail: true);
-        n = Gather(ref cells, n, Divers, 9 * Plane, trail: true);
-        Unsafe.Add(ref cells, n) = Unsafe.Add(ref cells, n + 1) = Unsafe.Add(ref cells, n + 2) = Spare; // pad to a multiple of 4
-        DrawPlayerAnd(planes, ref cells, (n + 3) & ~3);
+        ref SeaquestEntity e = ref _entities.First;
+        ref SeaquestEntity end = ref Unsafe.Add(ref e, total); // Total <= capacity
+        ref ushort o = ref cells;
+        for (; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
+        {
+            int x = e.X;
+            o = (ushort)Math.Min((uint)(e.PlaneRow + x), Last);
+            Unsafe.Add(ref o, 1) = (ushort)Math.Min((uint)OnRowOrSpare(Trail + e.Row, x + e.Behind), Last);
+            o = ref Unsafe.Add(ref o, 2);
+        }
+        o = Unsafe.Add(ref o, 1) = Spare; // pad 2*total to a multiple of 4
+        DrawPlayerAnd(planes, ref cells, (2 * total + 3) & ~3);
     }
 
     // Reads the sub's two cells and the gauge masks, then clears and draws them and the `count` gathered
@@ -354,58 +383,24 @@ public sealed class Seaquest : MinAtarGame
         return ref Unsafe.As<byte, ushort>(ref Unsafe.Add(ref scratch, offset)); // offset + GatherBytes <= scratch length
     }
 
-    // Appends each entity's cell (and, with trail, the cell behind it or the spare cell) at cells[n..];
-    // clamped to the observation so the unchecked stores stay inside it whatever the state.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int Gather(ref ushort cells, int n, SeaquestEntities list, int plane, bool trail)
-    {
-        const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
-        int count = list.Count;
-        if (count == 0) return n; // most lists are empty on most steps: skip the setup
-        ref SeaquestEntity e = ref list.First;
-        ref SeaquestEntity end = ref Unsafe.Add(ref e, count); // Count <= capacity
-        ref ushort o = ref Unsafe.Add(ref cells, n);
-        for (; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
-        {
-            int row = e.Y * Size, x = e.X;
-            o = (ushort)Math.Min((uint)(plane + row + x), Last);
-            o = ref Unsafe.Add(ref o, 1);
-            if (trail)
-            {
-                o = (ushort)Math.Min((uint)OnRowOrSpare(Trail + row, x - e.Step), Last);
-                o = ref Unsafe.Add(ref o, 1);
-            }
-        }
-        return n + (trail ? 2 : 1) * count;
-    }
-
     // The same drawing without the gather window (checked stores after the clear).
     [MethodImpl(MethodImplOptions.NoInlining)]
     void DrawDirect(Span<byte> planes)
     {
-        const int Plane = Size * Size, Trail = 3 * Plane, Spare = Size * (Size - 1);
+        const int Trail = 3 * Size * Size, Spare = Size * (Size - 1);
         SubCells(out int front, out int back, out int oxygenBits, out int diverBits);
         var p = new PlaneWriter(planes);
         p.SetAt(back);
         p.WriteRowBits(7, Size - 1, oxygenBits);
         p.WriteRowBits(8, Size - 1, diverBits);
-        DrawList(p, FriendlyBullets, 2 * Plane, trail: false);
-        DrawList(p, EnemyBullets, 4 * Plane, trail: false);
-        DrawList(p, Fish, 5 * Plane, trail: true);
-        DrawList(p, Subs, 6 * Plane, trail: true);
-        DrawList(p, Divers, 9 * Plane, trail: true);
+        for (int i = 0; i < _entities.Total; i++)
+        {
+            ref var e = ref Unsafe.Add(ref _entities.First, i); // i < Total
+            p.SetAt(e.PlaneRow + e.X);
+            p.SetAt(OnRowOrSpare(Trail + e.Row, e.X + e.Behind));
+        }
         p.StoreAt(Spare, 0);
         p.SetAt(front);
-
-        static void DrawList(PlaneWriter p, SeaquestEntities list, int plane, bool trail)
-        {
-            foreach (ref readonly var e in list.Items)
-            {
-                int row = e.Y * Size;
-                p.SetAt(plane + row + e.X);
-                if (trail) p.SetAt(OnRowOrSpare(Trail + row, e.X - e.Step));
-            }
-        }
     }
 
     // rowStart + x when 0 <= x <= 9, else the spare cell 90.
@@ -431,6 +426,7 @@ public sealed class Seaquest : MinAtarGame
         DiverCount = r.ReadInt32(); ShotTimer = r.ReadInt32();
         EnemySpawnSpeed = r.ReadInt32(); EnemySpawnTimer = r.ReadInt32(); DiverSpawnTimer = r.ReadInt32();
         MoveSpeed = r.ReadInt32(); RampIndex = r.ReadInt32(); Surface = r.ReadBoolean(); Terminal = r.ReadBoolean();
+        _entities.Clear();
         FriendlyBullets.Read(r); EnemyBullets.Read(r); Fish.Read(r); Subs.Read(r); Divers.Read(r);
     }
 }

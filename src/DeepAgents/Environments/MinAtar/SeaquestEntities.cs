@@ -3,112 +3,202 @@ using System.Runtime.InteropServices;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 
-/// <summary>One Seaquest entity: column, row, direction (1 right, 0 left) and its Style-B timers.</summary>
+/// <summary>
+/// One Seaquest entity. Entities only move along their row, so everything that depends on the row is
+/// computed once, when the entity is created: <see cref="Row"/> = 10*y (the cell of (x, y) within a
+/// plane is Row + x), <see cref="PlaneRow"/> = its channel's plane start + Row, and
+/// <see cref="Behind"/>, the column offset of its trail cell (a column off the grid for bullets, which
+/// leave no trail). 32 bytes.
+/// </summary>
 internal struct SeaquestEntity
 {
-    public int X, Y, Right, MoveTimer, ShotTimer;
-
-    /// <summary>+1 moving right, -1 moving left.</summary>
-    public readonly int Step => 2 * Right - 1;
+    /// <summary>Column; +1 moving right, -1 moving left; Style-B timers (spec/minatar.md, "Seaquest").</summary>
+    public int X, Step, MoveTimer, ShotTimer;
+    /// <summary>Row; 10*row; channel*100 + 10*row; trail column minus X.</summary>
+    public int Y, Row, PlaneRow, Behind;
 }
 
 /// <summary>
-/// An ordered list of Seaquest entities (bullets, fish, subs, divers) in creation order, stored as one
-/// array of small structs (an entity's fields share a cache line; removal shifts one array). Removal
-/// keeps the order (the spec iterates "newest first" = from the end). Grows by doubling, so
-/// steady-state stepping never allocates.
+/// All of Seaquest's entities in one array, one segment per kind, each segment in creation order (the
+/// spec iterates "newest first" = from the segment's end). One array lets <c>Observe</c> draw every
+/// entity in a single loop. The segments are ordered by how often their kind is created — enemy subs,
+/// fish, divers, enemy bullets, friendly bullets — because creating or removing an entity shifts the
+/// segments after its own. The five segment ends are 12-bit fields of one word, so creating an entity
+/// of kind k adds one constant to it. Grows by doubling: steady-state stepping never allocates.
 /// </summary>
-public sealed class SeaquestEntities
+internal sealed class SeaquestEntityStore
 {
-    SeaquestEntity[] _items;
+    /// <summary>Segment (kind) indices, in storage order.</summary>
+    public const int Subs = 0, Fish = 1, Divers = 2, EnemyBullets = 3, FriendlyBullets = 4, Kinds = 5;
+    /// <summary>Most entities the 12-bit segment ends can count.</summary>
+    public const int MaxEntities = 4095;
+    const int EndBits = 12, EndMask = (1 << EndBits) - 1;
+    const ulong Ones = 1UL | 1UL << 12 | 1UL << 24 | 1UL << 36 | 1UL << 48; // one per segment end
 
-    internal SeaquestEntities(int capacity = 32) => _items = new SeaquestEntity[Math.Max(capacity, 1)];
+    SeaquestEntity[] _items = new SeaquestEntity[32];
+    ulong _ends; // end of segment k (exclusive) in bits [12k, 12k + 12)
 
-    /// <summary>Number of entities.</summary>
-    public int Count { get; private set; }
-    /// <summary>Column of entity <paramref name="i"/> (0 = oldest).</summary>
-    public int X(int i) => _items[i].X;
-    /// <summary>Row of entity <paramref name="i"/>.</summary>
-    public int Y(int i) => _items[i].Y;
-    /// <summary>Whether entity <paramref name="i"/> moves right.</summary>
-    public bool MovesRight(int i) => _items[i].Right != 0;
-    /// <summary>Style-B move timer of entity <paramref name="i"/> (unused for bullets).</summary>
-    public int MoveTimer(int i) => _items[i].MoveTimer;
-    /// <summary>Style-B shot timer of entity <paramref name="i"/> (enemy subs only).</summary>
-    public int ShotTimer(int i) => _items[i].ShotTimer;
+    /// <summary>Number of entities of all kinds.</summary>
+    public int Total => End(FriendlyBullets);
+
+    /// <summary>End (exclusive) of segment <paramref name="kind"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int End(int kind) => (int)(_ends >> (EndBits * kind)) & EndMask;
+
+    /// <summary>Start of segment <paramref name="kind"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Start(int kind) => kind == 0 ? 0 : End(kind - 1);
+
+    /// <summary>Number of entities of <paramref name="kind"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Count(int kind) => End(kind) - Start(kind);
+
+    /// <summary>Entity 0 of the storage (which always has room for one), for unchecked walks below <see cref="Total"/>.</summary>
+    public ref SeaquestEntity First => ref MemoryMarshal.GetArrayDataReference(_items);
 
     /// <summary>
-    /// Entity <paramref name="i"/> in place without a bounds check: the caller guarantees 0 &lt;= i &lt; Count
-    /// (Count never exceeds the storage), as the game's newest-first loops do.
+    /// The oldest entity of <paramref name="kind"/>; entity i of the kind is <c>Unsafe.Add(ref it, i)</c> for
+    /// i &lt; Count(kind). Valid until an entity of an earlier kind is removed or the storage grows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ref SeaquestEntity Unchecked(int i) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_items), i);
+    public ref SeaquestEntity Oldest(int kind) => ref Unsafe.Add(ref First, Start(kind)); // Start <= Total < capacity
 
-    /// <summary>Entity 0 of the storage (which always has room for one), for unchecked walks up to Count.</summary>
-    internal ref SeaquestEntity First => ref MemoryMarshal.GetArrayDataReference(_items);
-
-    /// <summary>The entities, oldest first (invalidated by <see cref="Add"/> and <see cref="RemoveAt"/>).</summary>
-    internal ReadOnlySpan<SeaquestEntity> Items => new(_items, 0, Count);
-
-    /// <summary>Appends an entity (it becomes the newest).</summary>
-    internal void Add(int x, int y, bool right, int moveTimer = 0, int shotTimer = 0)
+    /// <summary>Entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, bounds-checked.</summary>
+    public ref SeaquestEntity At(int kind, int i)
     {
-        if (Count == _items.Length) Grow();
-        _items[Count] = new SeaquestEntity { X = x, Y = y, Right = right ? 1 : 0, MoveTimer = moveTimer, ShotTimer = shotTimer };
-        Count++;
+        if ((uint)i >= (uint)Count(kind)) throw new ArgumentOutOfRangeException(nameof(i), i, $"entity index must be in 0..{Count(kind) - 1}.");
+        return ref _items[Start(kind) + i];
+    }
+
+    /// <summary>Makes room for <paramref name="more"/> entities, so that creating them moves nothing (refs stay valid).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Reserve(int more)
+    {
+        if (Total + more > _items.Length) Grow(Total + more);
     }
 
     /// <summary>
-    /// Appends an entity when <paramref name="condition"/> holds, without a branch on it: the slot past
-    /// the end is written either way and the count grows by 0 or 1.
+    /// Creates the newest entity of <paramref name="kind"/> at column <paramref name="x"/>, row <paramref name="y"/>,
+    /// moving right or left (<paramref name="right"/>), with its timers (<paramref name="moveTimer"/>,
+    /// <paramref name="shotTimer"/>), the start of its channel in the observation (<paramref name="plane"/>
+    /// = channel*100) and whether it leaves a trail (<paramref name="trail"/>: fish, subs, divers).
     /// </summary>
-    internal void AddIf(bool condition, int x, int y, bool right)
+    public void Add(int kind, int x, int y, bool right, int moveTimer, int shotTimer, int plane, bool trail)
     {
-        if (Count == _items.Length) Grow();
-        _items[Count] = new SeaquestEntity { X = x, Y = y, Right = right ? 1 : 0 };
-        Count += condition ? 1 : 0;
-    }
-
-    /// <summary>Removes entity <paramref name="i"/>, keeping the others in order.</summary>
-    internal void RemoveAt(int i)
-    {
-        int last = Count - 1;
-        if ((uint)i > (uint)last) throw new ArgumentOutOfRangeException(nameof(i));
+        int total = Total;
+        if (total == _items.Length) Grow(total + 1);
+        int step = right ? 1 : -1, at = End(kind);
         var items = _items;
-        for (int k = i; k < last; k++) items[k] = items[k + 1]; // a handful of entities: a loop beats a copy call
-        Count = last;
+        for (int j = total; j > at; j--) items[j] = items[j - 1]; // the later kinds move up one place
+        items[at] = new SeaquestEntity
+        {
+            X = x, Step = step, MoveTimer = moveTimer, ShotTimer = shotTimer,
+            Y = y, Row = y * MinAtarGame.Size, PlaneRow = plane + y * MinAtarGame.Size,
+            Behind = trail ? -step : 2 * MinAtarGame.Size, // 2*Size: always off the grid, so drawn to the spare cell
+        };
+        _ends += Ones << (EndBits * kind); // this segment's end and every later one + 1
     }
 
-    /// <summary>Index of the oldest entity at (x, y), or -1.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal int IndexAt(int x, int y)
+    /// <summary>Removes entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, keeping the order.</summary>
+    public void RemoveAt(int kind, int i)
     {
-        int count = Count;
-        ref SeaquestEntity first = ref MemoryMarshal.GetArrayDataReference(_items);
+        int at = Start(kind) + i, last = Total - 1;
+        if ((uint)i >= (uint)Count(kind)) throw new ArgumentOutOfRangeException(nameof(i));
+        var items = _items;
+        for (int j = at; j < last; j++) items[j] = items[j + 1]; // a handful of entities: a loop beats a copy call
+        _ends -= Ones << (EndBits * kind);
+    }
+
+    /// <summary>Index (0 = oldest) of the oldest entity of <paramref name="kind"/> on plane cell <paramref name="cell"/> (= 10y + x), or -1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int IndexOfCell(int kind, int cell)
+    {
+        int count = Count(kind);
+        ref SeaquestEntity e = ref Oldest(kind);
         for (int i = 0; i < count; i++)
-        {
-            ref SeaquestEntity e = ref Unsafe.Add(ref first, i); // i < Count <= capacity
-            if ((e.X == x) & (e.Y == y)) return i;
-        }
+            if (Unsafe.Add(ref e, i).Row + Unsafe.Add(ref e, i).X == cell) return i; // i < Count
         return -1;
     }
 
-    internal void Clear() => Count = 0;
+    /// <summary>Removes every entity.</summary>
+    public void Clear() => _ends = 0;
 
-    void Grow() => Array.Resize(ref _items, _items.Length * 2);
+    void Grow(int needed)
+    {
+        if (needed > MaxEntities)
+            throw new InvalidOperationException($"Seaquest holds at most {MaxEntities} entities; {needed} were needed.");
+        Array.Resize(ref _items, Math.Min(Math.Max(needed, 2 * _items.Length), MaxEntities + 1));
+    }
+}
+
+/// <summary>
+/// Read access to one kind of Seaquest entity (friendly bullets, enemy bullets, fish, subs or divers) in
+/// creation order, 0 = oldest; tests and tools also set up states with <see cref="Add"/>.
+/// </summary>
+public sealed class SeaquestEntities
+{
+    readonly SeaquestEntityStore _store;
+    readonly int _kind, _plane;
+    readonly bool _trail;
+
+    internal SeaquestEntities(SeaquestEntityStore store, int kind, int channel, bool trail)
+    {
+        _store = store; _kind = kind; _plane = channel * MinAtarGame.Size * MinAtarGame.Size; _trail = trail;
+    }
+
+    /// <summary>Number of entities.</summary>
+    public int Count => _store.Count(_kind);
+    /// <summary>Column of entity <paramref name="i"/> (0 = oldest).</summary>
+    public int X(int i) => _store.At(_kind, i).X;
+    /// <summary>Row of entity <paramref name="i"/>.</summary>
+    public int Y(int i) => _store.At(_kind, i).Y;
+    /// <summary>Whether entity <paramref name="i"/> moves right.</summary>
+    public bool MovesRight(int i) => _store.At(_kind, i).Step > 0;
+    /// <summary>Style-B move timer of entity <paramref name="i"/> (unused for bullets).</summary>
+    public int MoveTimer(int i) => _store.At(_kind, i).MoveTimer;
+    /// <summary>Style-B shot timer of entity <paramref name="i"/> (enemy subs only).</summary>
+    public int ShotTimer(int i) => _store.At(_kind, i).ShotTimer;
+
+    /// <summary>
+    /// Appends an entity (it becomes the newest). Between steps every entity lies on the grid (the game
+    /// removes the ones that leave it in the same step), so the cell must be on the grid.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">x or y outside 0..9.</exception>
+    internal void Add(int x, int y, bool right, int moveTimer = 0, int shotTimer = 0)
+    {
+        if ((uint)x >= MinAtarGame.Size) throw new ArgumentOutOfRangeException(nameof(x), x, "Seaquest entity column must be in 0..9.");
+        if ((uint)y >= MinAtarGame.Size) throw new ArgumentOutOfRangeException(nameof(y), y, "Seaquest entity row must be in 0..9.");
+        AddUnchecked(x, y, right, moveTimer, shotTimer);
+    }
+
+    /// <summary>Appends an entity without checking its cell (the game's own spawns, shots and fire).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void AddUnchecked(int x, int y, bool right, int moveTimer = 0, int shotTimer = 0) =>
+        _store.Add(_kind, x, y, right, moveTimer, shotTimer, _plane, _trail);
 
     internal void Write(BinaryWriter w)
     {
         w.Write(Count);
-        foreach (var e in Items) { w.Write(e.X); w.Write(e.Y); w.Write(e.Right != 0); w.Write(e.MoveTimer); w.Write(e.ShotTimer); }
+        for (int i = 0; i < Count; i++)
+        {
+            ref var e = ref _store.At(_kind, i);
+            w.Write(e.X); w.Write(e.Y); w.Write(e.Step > 0); w.Write(e.MoveTimer); w.Write(e.ShotTimer);
+        }
     }
 
+    /// <summary>Appends the entities written by <see cref="Write"/> (call after clearing the store).</summary>
     internal void Read(BinaryReader r)
     {
         int n = r.ReadInt32();
-        if (n < 0) throw new InvalidDataException($"Seaquest snapshot: negative entity count {n}.");
-        Count = 0;
+        if (n < 0 || n > SeaquestEntityStore.MaxEntities) throw new InvalidDataException($"Seaquest snapshot: entity count {n} outside 0..{SeaquestEntityStore.MaxEntities}.");
         for (int i = 0; i < n; i++)
-            Add(r.ReadInt32(), r.ReadInt32(), r.ReadBoolean(), r.ReadInt32(), r.ReadInt32());
+        {
+            int x = r.ReadInt32(), y = r.ReadInt32();
+            bool right = r.ReadBoolean();
+            int moveTimer = r.ReadInt32(), shotTimer = r.ReadInt32();
+            if ((uint)x >= MinAtarGame.Size || (uint)y >= MinAtarGame.Size)
+                throw new InvalidDataException($"Seaquest snapshot: entity at column {x}, row {y}; both must be in 0..9.");
+            AddUnchecked(x, y, right, moveTimer, shotTimer);
+        }
     }
 }
