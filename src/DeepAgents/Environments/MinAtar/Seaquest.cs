@@ -151,6 +151,7 @@ public sealed class Seaquest : MinAtarGame
         bool terminal = false;
         var store = _entities;
         store.Reserve(store.Count(SubsKind)); // room for every sub's shot: adding them moves no entity refs
+        ref var first = ref store.First; // the storage stays put until StepEntities returns
 
         // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub.
         // Removing a fish or sub moves the bullets' segment down, hence the relative index and re-fetch.
@@ -169,7 +170,7 @@ public sealed class Seaquest : MinAtarGame
         // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move.
         // The timer and the move are masks, not a branch (each diver is due every 6th step). When the
         // diver did not move, the checks after the move repeat the ones before it, which failed.
-        ref var divers = ref store.Oldest(DiversKind);
+        ref var divers = ref Unsafe.Add(ref first, store.Start(DiversKind));
         for (int i = store.Count(DiversKind) - 1; i >= 0; i--)
         {
             ref var d = ref Unsafe.Add(ref divers, i);
@@ -190,7 +191,8 @@ public sealed class Seaquest : MinAtarGame
         // ones before it again: its cell is unchanged, and no friendly bullet can be on it (step 4 removed
         // every bullet that shared a cell with a sub or a fish, and nothing has moved onto them since).
         // Subs are the first segment: removing bullets or adding enemy bullets does not move them.
-        ref var subs = ref store.Oldest(SubsKind);
+        ref var subs = ref first; // Start(SubsKind) == 0
+        int bulletCount = store.Count(BulletsKind); // kept here: the store's fields are reloaded after every entity store
         for (int i = store.Count(SubsKind) - 1; i >= 0; i--)
         {
             ref var e = ref Unsafe.Add(ref subs, i);
@@ -202,10 +204,10 @@ public sealed class Seaquest : MinAtarGame
             bool removed = false;
             if ((uint)x >= Size) removed = true;
             else if (row + x == subCell) terminal = true;
-            else if (store.Count(BulletsKind) != 0)
+            else if (bulletCount != 0)
             {
                 int bullet = store.IndexOfCell(BulletsKind, row + x);
-                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); removed = true; reward++; }
+                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); bulletCount--; removed = true; reward++; }
             }
             if (e.ShotTimer == 0)
             {
@@ -218,7 +220,7 @@ public sealed class Seaquest : MinAtarGame
 
         // (7) enemy bullets, newest first: collide, move every step, off-grid removed, collide. Only here
         // can a stored column be off the grid (a shot fired this step by a sub that left it).
-        ref var enemyBullets = ref store.Oldest(EnemyBulletsKind);
+        ref var enemyBullets = ref Unsafe.Add(ref first, store.Start(EnemyBulletsKind));
         for (int i = store.Count(EnemyBulletsKind) - 1; i >= 0; i--)
         {
             ref var b = ref Unsafe.Add(ref enemyBullets, i);
@@ -230,7 +232,7 @@ public sealed class Seaquest : MinAtarGame
         }
 
         // (8) fish: as subs, without shooting
-        ref var fish = ref store.Oldest(FishKind);
+        ref var fish = ref Unsafe.Add(ref first, store.Start(FishKind));
         for (int i = store.Count(FishKind) - 1; i >= 0; i--)
         {
             ref var f = ref Unsafe.Add(ref fish, i);
@@ -241,10 +243,10 @@ public sealed class Seaquest : MinAtarGame
             int x = f.X += f.Step & due;
             if ((uint)x >= Size) store.RemoveAt(FishKind, i);
             else if (row + x == subCell) terminal = true;
-            else if (store.Count(BulletsKind) != 0)
+            else if (bulletCount != 0)
             {
                 int bullet = store.IndexOfCell(BulletsKind, row + x);
-                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); store.RemoveAt(FishKind, i); reward++; }
+                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); bulletCount--; store.RemoveAt(FishKind, i); reward++; }
             }
         }
 
@@ -303,57 +305,36 @@ public sealed class Seaquest : MinAtarGame
         Divers.AddUnchecked(right ? 0 : Size - 1, y, right, DiverMoveInterval);
     }
 
-    // Entity cells are gathered into a 512-byte window of this scratch before the clear (see Draw).
-    const int GatherBytes = 512, GatherCells = GatherBytes / 2, AliasPeriod = 4096;
-    readonly ushort[] _scratch = new ushort[(AliasPeriod + GatherBytes) / 2];
-
     /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
     /// <remarks>
-    /// Everything is read before the clear (see <see cref="PlaneWriter"/> on 4K aliasing): the sub's two
-    /// cells and the gauge masks into locals, the entity cells into a window of <c>_scratch</c> placed so
-    /// that its addresses differ from the observation's modulo 4096 (the window starts 64 bytes past
-    /// the observation's end, modulo 4096), so reading them back after the clear is not delayed.
-    /// Branch-free where the outcome varies: a sub back or trail off the grid is stored into cell 90
+    /// The sub's cells and the gauge masks are read into locals before the clear, and the entities lie
+    /// apart from the buffer modulo 4096 (<see cref="SeaquestEntityStore.PlaceApartFrom"/>), so no load
+    /// after the clear waits behind its stores (4K aliasing, see <see cref="PlaneWriter"/>). Branch-free
+    /// where the outcome varies: a sub back, trail or bullet "trail" off the grid is stored into cell 90
     /// (channel 0, row 9: never set, row 9 only holds the gauges), which is cleared at the end; each gauge
-    /// is one 10-cell row written from a bit mask.
+    /// is one 10-cell row written from a bit mask. Entity cells are clamped to the observation, so the
+    /// unchecked stores stay inside it whatever the state.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {
         const int Trail = 3 * Size * Size, Spare = Size * (Size - 1), Last = 10 * Size * Size - 1;
         int total = _entities.Total;
-        if (total == 0) { DrawPlayerAnd(planes, ref Unsafe.NullRef<ushort>(), 0); return; } // a third of random-play steps
-        if (2 * total > GatherCells - 2) { DrawDirect(planes); return; } // more than the window holds: never in practice
-        // The entity cells first, while few values are live: each entity's cell and its trail cell (the
-        // spare cell for bullets and off-grid trails), clamped to the observation so the unchecked stores
-        // stay inside it whatever the state.
-        ref ushort cells = ref GatherWindow(planes);
+        if (total != 0) _entities.PlaceApartFrom(planes);
         ref SeaquestEntity e = ref _entities.First;
         ref SeaquestEntity end = ref Unsafe.Add(ref e, total); // Total <= capacity
-        ref ushort o = ref cells;
-        for (; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
-        {
-            int x = e.X;
-            o = (ushort)Math.Min((uint)(e.PlaneRow + x), Last);
-            Unsafe.Add(ref o, 1) = (ushort)Math.Min((uint)OnRowOrSpare(Trail + e.Row, x + e.Behind), Last);
-            o = ref Unsafe.Add(ref o, 2);
-        }
-        o = Unsafe.Add(ref o, 1) = Spare; // pad 2*total to a multiple of 4
-        DrawPlayerAnd(planes, ref cells, (2 * total + 3) & ~3);
-    }
-
-    // Reads the sub's two cells and the gauge masks, then clears and draws them and the `count` gathered
-    // cells (a multiple of 4) at `cells`.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void DrawPlayerAnd(Span<byte> planes, ref ushort cells, int count)
-    {
-        const int Spare = Size * (Size - 1);
         SubCells(out int front, out int back, out int oxygenBits, out int diverBits);
         var p = new PlaneWriter(planes);
         p.SetAt(back);
         p.WriteRowBits(7, Size - 1, oxygenBits);
         p.WriteRowBits(8, Size - 1, diverBits);
-        p.SetAtClamped(ref cells, count);
+        ref byte o = ref MemoryMarshal.GetReference(planes); // planes.Length == 1000 > Last
+        for (; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
+        {
+            int x = e.X;
+            Unsafe.Add(ref o, Math.Min((uint)(e.PlaneRow + x), Last)) = 1;
+            Unsafe.Add(ref o, Math.Min((uint)OnRowOrSpare(Trail + e.Row, x + e.Behind), Last)) = 1;
+        }
         p.StoreAt(Spare, 0);
         p.SetAt(front); // after the spare cell is cleared (the sub's front is channel 0 too)
     }
@@ -370,37 +351,6 @@ public sealed class Seaquest : MinAtarGame
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
         oxygenBits = (1 << oxygenCells) - 1;
         diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
-    }
-
-    // A GatherBytes window of _scratch whose addresses modulo 4096 lie outside the observation's. (Only
-    // the addresses' low bits matter; if the GC moves the array meanwhile, only the speed is affected.)
-    unsafe ref ushort GatherWindow(Span<byte> planes)
-    {
-        nuint observation = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(planes));
-        ref byte scratch = ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetArrayDataReference(_scratch));
-        nuint start = (nuint)Unsafe.AsPointer(ref scratch);
-        int offset = (int)((observation + (nuint)planes.Length + 64 - start) & (AliasPeriod - 1)) & ~1;
-        return ref Unsafe.As<byte, ushort>(ref Unsafe.Add(ref scratch, offset)); // offset + GatherBytes <= scratch length
-    }
-
-    // The same drawing without the gather window (checked stores after the clear).
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    void DrawDirect(Span<byte> planes)
-    {
-        const int Trail = 3 * Size * Size, Spare = Size * (Size - 1);
-        SubCells(out int front, out int back, out int oxygenBits, out int diverBits);
-        var p = new PlaneWriter(planes);
-        p.SetAt(back);
-        p.WriteRowBits(7, Size - 1, oxygenBits);
-        p.WriteRowBits(8, Size - 1, diverBits);
-        for (int i = 0; i < _entities.Total; i++)
-        {
-            ref var e = ref Unsafe.Add(ref _entities.First, i); // i < Total
-            p.SetAt(e.PlaneRow + e.X);
-            p.SetAt(OnRowOrSpare(Trail + e.Row, e.X + e.Behind));
-        }
-        p.StoreAt(Spare, 0);
-        p.SetAt(front);
     }
 
     // rowStart + x when 0 <= x <= 9, else the spare cell 90.

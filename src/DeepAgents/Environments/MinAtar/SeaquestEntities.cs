@@ -26,6 +26,12 @@ internal struct SeaquestEntity
 /// segments after its own. The five segment ends are 12-bit fields of one word, so creating an entity
 /// of kind k adds one constant to it. Grows by doubling: steady-state stepping never allocates.
 /// </summary>
+/// <remarks>
+/// The entities are read while the observation's clearing stores are still queued, so they must not
+/// share their address modulo 4096 with the caller's buffer (4K aliasing, see <see cref="PlaneWriter"/>).
+/// The array is pinned and has a page of spare slots in front: <see cref="PlaceApartFrom"/> moves the
+/// entities (a few dozen bytes) to a page phase just past the buffer's when they would overlap it.
+/// </remarks>
 internal sealed class SeaquestEntityStore
 {
     /// <summary>Segment (kind) indices, in storage order.</summary>
@@ -34,9 +40,17 @@ internal sealed class SeaquestEntityStore
     public const int MaxEntities = 4095;
     const int EndBits = 12, EndMask = (1 << EndBits) - 1;
     const ulong Ones = 1UL | 1UL << 12 | 1UL << 24 | 1UL << 36 | 1UL << 48; // one per segment end
+    const int EntityBytes = 32, AliasPeriod = 4096, Slack = AliasPeriod / EntityBytes, Margin = 64;
 
-    SeaquestEntity[] _items = new SeaquestEntity[32];
+    SeaquestEntity[] _items = Allocate(32);
+    int _first; // slot of entity 0: 0 .. Slack
     ulong _ends; // end of segment k (exclusive) in bits [12k, 12k + 12)
+
+    // Entities that fit; _first + Total <= Slack + Capacity = the array's length.
+    int Capacity => _items.Length - Slack;
+
+    // Room for `capacity` entities starting at any of the Slack first slots; pinned, so its addresses are stable.
+    static SeaquestEntity[] Allocate(int capacity) => GC.AllocateArray<SeaquestEntity>(capacity + Slack, pinned: true);
 
     /// <summary>Number of entities of all kinds.</summary>
     public int Total => End(FriendlyBullets);
@@ -53,8 +67,8 @@ internal sealed class SeaquestEntityStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Count(int kind) => End(kind) - Start(kind);
 
-    /// <summary>Entity 0 of the storage (which always has room for one), for unchecked walks below <see cref="Total"/>.</summary>
-    public ref SeaquestEntity First => ref MemoryMarshal.GetArrayDataReference(_items);
+    /// <summary>The oldest entity of the first kind (there is always room for one), for unchecked walks below <see cref="Total"/>.</summary>
+    public ref SeaquestEntity First => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_items), _first); // _first < length
 
     /// <summary>
     /// The oldest entity of <paramref name="kind"/>; entity i of the kind is <c>Unsafe.Add(ref it, i)</c> for
@@ -67,14 +81,14 @@ internal sealed class SeaquestEntityStore
     public ref SeaquestEntity At(int kind, int i)
     {
         if ((uint)i >= (uint)Count(kind)) throw new ArgumentOutOfRangeException(nameof(i), i, $"entity index must be in 0..{Count(kind) - 1}.");
-        return ref _items[Start(kind) + i];
+        return ref _items[_first + Start(kind) + i];
     }
 
     /// <summary>Makes room for <paramref name="more"/> entities, so that creating them moves nothing (refs stay valid).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Reserve(int more)
     {
-        if (Total + more > _items.Length) Grow(Total + more);
+        if (Total + more > Capacity) Grow(Total + more);
     }
 
     /// <summary>
@@ -86,10 +100,10 @@ internal sealed class SeaquestEntityStore
     public void Add(int kind, int x, int y, bool right, int moveTimer, int shotTimer, int plane, bool trail)
     {
         int total = Total;
-        if (total == _items.Length) Grow(total + 1);
-        int step = right ? 1 : -1, at = End(kind);
+        if (total == Capacity) Grow(total + 1);
+        int step = right ? 1 : -1, at = _first + End(kind);
         var items = _items;
-        for (int j = total; j > at; j--) items[j] = items[j - 1]; // the later kinds move up one place
+        for (int j = _first + total; j > at; j--) items[j] = items[j - 1]; // the later kinds move up one place
         items[at] = new SeaquestEntity
         {
             X = x, Step = step, MoveTimer = moveTimer, ShotTimer = shotTimer,
@@ -102,7 +116,7 @@ internal sealed class SeaquestEntityStore
     /// <summary>Removes entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, keeping the order.</summary>
     public void RemoveAt(int kind, int i)
     {
-        int at = Start(kind) + i, last = Total - 1;
+        int at = _first + Start(kind) + i, last = _first + Total - 1;
         if ((uint)i >= (uint)Count(kind)) throw new ArgumentOutOfRangeException(nameof(i));
         var items = _items;
         for (int j = at; j < last; j++) items[j] = items[j + 1]; // a handful of entities: a loop beats a copy call
@@ -123,11 +137,43 @@ internal sealed class SeaquestEntityStore
     /// <summary>Removes every entity.</summary>
     public void Clear() => _ends = 0;
 
+    /// <summary>
+    /// Moves the entities, if needed, so that their addresses modulo 4096 lie outside those of
+    /// <paramref name="buffer"/> (with a margin). Does nothing when they cannot fit beside it (then
+    /// drawing is only slower). The entities keep their order; refs to them are invalidated.
+    /// </summary>
+    public unsafe void PlaceApartFrom(Span<byte> buffer)
+    {
+        int bytes = Total * EntityBytes;
+        nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)); // only the address's low bits are used
+        nuint entities = (nuint)Unsafe.AsPointer(ref First);
+        int phase = (int)((entities - start) & (AliasPeriod - 1)); // where the entities begin in the buffer's page frame
+        if (phase >= buffer.Length + Margin && phase + bytes <= AliasPeriod - Margin) return; // already apart (every step, in practice)
+        if (buffer.Length + bytes + 2 * Margin + EntityBytes > AliasPeriod) return;
+        Relocate(start + (nuint)(buffer.Length + Margin));
+    }
+
+    // Moves the entities to the first slot at or after `target` modulo 4096 (within the Slack front slots).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    unsafe void Relocate(nuint target)
+    {
+        ref SeaquestEntity slot0 = ref MemoryMarshal.GetArrayDataReference(_items);
+        int offset = (int)((target - (nuint)Unsafe.AsPointer(ref slot0)) & (AliasPeriod - 1));
+        int first = (offset + EntityBytes - 1) / EntityBytes; // <= Slack, so first + Total <= Slack + Capacity
+        var entities = _items.AsSpan(_first, Total);
+        entities.CopyTo(_items.AsSpan(first, Total)); // overlapping ranges are copied correctly
+        _first = first;
+    }
+
     void Grow(int needed)
     {
         if (needed > MaxEntities)
             throw new InvalidOperationException($"Seaquest holds at most {MaxEntities} entities; {needed} were needed.");
-        Array.Resize(ref _items, Math.Min(Math.Max(needed, 2 * _items.Length), MaxEntities + 1));
+        int capacity = Math.Min(Math.Max(needed, 2 * Capacity), MaxEntities);
+        var items = Allocate(capacity);
+        _items.AsSpan(_first, Total).CopyTo(items);
+        _items = items;
+        _first = 0;
     }
 }
 
