@@ -109,6 +109,14 @@ public abstract class MinAtarGame
     /// <summary>Row step of <paramref name="action"/>: -1 up, +1 down, else 0.</summary>
     private protected static int ActionDy(int action) => (int)((StepsY >> (2 * (int)Math.Min((uint)action, 6u))) & 3) - 1;
 
+    /// <summary>Both steps of <paramref name="action"/> (<see cref="ActionDx"/>, <see cref="ActionDy"/>), its field located once.</summary>
+    private protected static void ActionSteps(int action, out int dx, out int dy)
+    {
+        int shift = 2 * (int)Math.Min((uint)action, 6u);
+        dx = (int)((StepsX >> shift) & 3) - 1;
+        dy = (int)((StepsY >> shift) & 3) - 1;
+    }
+
     /// <summary>
     /// min(max(v, low), high) with masks (the action is random, a branch would mispredict; the JIT turns
     /// Math.Min/Max into branches in methods with loops).

@@ -39,7 +39,8 @@ public sealed class Seaquest : MinAtarGame
     /// <summary>Sub row, 0 (surface) .. 8.</summary>
     public int SubY { get; internal set; }
     /// <summary>The sub faces right (else left).</summary>
-    public bool SubFacesRight { get; internal set; }
+    public bool SubFacesRight { get => _facing > 0; internal set => _facing = value ? 1 : -1; }
+    int _facing = -1; // +1 facing right, -1 left: the column step of the last horizontal move
     /// <summary>Oxygen, 200 when full; can go negative on the terminal step.</summary>
     public int Oxygen { get; internal set; }
     /// <summary>Divers held (a 6-diver surfacing leaves -1: the reference's quirk).</summary>
@@ -93,6 +94,11 @@ public sealed class Seaquest : MinAtarGame
         Terminal = false;
     }
 
+    // min(max(v, 0), high): a mask for the low side, a conditional move for the high one (no branch on the
+    // random action; the JIT makes a branch of a lower bound it derives from an add's sign flag).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    static int ClampToZeroAnd(int v, int high) => Math.Min(v & ~(v >> 31), high);
+
     // -1 (all ones) when the condition holds, else 0.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static int AllOnesIf(bool condition) => -(condition ? 1 : 0);
@@ -110,13 +116,13 @@ public sealed class Seaquest : MinAtarGame
         // also needs the cooldown to be over, is a branch taken on few steps.
         if (action == MinAtarAction.Fire & ShotTimer == 0)
         {
-            FriendlyBullets.AddUnchecked(SubX, SubY, SubFacesRight);
+            FriendlyBullets.AddUnchecked(SubX, SubY, _facing > 0);
             ShotTimer = ShotCooldown;
         }
-        int dx = ActionDx(action); // fire has no move
-        SubX = Clamp(SubX + dx, 0, Size - 1);
-        SubY = Clamp(SubY + ActionDy(action), 0, Size - 2);
-        SubFacesRight = (((SubFacesRight ? 1 : 0) & ~dx & 1) | ((dx + 1) >> 1)) != 0; // left faces left, right right, else kept
+        ActionSteps(action, out int dx, out int dy); // fire has no move
+        SubX = ClampToZeroAnd(SubX + dx, Size - 1);
+        SubY = ClampToZeroAnd(SubY + dy, Size - 2);
+        _facing = dx | (_facing & ~-(dx & 1)); // left faces left (-1), right right (+1), else kept
 
         // (4)-(8) the entities; skipped when there are none (a third of random-play steps)
         if (_entities.Total != 0) reward += StepEntities();
@@ -152,10 +158,13 @@ public sealed class Seaquest : MinAtarGame
         var store = _entities;
         store.Reserve(store.Count(SubsKind)); // room for every sub's shot: adding them moves no entity refs
         ref var first = ref store.First; // the storage stays put until StepEntities returns
+        // Segment bounds come from a local copy of the store's segment ends, re-read only after the loops
+        // that create or remove entities of earlier segments (the field is reloaded after every store).
+        ulong ends = store.Ends;
 
         // (4) friendly bullets, newest first: move; off-grid removed; hit a fish (first) or else a sub.
         // Removing a fish or sub moves the bullets' segment down, hence the relative index and re-fetch.
-        for (int i = store.Count(BulletsKind) - 1; i >= 0; i--)
+        for (int i = SeaquestEntityStore.CountIn(ends, BulletsKind) - 1; i >= 0; i--)
         {
             ref var b = ref Unsafe.Add(ref store.Oldest(BulletsKind), i); // i < Count
             int x = b.X += b.Step;
@@ -170,8 +179,9 @@ public sealed class Seaquest : MinAtarGame
         // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move.
         // The timer and the move are masks, not a branch (each diver is due every 6th step). When the
         // diver did not move, the checks after the move repeat the ones before it, which failed.
-        ref var divers = ref Unsafe.Add(ref first, store.Start(DiversKind));
-        for (int i = store.Count(DiversKind) - 1; i >= 0; i--)
+        ends = store.Ends;
+        ref var divers = ref Unsafe.Add(ref first, SeaquestEntityStore.StartIn(ends, DiversKind));
+        for (int i = SeaquestEntityStore.CountIn(ends, DiversKind) - 1; i >= 0; i--)
         {
             ref var d = ref Unsafe.Add(ref divers, i);
             if ((d.Row + d.X == subCell) & diverCount < MaxDivers)
@@ -192,8 +202,8 @@ public sealed class Seaquest : MinAtarGame
         // every bullet that shared a cell with a sub or a fish, and nothing has moved onto them since).
         // Subs are the first segment: removing bullets or adding enemy bullets does not move them.
         ref var subs = ref first; // Start(SubsKind) == 0
-        int bulletCount = store.Count(BulletsKind); // kept here: the store's fields are reloaded after every entity store
-        for (int i = store.Count(SubsKind) - 1; i >= 0; i--)
+        int bulletCount = SeaquestEntityStore.CountIn(ends, BulletsKind); // removing divers changed no count but theirs
+        for (int i = SeaquestEntityStore.CountIn(ends, SubsKind) - 1; i >= 0; i--)
         {
             ref var e = ref Unsafe.Add(ref subs, i);
             int row = e.Row;
@@ -209,19 +219,17 @@ public sealed class Seaquest : MinAtarGame
                 int bullet = store.IndexOfCell(BulletsKind, row + x);
                 if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); bulletCount--; removed = true; reward++; }
             }
-            if (e.ShotTimer == 0)
-            {
-                e.ShotTimer = EnemyShotInterval;
-                EnemyBullets.AddUnchecked(x, e.Y, e.Step > 0); // also fired by a sub removed this step (x may be off the grid)
-            }
-            else e.ShotTimer--;
+            int shoot = AllOnesIf(e.ShotTimer == 0);
+            e.ShotTimer = (EnemyShotInterval & shoot) | ((e.ShotTimer - 1) & ~shoot);
+            store.AddEnemyBulletIf(shoot != 0, x, e.Y, e.Step); // also fired by a sub removed this step (x may be off the grid)
             if (removed) store.RemoveAt(SubsKind, i);
         }
 
         // (7) enemy bullets, newest first: collide, move every step, off-grid removed, collide. Only here
         // can a stored column be off the grid (a shot fired this step by a sub that left it).
-        ref var enemyBullets = ref Unsafe.Add(ref first, store.Start(EnemyBulletsKind));
-        for (int i = store.Count(EnemyBulletsKind) - 1; i >= 0; i--)
+        ends = store.Ends; // after the subs' removals and shots
+        ref var enemyBullets = ref Unsafe.Add(ref first, SeaquestEntityStore.StartIn(ends, EnemyBulletsKind));
+        for (int i = SeaquestEntityStore.CountIn(ends, EnemyBulletsKind) - 1; i >= 0; i--)
         {
             ref var b = ref Unsafe.Add(ref enemyBullets, i);
             int row = b.Row, x = b.X;
@@ -232,8 +240,8 @@ public sealed class Seaquest : MinAtarGame
         }
 
         // (8) fish: as subs, without shooting
-        ref var fish = ref Unsafe.Add(ref first, store.Start(FishKind));
-        for (int i = store.Count(FishKind) - 1; i >= 0; i--)
+        ref var fish = ref Unsafe.Add(ref first, SeaquestEntityStore.StartIn(ends, FishKind)); // enemy bullets come after the fish
+        for (int i = SeaquestEntityStore.CountIn(ends, FishKind) - 1; i >= 0; i--)
         {
             ref var f = ref Unsafe.Add(ref fish, i);
             int row = f.Row;
@@ -318,13 +326,14 @@ public sealed class Seaquest : MinAtarGame
     [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {
-        const int Trail = 3 * Size * Size, Spare = Size * (Size - 1), Last = 10 * Size * Size - 1;
+        const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
         int total = _entities.Total;
-        if (total != 0) _entities.PlaceApartFrom(planes);
+        if (total != 0) _entities.PlaceApartFrom(planes, total);
         ref SeaquestEntity e = ref _entities.First;
         ref SeaquestEntity end = ref Unsafe.Add(ref e, total); // Total <= capacity
         SubCells(out int front, out int back, out int oxygenBits, out int diverBits);
         var p = new PlaneWriter(planes);
+        p.SetAt(front);
         p.SetAt(back);
         p.WriteRowBits(7, Size - 1, oxygenBits);
         p.WriteRowBits(8, Size - 1, diverBits);
@@ -333,10 +342,8 @@ public sealed class Seaquest : MinAtarGame
         {
             int x = e.X;
             Unsafe.Add(ref o, Math.Min((uint)(e.PlaneRow + x), Last)) = 1;
-            Unsafe.Add(ref o, Math.Min((uint)OnRowOrSpare(Trail + e.Row, x + e.Behind), Last)) = 1;
+            Unsafe.Add(ref o, Math.Min((uint)OnRowOr(Trail + e.Row, x + e.Behind, front), Last)) = 1;
         }
-        p.StoreAt(Spare, 0);
-        p.SetAt(front); // after the spare cell is cleared (the sub's front is channel 0 too)
     }
 
     // The sub's front and back cells (the back on channel 1, or the spare cell off the grid) and the
@@ -346,20 +353,19 @@ public sealed class Seaquest : MinAtarGame
     {
         int subRow = SubY * Size;
         front = subRow + SubX;
-        back = OnRowOrSpare(Size * Size + subRow, SubX + 1 - 2 * (SubFacesRight ? 1 : 0)); // x-1 facing right, x+1 facing left
+        back = OnRowOr(Size * Size + subRow, SubX - _facing, front); // x-1 facing right, x+1 facing left
         int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size); // = oxygen*10//200 for oxygen >= 0
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
         oxygenBits = (1 << oxygenCells) - 1;
         diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
     }
 
-    // rowStart + x when 0 <= x <= 9, else the spare cell 90.
+    // rowStart + x when 0 <= x <= 9, else `other`.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int OnRowOrSpare(int rowStart, int x)
+    static int OnRowOr(int rowStart, int x, int other)
     {
-        const int Spare = Size * (Size - 1);
         int off = (x | (Size - 1 - x)) >> 31; // all ones when x < 0 or x > 9
-        return ((rowStart + x) & ~off) | (Spare & off);
+        return ((rowStart + x) & ~off) | (other & off);
     }
 
     internal override void WriteState(BinaryWriter w)

@@ -21,9 +21,9 @@ internal struct SeaquestEntity
 /// <summary>
 /// All of Seaquest's entities in one array, one segment per kind, each segment in creation order (the
 /// spec iterates "newest first" = from the segment's end). One array lets <c>Observe</c> draw every
-/// entity in a single loop. The segments are ordered by how often their kind is created — enemy subs,
-/// fish, divers, enemy bullets, friendly bullets — because creating or removing an entity shifts the
-/// segments after its own. The five segment ends are 12-bit fields of one word, so creating an entity
+/// entity in a single loop. The segments are ordered so that creating or removing an entity (which
+/// shifts the segments after its own) rarely moves anything: enemy subs, fish, divers (created every
+/// 20-30 steps), friendly bullets, enemy bullets (the last segment, so the subs' shots are appended). The five segment ends are 12-bit fields of one word, so creating an entity
 /// of kind k adds one constant to it. Grows by doubling: steady-state stepping never allocates.
 /// </summary>
 /// <remarks>
@@ -35,7 +35,7 @@ internal struct SeaquestEntity
 internal sealed class SeaquestEntityStore
 {
     /// <summary>Segment (kind) indices, in storage order.</summary>
-    public const int Subs = 0, Fish = 1, Divers = 2, EnemyBullets = 3, FriendlyBullets = 4, Kinds = 5;
+    public const int Subs = 0, Fish = 1, Divers = 2, FriendlyBullets = 3, EnemyBullets = 4, Kinds = 5;
     /// <summary>Most entities the 12-bit segment ends can count.</summary>
     public const int MaxEntities = 4095;
     const int EndBits = 12, EndMask = (1 << EndBits) - 1;
@@ -53,19 +53,34 @@ internal sealed class SeaquestEntityStore
     static SeaquestEntity[] Allocate(int capacity) => GC.AllocateArray<SeaquestEntity>(capacity + Slack, pinned: true);
 
     /// <summary>Number of entities of all kinds.</summary>
-    public int Total => End(FriendlyBullets);
+    public int Total => End(EnemyBullets);
+
+    /// <summary>The five segment ends (see <see cref="EndIn"/>); changed by every creation and removal.</summary>
+    public ulong Ends => _ends;
+
+    /// <summary>End (exclusive) of segment <paramref name="kind"/> in the segment ends <paramref name="ends"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int EndIn(ulong ends, int kind) => (int)(ends >> (EndBits * kind)) & EndMask;
+
+    /// <summary>Start of segment <paramref name="kind"/> in <paramref name="ends"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int StartIn(ulong ends, int kind) => kind == 0 ? 0 : EndIn(ends, kind - 1);
+
+    /// <summary>Number of entities of <paramref name="kind"/> in <paramref name="ends"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CountIn(ulong ends, int kind) => EndIn(ends, kind) - StartIn(ends, kind);
 
     /// <summary>End (exclusive) of segment <paramref name="kind"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int End(int kind) => (int)(_ends >> (EndBits * kind)) & EndMask;
+    public int End(int kind) => EndIn(_ends, kind);
 
     /// <summary>Start of segment <paramref name="kind"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Start(int kind) => kind == 0 ? 0 : End(kind - 1);
+    public int Start(int kind) => StartIn(_ends, kind);
 
     /// <summary>Number of entities of <paramref name="kind"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int Count(int kind) => End(kind) - Start(kind);
+    public int Count(int kind) => CountIn(_ends, kind);
 
     /// <summary>The oldest entity of the first kind (there is always room for one), for unchecked walks below <see cref="Total"/>.</summary>
     public ref SeaquestEntity First => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_items), _first); // _first < length
@@ -113,6 +128,20 @@ internal sealed class SeaquestEntityStore
         _ends += Ones << (EndBits * kind); // this segment's end and every later one + 1
     }
 
+    /// <summary>
+    /// Creates an enemy bullet (the newest; the last segment) when <paramref name="condition"/> holds, without a
+    /// branch on it: the slot past the end is written either way. Needs room for one more (<see cref="Reserve"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void AddEnemyBulletIf(bool condition, int x, int y, int step)
+    {
+        ref var e = ref Unsafe.Add(ref First, Total); // < capacity after Reserve
+        e.X = x; e.Step = step; e.MoveTimer = 0; e.ShotTimer = 0;
+        e.Y = y; e.Row = y * MinAtarGame.Size; e.PlaneRow = 4 * MinAtarGame.Size * MinAtarGame.Size + y * MinAtarGame.Size;
+        e.Behind = 2 * MinAtarGame.Size; // no trail
+        _ends += (1UL << (EndBits * EnemyBullets)) & (0UL - (condition ? 1UL : 0UL));
+    }
+
     /// <summary>Removes entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, keeping the order.</summary>
     public void RemoveAt(int kind, int i)
     {
@@ -138,13 +167,14 @@ internal sealed class SeaquestEntityStore
     public void Clear() => _ends = 0;
 
     /// <summary>
-    /// Moves the entities, if needed, so that their addresses modulo 4096 lie outside those of
-    /// <paramref name="buffer"/> (with a margin). Does nothing when they cannot fit beside it (then
-    /// drawing is only slower). The entities keep their order; refs to them are invalidated.
+    /// Moves the entities, if needed, so that the first <paramref name="slots"/> (at least Total, at most
+    /// the capacity) lie apart from <paramref name="buffer"/> modulo 4096, with a margin. Does nothing when
+    /// they cannot fit beside it (then drawing is only slower). The entities keep their order; refs to
+    /// them are invalidated.
     /// </summary>
-    public unsafe void PlaceApartFrom(Span<byte> buffer)
+    public unsafe void PlaceApartFrom(Span<byte> buffer, int slots)
     {
-        int bytes = Total * EntityBytes;
+        int bytes = Math.Min(slots, Capacity) * EntityBytes;
         nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)); // only the address's low bits are used
         nuint entities = (nuint)Unsafe.AsPointer(ref First);
         int phase = (int)((entities - start) & (AliasPeriod - 1)); // where the entities begin in the buffer's page frame
