@@ -45,14 +45,23 @@ public sealed class Seaquest : MinAtarGame
     public int Oxygen { get; internal set; }
     /// <summary>Divers held (a 6-diver surfacing leaves -1: the reference's quirk).</summary>
     public int DiverCount { get; internal set; }
-    /// <summary>Player shot cooldown.</summary>
-    public int ShotTimer { get; internal set; }
+    /// <summary>Player shot cooldown (0: may fire).</summary>
+    public int ShotTimer { get => Remaining(_shotAt); internal set => _shotAt = Deadline(value); }
     /// <summary>Steps between enemy spawns (ramps down to 1).</summary>
     public int EnemySpawnSpeed { get; internal set; }
-    /// <summary>Enemy spawn countdown.</summary>
-    public int EnemySpawnTimer { get; internal set; }
-    /// <summary>Diver spawn countdown.</summary>
-    public int DiverSpawnTimer { get; internal set; }
+    /// <summary>Enemy spawn countdown (0: spawns this step).</summary>
+    public int EnemySpawnTimer { get => Remaining(_enemySpawnAt); internal set => _enemySpawnAt = Deadline(value); }
+    /// <summary>Diver spawn countdown (0: spawns this step).</summary>
+    public int DiverSpawnTimer { get => Remaining(_diverSpawnAt); internal set => _diverSpawnAt = Deadline(value); }
+
+    // The spec's three global countdowns ("decrement while above 0", act when 0) kept as deadlines on a
+    // step clock: a timer that reads t at the start of step n is stored as n + t, and reads max(0, deadline
+    // - n). A step then advances one clock instead of three timers; restarting a timer at v on step n
+    // (it reads v - 1 on step n + 1) stores n + v.
+    long _clock, _shotAt, _enemySpawnAt, _diverSpawnAt;
+    int Remaining(long deadline) => (int)Math.Max(deadline - _clock, 0);
+    long Deadline(int timer) => timer >= 0 ? _clock + timer
+        : throw new ArgumentOutOfRangeException(nameof(timer), timer, "Seaquest timers are >= 0.");
     /// <summary>Enemy move period (Style-B timer value; ramps down to 2).</summary>
     public int MoveSpeed { get; internal set; }
     /// <summary>Number of ramps so far.</summary>
@@ -84,6 +93,7 @@ public sealed class Seaquest : MinAtarGame
         SubX = 5; SubY = 0; SubFacesRight = false;
         Oxygen = MaxOxygen; DiverCount = 0;
         _entities.Clear();
+        _clock = 0;
         EnemySpawnSpeed = InitialEnemySpawnSpeed;
         EnemySpawnTimer = EnemySpawnSpeed;
         DiverSpawnTimer = DiverSpawnSpeed;
@@ -104,20 +114,22 @@ public sealed class Seaquest : MinAtarGame
     static int AllOnesIf(bool condition) => -(condition ? 1 : 0);
 
     /// <inheritdoc />
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, as Draw: inlined into a caller's large loop it competes for registers
     public override int Act(int action)
     {
         int reward = 0;
-        // (1) enemy spawn, (2) diver spawn
-        if (EnemySpawnTimer == 0) { SpawnEnemy(); EnemySpawnTimer = EnemySpawnSpeed; }
-        if (DiverSpawnTimer == 0) { SpawnDiver(); DiverSpawnTimer = DiverSpawnSpeed; }
+        long now = _clock;
+        // (1) enemy spawn, (2) diver spawn (timers at 0: deadline reached)
+        if (now >= _enemySpawnAt) { SpawnEnemy(); _enemySpawnAt = now + EnemySpawnSpeed; }
+        if (now >= _diverSpawnAt) { SpawnDiver(); _diverSpawnAt = now + DiverSpawnSpeed; }
 
         // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. The move is
         // branch-free (the action is random and a branch per action would mispredict); firing, which
         // also needs the cooldown to be over, is a branch taken on few steps.
-        if (action == MinAtarAction.Fire & ShotTimer == 0)
+        if (action == MinAtarAction.Fire & now >= _shotAt)
         {
             FriendlyBullets.AddUnchecked(SubX, SubY, _facing > 0);
-            ShotTimer = ShotCooldown;
+            _shotAt = now + ShotCooldown;
         }
         ActionSteps(action, out int dx, out int dy); // fire has no move
         SubX = ClampToZeroAnd(SubX + dx, Size - 1);
@@ -127,10 +139,8 @@ public sealed class Seaquest : MinAtarGame
         // (4)-(8) the entities; skipped when there are none (a third of random-play steps)
         if (_entities.Total != 0) reward += StepEntities();
 
-        // (9) global timers decrement while above 0
-        EnemySpawnTimer -= EnemySpawnTimer > 0 ? 1 : 0;
-        DiverSpawnTimer -= DiverSpawnTimer > 0 ? 1 : 0;
-        ShotTimer -= ShotTimer > 0 ? 1 : 0;
+        // (9) global timers decrement while above 0: the clock advances
+        _clock = now + 1;
 
         // (10) oxygen and surfacing: below the surface oxygen-1 and surface = false; arriving at the
         // surface (row 0, surface not yet set) ends the episode without divers, else surfaces. The
@@ -379,8 +389,11 @@ public sealed class Seaquest : MinAtarGame
     internal override void ReadState(BinaryReader r)
     {
         SubX = r.ReadInt32(); SubY = r.ReadInt32(); SubFacesRight = r.ReadBoolean(); Oxygen = r.ReadInt32();
-        DiverCount = r.ReadInt32(); ShotTimer = r.ReadInt32();
-        EnemySpawnSpeed = r.ReadInt32(); EnemySpawnTimer = r.ReadInt32(); DiverSpawnTimer = r.ReadInt32();
+        DiverCount = r.ReadInt32(); int shotTimer = r.ReadInt32();
+        EnemySpawnSpeed = r.ReadInt32(); int enemySpawnTimer = r.ReadInt32(), diverSpawnTimer = r.ReadInt32();
+        if ((shotTimer | enemySpawnTimer | diverSpawnTimer) < 0)
+            throw new InvalidDataException($"Seaquest snapshot: negative timer (shot {shotTimer}, enemy spawn {enemySpawnTimer}, diver spawn {diverSpawnTimer}).");
+        ShotTimer = shotTimer; EnemySpawnTimer = enemySpawnTimer; DiverSpawnTimer = diverSpawnTimer;
         MoveSpeed = r.ReadInt32(); RampIndex = r.ReadInt32(); Surface = r.ReadBoolean(); Terminal = r.ReadBoolean();
         _entities.Clear();
         FriendlyBullets.Read(r); EnemyBullets.Read(r); Fish.Read(r); Subs.Read(r); Divers.Read(r);
