@@ -338,7 +338,7 @@ public sealed class Seaquest : MinAtarGame
     {
         const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
         int total = _entities.Total;
-        if (total != 0) _entities.PlaceApartFrom(planes, total);
+        if (total != 0) _entities.PlaceApartFrom(planes);
         ref SeaquestEntity e = ref _entities.First;
         ref SeaquestEntity end = ref Unsafe.Add(ref e, total); // Total <= capacity
         SubCells(out int front, out int back, out int oxygenBits, out int diverBits);

@@ -167,20 +167,36 @@ internal sealed class SeaquestEntityStore
     public void Clear() => _ends = 0;
 
     /// <summary>
-    /// Moves the entities, if needed, so that the first <paramref name="slots"/> (at least Total, at most
-    /// the capacity) lie apart from <paramref name="buffer"/> modulo 4096, with a margin. Does nothing when
-    /// they cannot fit beside it (then drawing is only slower). The entities keep their order; refs to
-    /// them are invalidated.
+    /// Moves the entities, if needed, so that they lie apart from <paramref name="buffer"/> modulo 4096, with
+    /// a margin. Does nothing when they cannot fit beside it (then drawing is only slower). The entities keep
+    /// their order; refs to them are invalidated. The last buffer found apart, and for how many entities it
+    /// stays apart, are remembered: the usual call (the same buffer every step) is one comparison.
     /// </summary>
-    public unsafe void PlaceApartFrom(Span<byte> buffer, int slots)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe void PlaceApartFrom(Span<byte> buffer)
     {
-        int bytes = Math.Min(slots, Capacity) * EntityBytes;
         nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)); // only the address's low bits are used
-        nuint entities = (nuint)Unsafe.AsPointer(ref First);
-        int phase = (int)((entities - start) & (AliasPeriod - 1)); // where the entities begin in the buffer's page frame
-        if (phase >= buffer.Length + Margin && phase + bytes <= AliasPeriod - Margin) return; // already apart (every step, in practice)
-        if (buffer.Length + bytes + 2 * Margin + EntityBytes > AliasPeriod) return;
-        Relocate(start + (nuint)(buffer.Length + Margin));
+        if (start == _apartFrom & Total <= _apartUpTo) return;
+        PlaceApart(start, buffer.Length);
+    }
+
+    nuint _apartFrom; // the last buffer the entities were found apart from (0: none yet)
+    int _apartUpTo;   // how many entities stay apart from it where they are
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    unsafe void PlaceApart(nuint start, int length)
+    {
+        _apartFrom = 0;
+        int bytes = Total * EntityBytes;
+        if (length + bytes + 2 * Margin + EntityBytes > AliasPeriod) return; // cannot fit beside it: leave them
+        int phase = (int)(((nuint)Unsafe.AsPointer(ref First) - start) & (AliasPeriod - 1)); // where they begin in the buffer's page frame
+        if (phase < length + Margin || phase + bytes > AliasPeriod - Margin)
+        {
+            Relocate(start + (nuint)(length + Margin));
+            phase = (int)(((nuint)Unsafe.AsPointer(ref First) - start) & (AliasPeriod - 1));
+        }
+        _apartFrom = start;
+        _apartUpTo = Math.Min((AliasPeriod - Margin - phase) / EntityBytes, Capacity);
     }
 
     // Moves the entities to the first slot at or after `target` modulo 4096 (within the Slack front slots).
@@ -204,6 +220,7 @@ internal sealed class SeaquestEntityStore
         _items.AsSpan(_first, Total).CopyTo(items);
         _items = items;
         _first = 0;
+        _apartFrom = 0; // the entities moved
     }
 }
 
