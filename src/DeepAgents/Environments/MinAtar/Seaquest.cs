@@ -162,9 +162,9 @@ public sealed class Seaquest : MinAtarGame
     // comparison below is made with a column already known to be on it (see the enemy bullets).
     int StepEntities()
     {
-        // Locals, not fields: stores through entity refs could alias fields as far as the JIT knows.
-        int subCell = SubY * Size + SubX, diverCount = DiverCount, moveSpeed = MoveSpeed, reward = 0;
-        bool terminal = false;
+        // Few values live through all five loops (subCell, reward, the store): the others are read where
+        // they are used, and a collision sets Terminal directly (rare), so the loops keep theirs in registers.
+        int subCell = SubY * Size + SubX, reward = 0;
         var store = _entities;
         store.Reserve(store.Count(SubsKind)); // room for every sub's shot: adding them moves no entity refs
         ref var first = ref store.First; // the storage stays put until StepEntities returns
@@ -190,6 +190,7 @@ public sealed class Seaquest : MinAtarGame
         // The timer and the move are masks, not a branch (each diver is due every 6th step). When the
         // diver did not move, the checks after the move repeat the ones before it, which failed.
         ends = store.Ends;
+        int diverCount = DiverCount;
         ref var divers = ref Unsafe.Add(ref first, SeaquestEntityStore.StartIn(ends, DiversKind));
         for (int i = SeaquestEntityStore.CountIn(ends, DiversKind) - 1; i >= 0; i--)
         {
@@ -205,6 +206,7 @@ public sealed class Seaquest : MinAtarGame
             if ((uint)x >= Size) store.RemoveAt(DiversKind, i);
             else if ((d.Row + x == subCell) & diverCount < MaxDivers) { store.RemoveAt(DiversKind, i); diverCount++; }
         }
+        DiverCount = diverCount;
 
         // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting.
         // Timers and the move are masks. For a sub that did not move the checks after the move are the
@@ -212,18 +214,19 @@ public sealed class Seaquest : MinAtarGame
         // every bullet that shared a cell with a sub or a fish, and nothing has moved onto them since).
         // Subs are the first segment: removing bullets or adding enemy bullets does not move them.
         ref var subs = ref first; // Start(SubsKind) == 0
+        int moveSpeed = MoveSpeed;
         int bulletCount = SeaquestEntityStore.CountIn(ends, BulletsKind); // removing divers changed no count but theirs
         for (int i = SeaquestEntityStore.CountIn(ends, SubsKind) - 1; i >= 0; i--)
         {
             ref var e = ref Unsafe.Add(ref subs, i);
             int row = e.Row;
-            if (row + e.X == subCell) terminal = true;
+            if (row + e.X == subCell) Terminal = true;
             int due = AllOnesIf(e.MoveTimer == 0);
             e.MoveTimer = (moveSpeed & due) | ((e.MoveTimer - 1) & ~due);
             int x = e.X += e.Step & due;
             bool removed = false;
             if ((uint)x >= Size) removed = true;
-            else if (row + x == subCell) terminal = true;
+            else if (row + x == subCell) Terminal = true;
             else if (bulletCount != 0)
             {
                 int bullet = store.IndexOfCell(BulletsKind, row + x);
@@ -243,24 +246,25 @@ public sealed class Seaquest : MinAtarGame
         {
             ref var b = ref Unsafe.Add(ref enemyBullets, i);
             int row = b.Row, x = b.X;
-            if (((uint)x < Size) & (row + x == subCell)) terminal = true;
+            if (((uint)x < Size) & (row + x == subCell)) Terminal = true;
             x = b.X += b.Step;
             if ((uint)x >= Size) store.RemoveAt(EnemyBulletsKind, i);
-            else if (row + x == subCell) terminal = true;
+            else if (row + x == subCell) Terminal = true;
         }
 
         // (8) fish: as subs, without shooting
         ref var fish = ref Unsafe.Add(ref first, SeaquestEntityStore.StartIn(ends, FishKind)); // enemy bullets come after the fish
+        moveSpeed = MoveSpeed;
         for (int i = SeaquestEntityStore.CountIn(ends, FishKind) - 1; i >= 0; i--)
         {
             ref var f = ref Unsafe.Add(ref fish, i);
             int row = f.Row;
-            if (row + f.X == subCell) terminal = true;
+            if (row + f.X == subCell) Terminal = true;
             int due = AllOnesIf(f.MoveTimer == 0);
             f.MoveTimer = (moveSpeed & due) | ((f.MoveTimer - 1) & ~due);
             int x = f.X += f.Step & due;
             if ((uint)x >= Size) store.RemoveAt(FishKind, i);
-            else if (row + x == subCell) terminal = true;
+            else if (row + x == subCell) Terminal = true;
             else if (bulletCount != 0)
             {
                 int bullet = store.IndexOfCell(BulletsKind, row + x);
@@ -268,8 +272,6 @@ public sealed class Seaquest : MinAtarGame
             }
         }
 
-        DiverCount = diverCount;
-        if (terminal) Terminal = true;
         return reward;
     }
 
