@@ -9,7 +9,7 @@ namespace Research.DeepAgents.Environments.MinAtar;
 /// Writes one MinAtar observation, [C, 10, 10] channels-first 0/1 bytes, into the caller's buffer.
 /// The constructor clears the buffer (inline 32-byte stores); games then set their few point cells
 /// (<see cref="Set"/>, <see cref="SetAt(int)"/>, or 16 at once from a vector) and write channels they keep
-/// as bit boards in one go (<see cref="WriteBits"/>, <see cref="WriteRowBits"/>).
+/// as bit boards in one go (<see cref="WriteBits"/>).
 /// </summary>
 /// <remarks>
 /// <para><b>Read the state first, then construct the writer.</b> A load issued while the clear's stores
@@ -132,29 +132,6 @@ internal readonly ref struct PlaneWriter
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StoreAt(int index, int value) => _planes[index] = (byte)value;
-
-    /// <summary>
-    /// Writes the ten cells of row <paramref name="y"/> of channel <paramref name="c"/> from the low ten bits
-    /// of <paramref name="bits"/> (bit x = column x), replacing what the row held.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void WriteRowBits(int c, int y, int bits)
-    {
-        int start = (c * Size + y) * Size;
-        if ((uint)start > (uint)(_planes.Length - Size)) ThrowOutside(start);
-        ref byte d = ref Unsafe.Add(ref MemoryMarshal.GetReference(_planes), start);
-        if (Bmi2.X64.IsSupported && BitConverter.IsLittleEndian)
-        {
-            // pdep spreads bit k to byte k: 8 cells in one 64-bit store, the last 2 in a 16-bit store
-            Unsafe.WriteUnaligned(ref d, Bmi2.X64.ParallelBitDeposit((ulong)(bits & 0xff), 0x0101010101010101UL));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref d, 8), (ushort)Bmi2.ParallelBitDeposit((uint)(bits >> 8 & 3), 0x0101u));
-            return;
-        }
-        for (int x = 0; x < Size; x++) Unsafe.Add(ref d, x) = (byte)(bits >> x & 1);
-    }
-
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    static void ThrowOutside(int start) => throw new ArgumentOutOfRangeException(nameof(start), start, "Row outside the observation.");
 
     /// <summary>
     /// Packs ten row masks (row y = <paramref name="rows"/>[y], bit x = column x) into a 100-bit board for

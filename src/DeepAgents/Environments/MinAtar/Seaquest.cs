@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Research.DeepAgents.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -343,13 +344,15 @@ public sealed class Seaquest : MinAtarGame
         if (total != 0) _entities.PlaceApartFrom(planes);
         ref SeaquestEntity e = ref _entities.First;
         ref SeaquestEntity end = ref Unsafe.Add(ref e, total); // Total <= capacity
-        SubCells(out int front, out int back, out int oxygenBits, out int diverBits);
+        SubCells(out int front, out int back, out var oxygenRow, out var diverRow);
         var p = new PlaneWriter(planes);
         p.SetAt(front);
         p.SetAt(back);
-        p.WriteRowBits(7, Size - 1, oxygenBits);
-        p.WriteRowBits(8, Size - 1, diverBits);
         ref byte o = ref MemoryMarshal.GetReference(planes); // planes.Length == 1000 > Last
+        // Each gauge row with the 6 cells after it, which only entities drawn below can set (channel 8 row 0
+        // holds nothing; divers, channel 9, are drawn after): one 16-byte store each.
+        oxygenRow.StoreUnsafe(ref o, OxygenGaugeCell);
+        diverRow.StoreUnsafe(ref o, DiverGaugeCell);
         for (; Unsafe.IsAddressLessThan(ref e, ref end); e = ref Unsafe.Add(ref e, 1))
         {
             int x = e.X;
@@ -361,16 +364,48 @@ public sealed class Seaquest : MinAtarGame
     // The sub's front and back cells (the back on channel 1, or the spare cell off the grid) and the
     // oxygen and diver gauges as row bit masks.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    void SubCells(out int front, out int back, out int oxygenBits, out int diverBits)
+    void SubCells(out int front, out int back, out Vector128<byte> oxygenRow, out Vector128<byte> diverRow)
     {
         int subRow = SubY * Size;
         front = subRow + SubX;
         back = OnRowOr(Size * Size + subRow, SubX - _facing, front); // x-1 facing right, x+1 facing left
         int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size); // = oxygen*10//200 for oxygen >= 0
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
-        oxygenBits = (1 << oxygenCells) - 1;
-        diverBits = ((1 << divers) - 1) << (Size - 1 - divers); // diver columns [9-divers, 9)
+        ref byte rows = ref MemoryMarshal.GetReference(GaugeRows);
+        oxygenRow = Vector128.LoadUnsafe(ref rows, (nuint)(16 * oxygenCells)); // 0 <= oxygenCells <= 10
+        diverRow = Vector128.LoadUnsafe(ref rows, (nuint)(16 * (DiverRows + divers))); // 0 <= divers <= 9
     }
+
+    // Row 9 of channel 7 (oxygen) and of channel 8 (divers).
+    const int OxygenGaugeCell = 7 * Size * Size + (Size - 1) * Size, DiverGaugeCell = 8 * Size * Size + (Size - 1) * Size;
+    const int DiverRows = 11;
+
+    // 16-byte gauge rows: for n = 0..10 oxygen cells, n ones from column 0; then for d = 0..9 divers,
+    // ones in columns [9-d, 9). Bytes 10-15 of each row are 0. (Constant data: no allocation.)
+    static ReadOnlySpan<byte> GaugeRows =>
+    [
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0,
+    ];
 
     // rowStart + x when 0 <= x <= 9, else `other`.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -43,7 +43,11 @@ internal sealed class SeaquestEntityStore
     const int EntityBytes = 32, AliasPeriod = 4096, Slack = AliasPeriod / EntityBytes, Margin = 64;
 
     SeaquestEntity[] _items = Allocate(32);
+
+    /// <summary>An empty store.</summary>
+    public SeaquestEntityStore() => SetFirst(0);
     int _first; // slot of entity 0: 0 .. Slack
+    unsafe SeaquestEntity* _firstAddress; // &_items[_first]: the array is pinned, so the address is stable
     ulong _ends; // end of segment k (exclusive) in bits [12k, 12k + 12)
 
     // Entities that fit; _first + Total <= Slack + Capacity = the array's length.
@@ -83,7 +87,7 @@ internal sealed class SeaquestEntityStore
     public int Count(int kind) => CountIn(_ends, kind);
 
     /// <summary>The oldest entity of the first kind (there is always room for one), for unchecked walks below <see cref="Total"/>.</summary>
-    public ref SeaquestEntity First => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_items), _first); // _first < length
+    public unsafe ref SeaquestEntity First => ref *_firstAddress;
 
     /// <summary>
     /// The oldest entity of <paramref name="kind"/>; entity i of the kind is <c>Unsafe.Add(ref it, i)</c> for
@@ -208,7 +212,14 @@ internal sealed class SeaquestEntityStore
         int first = (offset + EntityBytes - 1) / EntityBytes; // <= Slack, so first + Total <= Slack + Capacity
         var entities = _items.AsSpan(_first, Total);
         entities.CopyTo(_items.AsSpan(first, Total)); // overlapping ranges are copied correctly
+        SetFirst(first);
+    }
+
+    // Entity 0 at slot `first` of the (pinned) array.
+    unsafe void SetFirst(int first)
+    {
         _first = first;
+        _firstAddress = (SeaquestEntity*)Unsafe.AsPointer(ref _items[first]);
     }
 
     void Grow(int needed)
@@ -219,7 +230,7 @@ internal sealed class SeaquestEntityStore
         var items = Allocate(capacity);
         _items.AsSpan(_first, Total).CopyTo(items);
         _items = items;
-        _first = 0;
+        SetFirst(0);
         _apartFrom = 0; // the entities moved
     }
 }
