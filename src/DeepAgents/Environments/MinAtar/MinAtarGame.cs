@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Research.DeepAgents.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -45,7 +46,10 @@ public abstract class MinAtarGame
         Random = random ?? throw new ArgumentNullException(nameof(random));
         DifficultyRamping = difficultyRamping;
         Channels = Info.Channels.Count; // Info is each game's static description, safe to read here
+        _observationSize = Channels * Size * Size;
     }
+
+    readonly int _observationSize; // C*100
 
     /// <summary>The stream shared with the sticky-action draw.</summary>
     protected Mt19937 Random { get; }
@@ -76,9 +80,9 @@ public abstract class MinAtarGame
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public void Observe(Span<byte> destination)
     {
-        int n = Channels * Size * Size;
+        int n = _observationSize;
         if (destination.Length < n) ThrowTooSmall(destination.Length, n);
-        Draw(destination[..n]);
+        Draw(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(destination), n)); // n <= Length: checked above
     }
 
     // Out of line, so the hot path does not carry the message formatting.

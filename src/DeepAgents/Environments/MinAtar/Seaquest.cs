@@ -177,14 +177,14 @@ public sealed class Seaquest : MinAtarGame
         // Removing a fish or sub moves the bullets' segment down, hence the relative index and re-fetch.
         for (int i = SeaquestEntityStore.CountIn(ends, BulletsKind) - 1; i >= 0; i--)
         {
-            ref var b = ref Unsafe.Add(ref store.Oldest(BulletsKind), i); // i < Count
+            ref var b = ref Unsafe.Add(ref first, SeaquestEntityStore.StartIn(ends, BulletsKind) + i); // i < Count
             int x = b.X += b.Step;
-            if ((uint)x >= Size) { store.RemoveAt(BulletsKind, i); continue; }
+            if ((uint)x >= Size) { store.RemoveAt(BulletsKind, i); ends = store.Ends; continue; }
             int cell = b.Row + x;
-            int hit = store.IndexOfCell(FishKind, cell);
-            if (hit >= 0) { store.RemoveAt(FishKind, hit); store.RemoveAt(BulletsKind, i); reward++; continue; }
-            hit = store.IndexOfCell(SubsKind, cell);
-            if (hit >= 0) { store.RemoveAt(SubsKind, hit); store.RemoveAt(BulletsKind, i); reward++; }
+            int hit = SeaquestEntityStore.IndexOfCell(ref first, ends, FishKind, cell);
+            if (hit >= 0) { store.RemoveAt(FishKind, hit); store.RemoveAt(BulletsKind, i); ends = store.Ends; reward++; continue; }
+            hit = SeaquestEntityStore.IndexOfCell(ref first, ends, SubsKind, cell);
+            if (hit >= 0) { store.RemoveAt(SubsKind, hit); store.RemoveAt(BulletsKind, i); ends = store.Ends; reward++; }
         }
 
         // (5) divers, newest first: picked up on the sub (fewer than 6 held), else Style-B move.
@@ -230,7 +230,7 @@ public sealed class Seaquest : MinAtarGame
             else if (row + x == subCell) Terminal = true;
             else if (bulletCount != 0)
             {
-                int bullet = store.IndexOfCell(BulletsKind, row + x);
+                int bullet = SeaquestEntityStore.IndexOfCell(ref first, store.Ends, BulletsKind, row + x);
                 if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); bulletCount--; removed = true; reward++; }
             }
             int shoot = AllOnesIf(e.ShotTimer == 0);
@@ -268,7 +268,7 @@ public sealed class Seaquest : MinAtarGame
             else if (row + x == subCell) Terminal = true;
             else if (bulletCount != 0)
             {
-                int bullet = store.IndexOfCell(BulletsKind, row + x);
+                int bullet = SeaquestEntityStore.IndexOfCell(ref first, store.Ends, BulletsKind, row + x);
                 if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); bulletCount--; store.RemoveAt(FishKind, i); reward++; }
             }
         }

@@ -156,12 +156,16 @@ internal sealed class SeaquestEntityStore
         _ends -= Ones << (EndBits * kind);
     }
 
-    /// <summary>Index (0 = oldest) of the oldest entity of <paramref name="kind"/> on plane cell <paramref name="cell"/> (= 10y + x), or -1.</summary>
+    /// <summary>
+    /// Index (0 = oldest) of the oldest entity of <paramref name="kind"/> on plane cell <paramref name="cell"/>
+    /// (= 10y + x), or -1; <paramref name="first"/> is <see cref="First"/> and <paramref name="ends"/> the
+    /// current <see cref="Ends"/> (callers in a loop keep both in registers).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int IndexOfCell(int kind, int cell)
+    public static int IndexOfCell(ref SeaquestEntity first, ulong ends, int kind, int cell)
     {
-        int count = Count(kind);
-        ref SeaquestEntity e = ref Oldest(kind);
+        int start = StartIn(ends, kind), count = EndIn(ends, kind) - start;
+        ref SeaquestEntity e = ref Unsafe.Add(ref first, start);
         for (int i = 0; i < count; i++)
             if (Unsafe.Add(ref e, i).Row + Unsafe.Add(ref e, i).X == cell) return i; // i < Count
         return -1;
