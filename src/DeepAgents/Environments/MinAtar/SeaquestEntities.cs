@@ -133,17 +133,17 @@ internal sealed class SeaquestEntityStore
     }
 
     /// <summary>
-    /// Creates an enemy bullet (the newest; the last segment) when <paramref name="condition"/> holds, without a
-    /// branch on it: the slot past the end is written either way. Needs room for one more (<see cref="Reserve"/>).
+    /// Creates an enemy bullet (the newest; the last segment, so nothing moves) at column <paramref name="x"/>,
+    /// row <paramref name="y"/>, column step <paramref name="step"/>. Needs room for one more (<see cref="Reserve"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void AddEnemyBulletIf(bool condition, int x, int y, int step)
+    public void AddEnemyBullet(int x, int y, int step)
     {
         ref var e = ref Unsafe.Add(ref First, Total); // < capacity after Reserve
         e.X = x; e.Step = step; e.MoveTimer = 0; e.ShotTimer = 0;
         e.Y = y; e.Row = y * MinAtarGame.Size; e.PlaneRow = 4 * MinAtarGame.Size * MinAtarGame.Size + y * MinAtarGame.Size;
         e.Behind = 2 * MinAtarGame.Size; // no trail
-        _ends += (1UL << (EndBits * EnemyBullets)) & (0UL - (condition ? 1UL : 0UL));
+        _ends += 1UL << (EndBits * EnemyBullets);
     }
 
     /// <summary>Removes entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, keeping the order.</summary>
