@@ -68,7 +68,8 @@ public sealed class Seaquest : MinAtarGame
     /// <summary>Number of ramps so far.</summary>
     public int RampIndex { get; internal set; }
     /// <summary>The sub is at the surface and has already surfaced.</summary>
-    public bool Surface { get; internal set; }
+    public bool Surface { get => _surface != 0; internal set => _surface = value ? 1 : 0; }
+    int _surface; // 1 at the surface, else 0 (arithmetic below, not bool logic)
 
     // Every entity, one segment per kind (SeaquestEntities.cs); the kind constants below index it.
     readonly SeaquestEntityStore _entities = new();
@@ -147,10 +148,10 @@ public sealed class Seaquest : MinAtarGame
         // surface (row 0, surface not yet set) ends the episode without divers, else surfaces. The
         // common case is straight-line code; arriving is a rarely taken branch.
         if (Oxygen <= 0) Terminal = true;
-        bool below = SubY > 0, arriving = !below & !Surface;
-        Oxygen -= below ? 1 : 0;
-        Surface &= !below;
-        if (arriving)
+        int below = (int)((uint)-SubY >> 31), surface = _surface; // below: 1 when row > 0 (rows are >= 0)
+        Oxygen -= below;
+        _surface = surface & (below ^ 1);
+        if ((below | surface) == 0) // arriving
         {
             if (DiverCount == 0) Terminal = true;
             else reward += SurfaceSub();
