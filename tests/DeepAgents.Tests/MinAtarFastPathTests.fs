@@ -8,6 +8,7 @@ open Expecto
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Environments.MinAtar
 open Research.DeepAgents.Random
+open EnvironmentsTestSupport
 
 let private fnvOffset = 14695981039346656037UL
 let private fnv (h: uint64) (b: byte) = (h ^^^ uint64 b) * 1099511628211UL
@@ -254,22 +255,68 @@ let tests =
                     let env, g = randomSeaquest rng
                     Expect.sequenceEqual (observe env) (seaquestSpecObservation g) "Observe"
             }
-            test "a state with more entity cells than the gather window is drawn the same way" {
+            test "a state with more entities than fit beside the buffer (130 fish) is drawn the same way" {
                 let rng = Mt19937 32u
                 let env, g = randomSeaquest rng
                 for _ in 1 .. 130 do g.Fish.Add(rng.RandInt(0, 10), rng.RandInt(1, 9), rng.RandInt(0, 2) = 1, 0, 0)
-                Expect.sequenceEqual (observe env) (seaquestSpecObservation g) "Observe with 260+ cells"
+                Expect.sequenceEqual (observe env) (seaquestSpecObservation g) "Observe with 130+ entities"
             }
-            test "the observation is the same wherever the buffer lies (the gather window follows it)" {
+            test "the observation and the state are the same wherever the buffer lies (the entities move away from it)" {
                 let rng = Mt19937 33u
                 let env, g = randomSeaquest rng
                 let expected = seaquestSpecObservation g
+                let before = env.SaveState()
+                let twin = twinOf env "seaquest"
                 let big = Array.zeroCreate<byte> 9000
                 for offset in 0 .. 61 .. 8000 do
                     let o = Span(big, offset, 1000)
                     o.Fill 7uy
                     env.Observe o
                     Expect.sequenceEqual (o.ToArray()) expected $"buffer at offset {offset}"
+                Expect.sequenceEqual (env.SaveState()) before "entities, their order and the timers are unchanged"
+                // the moved entities go on as unmoved ones: step both, observing into fresh buffers each step
+                for step in 1 .. 400 do
+                    let a = rng.RandInt(0, 6)
+                    let r1 = env.Step a
+                    let r2 = twin.Step a
+                    Expect.equal r1 r2 $"step {step}"
+                    Expect.sequenceEqual (observe env) (observe twin) $"observation after step {step}"
+                    if r1.Done then
+                        env.Reset()
+                        twin.Reset()
+            }
+            test "entity cells off the grid, negative timers and such snapshots are refused, naming the field and value" {
+                let env = MinAtarEnvironment("seaquest", noSticky)
+                let g = env.Game :?> Seaquest
+                let column = catchExn<ArgumentOutOfRangeException> (fun () -> g.Fish.Add(10, 3, true, 0, 0))
+                Expect.equal (column.ParamName, column.ActualValue) ("x", box 10) "the column and its value"
+                Expect.stringContains column.Message "0..9" "what is allowed"
+                let row = catchExn<ArgumentOutOfRangeException> (fun () -> g.Divers.Add(3, -1, true, 0, 0))
+                Expect.equal (row.ParamName, row.ActualValue) ("y", box -1) "the row and its value"
+                let timer = catchExn<ArgumentOutOfRangeException> (fun () -> g.ShotTimer <- -1)
+                Expect.equal (timer.ParamName, timer.ActualValue) ("ShotTimer", box -1) "the timer and its value"
+                Expect.stringContains timer.Message ">= 0" "what is allowed"
+                // a saved state, patched: the game's fields as written by WriteState
+                g.SubX <- 7; g.SubY <- 3; g.Oxygen <- 123; g.DiverCount <- 2; g.ShotTimer <- 4
+                g.Fish.Add(6, 4, true, 3, 0)
+                let state = env.SaveState()
+                let bytesOf (parts: byte[] list) = Array.concat parts
+                let indexOf (pattern: byte[]) =
+                    let i = [ 0 .. state.Length - pattern.Length ] |> List.find (fun i -> state.[i .. i + pattern.Length - 1] = pattern)
+                    i
+                let i32 (v: int) = BitConverter.GetBytes v
+                let patched at (v: int) = let s = Array.copy state in Array.blit (i32 v) 0 s at 4; s
+                let player = indexOf (bytesOf [ i32 7; i32 3; [| 0uy |]; i32 123; i32 2; i32 4 ])
+                let negativeTimer = catchExn<IO.InvalidDataException> (fun () -> env.RestoreState(ReadOnlySpan(patched (player + 17) (-1))))
+                Expect.stringContains negativeTimer.Message "negative timer (shot -1" "names the timer and the value"
+                let fish = indexOf (bytesOf [ i32 1; i32 6; i32 4; [| 1uy |]; i32 3; i32 0 ])
+                let offGrid = catchExn<IO.InvalidDataException> (fun () -> env.RestoreState(ReadOnlySpan(patched (fish + 4) 12)))
+                Expect.stringContains offGrid.Message "column 12, row 4" "names the cell"
+                Expect.stringContains offGrid.Message "0..9" "what is allowed"
+                let crowd = MinAtarEnvironment("seaquest", noSticky).Game :?> Seaquest
+                for _ in 1 .. 4095 do crowd.Fish.Add(0, 1, true, 0, 0)
+                let full = catchExn<InvalidOperationException> (fun () -> crowd.Fish.Add(0, 1, true, 0, 0))
+                Expect.stringContains full.Message "at most 4095 entities; 4096 were needed" "the limit and the need"
             }
         ]
 

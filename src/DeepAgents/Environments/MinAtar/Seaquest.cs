@@ -47,13 +47,13 @@ public sealed class Seaquest : MinAtarGame
     /// <summary>Divers held (a 6-diver surfacing leaves -1: the reference's quirk).</summary>
     public int DiverCount { get; internal set; }
     /// <summary>Player shot cooldown (0: may fire).</summary>
-    public int ShotTimer { get => Remaining(_shotAt); internal set => _shotAt = Deadline(value); }
+    public int ShotTimer { get => Remaining(_shotAt); internal set => _shotAt = Deadline(value, nameof(ShotTimer)); }
     /// <summary>Steps between enemy spawns (ramps down to 1).</summary>
     public int EnemySpawnSpeed { get; internal set; }
     /// <summary>Enemy spawn countdown (0: spawns this step).</summary>
-    public int EnemySpawnTimer { get => Remaining(_enemySpawnAt); internal set => _enemySpawnAt = Deadline(value); }
+    public int EnemySpawnTimer { get => Remaining(_enemySpawnAt); internal set => _enemySpawnAt = Deadline(value, nameof(EnemySpawnTimer)); }
     /// <summary>Diver spawn countdown (0: spawns this step).</summary>
-    public int DiverSpawnTimer { get => Remaining(_diverSpawnAt); internal set => _diverSpawnAt = Deadline(value); }
+    public int DiverSpawnTimer { get => Remaining(_diverSpawnAt); internal set => _diverSpawnAt = Deadline(value, nameof(DiverSpawnTimer)); }
 
     // The spec's three global countdowns ("decrement while above 0", act when 0) kept as deadlines on a
     // step clock: a timer that reads t at the start of step n is stored as n + t, and reads max(0, deadline
@@ -61,8 +61,8 @@ public sealed class Seaquest : MinAtarGame
     // (it reads v - 1 on step n + 1) stores n + v.
     long _clock, _shotAt, _enemySpawnAt, _diverSpawnAt;
     int Remaining(long deadline) => (int)Math.Max(deadline - _clock, 0);
-    long Deadline(int timer) => timer >= 0 ? _clock + timer
-        : throw new ArgumentOutOfRangeException(nameof(timer), timer, "Seaquest timers are >= 0.");
+    long Deadline(int timer, string name) => timer >= 0 ? _clock + timer
+        : throw new ArgumentOutOfRangeException(name, timer, $"Seaquest.{name} must be >= 0.");
     /// <summary>Enemy move period (Style-B timer value; ramps down to 2).</summary>
     public int MoveSpeed { get; internal set; }
     /// <summary>Number of ramps so far.</summary>
@@ -332,13 +332,12 @@ public sealed class Seaquest : MinAtarGame
 
     /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
     /// <remarks>
-    /// The sub's cells and the gauge masks are read into locals before the clear, and the entities lie
+    /// The sub's cells and the gauge rows are read into locals before the clear, and the entities lie
     /// apart from the buffer modulo 4096 (<see cref="SeaquestEntityStore.PlaceApartFrom"/>), so no load
     /// after the clear waits behind its stores (4K aliasing, see <see cref="PlaneWriter"/>). Branch-free
-    /// where the outcome varies: a sub back, trail or bullet "trail" off the grid is stored into cell 90
-    /// (channel 0, row 9: never set, row 9 only holds the gauges), which is cleared at the end; each gauge
-    /// is one 10-cell row written from a bit mask. Entity cells are clamped to the observation, so the
-    /// unchecked stores stay inside it whatever the state.
+    /// where the outcome varies: a sub back, trail or bullet "trail" off the grid is drawn onto the sub's
+    /// front (a cell that is set anyway); each gauge is one row from a constant table. Entity cells are
+    /// clamped to the observation, so the unchecked stores stay inside it whatever the state.
     /// </remarks>
     [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
@@ -365,8 +364,8 @@ public sealed class Seaquest : MinAtarGame
         }
     }
 
-    // The sub's front and back cells (the back on channel 1, or the spare cell off the grid) and the
-    // oxygen and diver gauges as row bit masks.
+    // The sub's front and back cells (the back on channel 1, or the front again when it is off the grid)
+    // and the oxygen and diver gauge rows.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void SubCells(out int front, out int back, out Vector128<byte> oxygenRow, out Vector128<byte> diverRow)
     {

@@ -127,7 +127,7 @@ internal sealed class SeaquestEntityStore
         {
             X = x, Step = step, MoveTimer = moveTimer, ShotTimer = shotTimer,
             Y = y, Row = y * MinAtarGame.Size, PlaneRow = plane + y * MinAtarGame.Size,
-            Behind = trail ? -step : 2 * MinAtarGame.Size, // 2*Size: always off the grid, so drawn to the spare cell
+            Behind = trail ? -step : 2 * MinAtarGame.Size, // 2*Size: always off the grid, so not drawn (see Seaquest.Draw)
         };
         _ends += Ones << (EndBits * kind); // this segment's end and every later one + 1
     }
