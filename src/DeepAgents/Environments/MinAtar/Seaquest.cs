@@ -339,12 +339,25 @@ public sealed class Seaquest : MinAtarGame
     /// front (a cell that is set anyway); each gauge is one row from a constant table. Entity cells are
     /// clamped to the observation, so the unchecked stores stay inside it whatever the state.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
+    {
+        if (_entities.Total != 0 && !_entities.IsApartFrom(planes)) PlaceApartAndDraw(planes); // rarely
+        else DrawState(planes); // both calls are tail calls: this method needs no frame
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    void PlaceApartAndDraw(Span<byte> planes)
+    {
+        _entities.PlaceApartFrom(planes);
+        DrawState(planes);
+    }
+
+    // Draw after the placement: no calls, so its values stay in registers that need not be saved.
+    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    void DrawState(Span<byte> planes)
     {
         const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
         int total = _entities.Total;
-        if (total != 0) _entities.PlaceApartFrom(planes);
         ref SeaquestEntity e = ref _entities.First;
         ref SeaquestEntity end = ref Unsafe.Add(ref e, total); // Total <= capacity
         SubCells(out int front, out int back, out var oxygenRow, out var diverRow);

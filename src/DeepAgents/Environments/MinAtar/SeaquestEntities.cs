@@ -180,13 +180,16 @@ internal sealed class SeaquestEntityStore
     /// their order; refs to them are invalidated. The last buffer found apart, and for how many entities it
     /// stays apart, are remembered: the usual call (the same buffer every step) is one comparison.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe void PlaceApartFrom(Span<byte> buffer)
     {
-        nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)); // only the address's low bits are used
-        if (start == _apartFrom & Total <= _apartUpTo) return;
-        PlaceApart(start, buffer.Length);
+        if (IsApartFrom(buffer)) return;
+        PlaceApart((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)), buffer.Length);
     }
+
+    /// <summary>Whether the entities are known to lie apart from <paramref name="buffer"/> (see <see cref="PlaceApartFrom"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe bool IsApartFrom(Span<byte> buffer) => // only the address's low bits matter
+        (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)) == _apartFrom & Total <= _apartUpTo;
 
     nuint _apartFrom; // the last buffer the entities were found apart from (0: none yet)
     int _apartUpTo;   // how many entities stay apart from it where they are
