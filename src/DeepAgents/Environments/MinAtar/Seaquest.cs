@@ -119,30 +119,29 @@ public sealed class Seaquest : MinAtarGame
     [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, as Draw: inlined into a caller's large loop it competes for registers
     public override int Act(int action)
     {
-        int reward = 0;
-        long now = _clock;
-        // (1) enemy spawn, (2) diver spawn (timers at 0: deadline reached)
-        if (now >= _enemySpawnAt) { SpawnEnemy(); _enemySpawnAt = now + EnemySpawnSpeed; }
-        if (now >= _diverSpawnAt) { SpawnDiver(); _diverSpawnAt = now + DiverSpawnSpeed; }
+        // (1) enemy spawn, (2) diver spawn (timers at 0: deadline reached). The clock is re-read after each
+        // (rare) call instead of kept in a register, so few values live across calls (fewer saved registers).
+        if (_clock >= _enemySpawnAt) { SpawnEnemy(); _enemySpawnAt = _clock + EnemySpawnSpeed; }
+        if (_clock >= _diverSpawnAt) { SpawnDiver(); _diverSpawnAt = _clock + DiverSpawnSpeed; }
 
         // (3) player: fire wins when the cooldown is over; fire during cooldown does nothing. The move is
         // branch-free (the action is random and a branch per action would mispredict); firing, which
         // also needs the cooldown to be over, is a branch taken on few steps.
-        if (action == MinAtarAction.Fire & now >= _shotAt)
+        if (action == MinAtarAction.Fire & _clock >= _shotAt)
         {
             FriendlyBullets.AddUnchecked(SubX, SubY, _facing > 0);
-            _shotAt = now + ShotCooldown;
+            _shotAt = _clock + ShotCooldown;
         }
+        // (9) global timers decrement while above 0: the clock advances (here already: the entity steps
+        // do not read it)
+        _clock++;
         ActionSteps(action, out int dx, out int dy); // fire has no move
         SubX = ClampToZeroAnd(SubX + dx, Size - 1);
         SubY = ClampToZeroAnd(SubY + dy, Size - 2);
         _facing = dx | (_facing & ~-(dx & 1)); // left faces left (-1), right right (+1), else kept
 
         // (4)-(8) the entities; skipped when there are none (a third of random-play steps)
-        if (_entities.Total != 0) reward += StepEntities();
-
-        // (9) global timers decrement while above 0: the clock advances
-        _clock = now + 1;
+        int reward = _entities.Total != 0 ? StepEntities() : 0;
 
         // (10) oxygen and surfacing: below the surface oxygen-1 and surface = false; arriving at the
         // surface (row 0, surface not yet set) ends the episode without divers, else surfaces. The
