@@ -16,7 +16,9 @@ namespace Research.Bench.Environments;
 /// <c>--windows [N]</c>: per game, the fastest of N (default 400) windows of 5000 single-environment steps
 /// (and the 10th percentile and median): on a shared host, noise comes in bursts, and the fastest short
 /// window is the closest estimate of the code's own speed; compared with the Python reference measured the
-/// same way (<c>bench/environments/reference_windows.py</c>). Any other arguments go to
+/// same way (<c>bench/environments/reference_windows.py</c>). Measure one game per process
+/// (<c>--games g</c>): games measured later in a shared process run the workload loop after its call sites
+/// have seen other game types, which costs Seaquest 2-3 ns per step. Any other arguments go to
 /// BenchmarkDotNet, run in-process (no generated project is built, so it needs no build lock).
 /// </summary>
 public static class Program
@@ -38,16 +40,16 @@ public static class Program
 
     /// <summary>
     /// The same reference measured like <c>--windows</c> (<c>bench/environments/reference_windows.py</c>):
-    /// act + <c>state()</c> steps per second in the fastest of 100 windows of 5000 steps (the faster of two
-    /// runs, 2026-12-02).
+    /// act + <c>state()</c> steps per second in the fastest of 100 windows of 5000 steps, the fastest of every
+    /// reference run on 2026-12-02 (13 runs of all games, 30 of Seaquest; docs/performance.md).
     /// </summary>
     private static readonly Dictionary<string, double> ReferenceWindows = new()
     {
-        ["asterix"] = 265_505,
+        ["asterix"] = 266_445,
         ["breakout"] = 328_174,
-        ["freeway"] = 121_813,
-        ["seaquest"] = 208_319,
-        ["space_invaders"] = 25_246,
+        ["freeway"] = 122_628,
+        ["seaquest"] = 212_937,
+        ["space_invaders"] = 26_155,
     };
 
     /// <summary>The factor over <see cref="Reference"/> the issue asks for.</summary>
