@@ -210,7 +210,7 @@ public sealed class Seaquest : MinAtarGame
         DiverCount = diverCount;
 
         // (6) enemy subs, newest first: collide, Style-B move, then (independently) Style-B shooting.
-        // Timers and the move are masks. For a sub that did not move the checks after the move are the
+        // The move timer and the move are masks; the shot is a branch. For a sub that did not move the checks after the move are the
         // ones before it again: its cell is unchanged, and no friendly bullet can be on it (step 4 removed
         // every bullet that shared a cell with a sub or a fish, and nothing has moved onto them since).
         // Subs are the first segment: removing bullets or adding enemy bullets does not move them.
@@ -258,7 +258,7 @@ public sealed class Seaquest : MinAtarGame
 
         // (8) fish: as subs, without shooting
         ref var fish = ref Unsafe.Add(ref first, SeaquestEntityStore.StartIn(ends, FishKind)); // enemy bullets come after the fish
-        moveSpeed = MoveSpeed;
+        moveSpeed = MoveSpeed; // re-read rather than kept through the enemy bullets' loop
         for (int i = SeaquestEntityStore.CountIn(ends, FishKind) - 1; i >= 0; i--)
         {
             ref var f = ref Unsafe.Add(ref fish, i);

@@ -23,8 +23,9 @@ internal struct SeaquestEntity
 /// spec iterates "newest first" = from the segment's end). One array lets <c>Observe</c> draw every
 /// entity in a single loop. The segments are ordered so that creating or removing an entity (which
 /// shifts the segments after its own) rarely moves anything: enemy subs, fish, divers (created every
-/// 20-30 steps), friendly bullets, enemy bullets (the last segment, so the subs' shots are appended). The five segment ends are 12-bit fields of one word, so creating an entity
-/// of kind k adds one constant to it. Grows by doubling: steady-state stepping never allocates.
+/// 20-30 steps), friendly bullets, enemy bullets (the last segment, so the subs' shots are appended).
+/// The five segment ends are 12-bit fields of one word, so creating an entity of kind k adds one
+/// constant to it. Grows by doubling: steady-state stepping never allocates.
 /// </summary>
 /// <remarks>
 /// The entities are read while the observation's clearing stores are still queued, so they must not
@@ -43,12 +44,12 @@ internal sealed class SeaquestEntityStore
     const int EntityBytes = 32, AliasPeriod = 4096, Slack = AliasPeriod / EntityBytes, Margin = 64;
 
     SeaquestEntity[] _items = Allocate(32);
-
-    /// <summary>An empty store.</summary>
-    public SeaquestEntityStore() => SetFirst(0);
     int _first; // slot of entity 0: 0 .. Slack
     unsafe SeaquestEntity* _firstAddress; // &_items[_first]: the array is pinned, so the address is stable
     ulong _ends; // end of segment k (exclusive) in bits [12k, 12k + 12)
+
+    /// <summary>An empty store.</summary>
+    public SeaquestEntityStore() => SetFirst(0);
 
     // Entities that fit; _first + Total <= Slack + Capacity = the array's length.
     int Capacity => _items.Length - Slack;
@@ -88,13 +89,6 @@ internal sealed class SeaquestEntityStore
 
     /// <summary>The oldest entity of the first kind (there is always room for one), for unchecked walks below <see cref="Total"/>.</summary>
     public unsafe ref SeaquestEntity First => ref *_firstAddress;
-
-    /// <summary>
-    /// The oldest entity of <paramref name="kind"/>; entity i of the kind is <c>Unsafe.Add(ref it, i)</c> for
-    /// i &lt; Count(kind). Valid until an entity of an earlier kind is removed or the storage grows.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ref SeaquestEntity Oldest(int kind) => ref Unsafe.Add(ref First, Start(kind)); // Start <= Total < capacity
 
     /// <summary>Entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, bounds-checked.</summary>
     public ref SeaquestEntity At(int kind, int i)
