@@ -16,6 +16,18 @@ internal struct SeaquestEntity
     public int X, Step, MoveTimer, ShotTimer;
     /// <summary>Row; 10*row; channel*100 + 10*row; trail column minus X.</summary>
     public int Y, Row, PlaneRow, Behind;
+
+    /// <summary>
+    /// An entity at column <paramref name="x"/>, row <paramref name="y"/> moving by <paramref name="step"/>, with its
+    /// timers, on the channel starting at <paramref name="plane"/> (channel*100), leaving a trail or not.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static SeaquestEntity Create(int x, int y, int step, int moveTimer, int shotTimer, int plane, bool trail) => new()
+    {
+        X = x, Step = step, MoveTimer = moveTimer, ShotTimer = shotTimer,
+        Y = y, Row = y * MinAtarGame.Size, PlaneRow = plane + y * MinAtarGame.Size,
+        Behind = trail ? -step : 2 * MinAtarGame.Size, // 2*Size: always off the grid, so not drawn (see Seaquest.Draw)
+    };
 }
 
 /// <summary>
@@ -114,15 +126,10 @@ internal sealed class SeaquestEntityStore
     {
         int total = Total;
         if (total == Capacity) Grow(total + 1);
-        int step = right ? 1 : -1, at = _first + End(kind);
+        int at = _first + End(kind);
         var items = _items;
         for (int j = _first + total; j > at; j--) items[j] = items[j - 1]; // the later kinds move up one place
-        items[at] = new SeaquestEntity
-        {
-            X = x, Step = step, MoveTimer = moveTimer, ShotTimer = shotTimer,
-            Y = y, Row = y * MinAtarGame.Size, PlaneRow = plane + y * MinAtarGame.Size,
-            Behind = trail ? -step : 2 * MinAtarGame.Size, // 2*Size: always off the grid, so not drawn (see Seaquest.Draw)
-        };
+        items[at] = SeaquestEntity.Create(x, y, right ? 1 : -1, moveTimer, shotTimer, plane, trail);
         _ends += Ones << (EndBits * kind); // this segment's end and every later one + 1
     }
 
@@ -133,10 +140,8 @@ internal sealed class SeaquestEntityStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddEnemyBullet(int x, int y, int step)
     {
-        ref var e = ref Unsafe.Add(ref First, Total); // < capacity after Reserve
-        e.X = x; e.Step = step; e.MoveTimer = 0; e.ShotTimer = 0;
-        e.Y = y; e.Row = y * MinAtarGame.Size; e.PlaneRow = 4 * MinAtarGame.Size * MinAtarGame.Size + y * MinAtarGame.Size;
-        e.Behind = 2 * MinAtarGame.Size; // no trail
+        const int EnemyBulletPlane = 4 * MinAtarGame.Size * MinAtarGame.Size; // channel 4
+        Unsafe.Add(ref First, Total) = SeaquestEntity.Create(x, y, step, 0, 0, EnemyBulletPlane, trail: false); // < capacity after Reserve
         _ends += 1UL << (EndBits * EnemyBullets);
     }
 
@@ -168,18 +173,6 @@ internal sealed class SeaquestEntityStore
     /// <summary>Removes every entity.</summary>
     public void Clear() => _ends = 0;
 
-    /// <summary>
-    /// Moves the entities, if needed, so that they lie apart from <paramref name="buffer"/> modulo 4096, with
-    /// a margin. Does nothing when they cannot fit beside it (then drawing is only slower). The entities keep
-    /// their order; refs to them are invalidated. The last buffer found apart, and for how many entities it
-    /// stays apart, are remembered: the usual call (the same buffer every step) is one comparison.
-    /// </summary>
-    public unsafe void PlaceApartFrom(Span<byte> buffer)
-    {
-        if (IsApartFrom(buffer)) return;
-        PlaceApart((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)), buffer.Length);
-    }
-
     /// <summary>Whether the entities are known to lie apart from <paramref name="buffer"/> (see <see cref="PlaceApartFrom"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe bool IsApartFrom(Span<byte> buffer) => // only the address's low bits matter
@@ -188,9 +181,18 @@ internal sealed class SeaquestEntityStore
     nuint _apartFrom; // the last buffer the entities were found apart from (0: none yet)
     int _apartUpTo;   // how many entities stay apart from it where they are
 
+    /// <summary>
+    /// Moves the entities, if needed, so that they lie apart from <paramref name="buffer"/> modulo 4096, with
+    /// a margin; call when <see cref="IsApartFrom"/> is false. Does nothing when they cannot fit beside it
+    /// (then drawing is only slower). The entities keep their order; refs to them are invalidated. The buffer
+    /// and how many entities stay apart from it are remembered, so the usual check (the same buffer every
+    /// step) is one comparison.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    unsafe void PlaceApart(nuint start, int length)
+    public unsafe void PlaceApartFrom(Span<byte> buffer)
     {
+        nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)); // only the address's low bits are used
+        int length = buffer.Length;
         _apartFrom = 0;
         int bytes = Total * EntityBytes;
         if (length + bytes + 2 * Margin + EntityBytes > AliasPeriod) return; // cannot fit beside it: leave them
