@@ -60,6 +60,12 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        if (args.Contains("--resize"))
+        {
+            int at = Array.IndexOf(args, "--resize");
+            ResizeBench.Run(at + 1 < args.Length && int.TryParse(args[at + 1], out int r) ? r : 2000);
+            return 0;
+        }
         if (args.Contains("--quick"))
         {
             double seconds = 1.0;

@@ -102,6 +102,59 @@ let resizeTests =
             Expect.equal (AreaResize.RoundHalfToEven(7, 3)) 2 "7/3 -> 2"
         }
 
+        test "accelerated path equals the reference on random and adversarial 210x160 frames, ties included" {
+            let r = AreaResize(H, W, 84, 84)
+            Expect.equal r.IsAccelerated System.Runtime.Intrinsics.X86.Avx2.IsSupported "accelerated where AVX2 is"
+            let rng = Mt19937 17u
+            let random () = Array.init (H * W) (fun _ -> byte (rng.RandInt(0, 256)))
+            // pixels in {v, v + 1}: many averages land on or next to .5 (odd and even v round ties differently)
+            let twoLevel v = Array.init (H * W) (fun _ -> v + byte (rng.RandInt(0, 2)))
+            let frames =
+                [ yield! List.init 4 (fun _ -> random ())
+                  for v in [ 0uy; 1uy; 100uy; 127uy; 128uy; 254uy ] do yield twoLevel v
+                  yield Array.create (H * W) 255uy
+                  yield Array.init (H * W) (fun i -> if (i / W + i % W) % 2 = 0 then 255uy else 0uy) // checkerboard
+                  yield Array.init (H * W) (fun i -> if i % W % 3 = 0 then 255uy else 0uy)        // column stripes
+                  yield Array.init (H * W) (fun i -> if i / W % 5 < 2 then 1uy else 0uy)          // row stripes
+                  yield patternScreen 3 ]
+            let fast, reference = Array.zeroCreate<byte> (84 * 84), Array.zeroCreate<byte> (84 * 84)
+            let mutable ties = 0
+            for k, frame in List.indexed frames do
+                r.Resize(ReadOnlySpan frame, Span fast)
+                r.ResizeReference(ReadOnlySpan frame, Span reference)
+                Expect.equal fast reference $"frame {k}"
+                ties <- ties + (directArea (H, W, 84, 84) frame |> Array.filter (fun d -> abs (d - floor d - 0.5) < 1e-9) |> Array.length)
+            Expect.isGreaterThan ties 100 "the frames contain exact .5 ties"
+        }
+
+        test "accelerated path equals the reference at random sizes (tails, padding, 1-pixel sides, many taps)" {
+            let rng = Mt19937 23u
+            let sizes =
+                [ (1, 1, 1, 1); (7, 5, 3, 2); (8, 8, 8, 8); (9, 17, 9, 9); (3, 1000, 2, 7); (1000, 3, 1, 3); (250, 160, 100, 84)
+                  yield! List.init 40 (fun _ ->
+                      let sh, sw = rng.RandInt(1, 300), rng.RandInt(1, 300)
+                      sh, sw, rng.RandInt(1, sh + 1), rng.RandInt(1, sw + 1)) ]
+            for (sh, sw, dh, dw) in sizes do
+                let r = AreaResize(sh, sw, dh, dw)
+                for levels in [ 256; 2 ] do
+                    let v = rng.RandInt(0, 255)
+                    let frame = Array.init (sh * sw) (fun _ -> if levels = 2 then byte (v + rng.RandInt(0, 2)) else byte (rng.RandInt(0, 256)))
+                    let fast, reference = Array.zeroCreate<byte> (dh * dw), Array.zeroCreate<byte> (dh * dw)
+                    r.Resize(ReadOnlySpan frame, Span fast)
+                    r.ResizeReference(ReadOnlySpan frame, Span reference)
+                    Expect.equal fast reference $"{sh}x{sw} -> {dh}x{dw}, {levels} levels"
+        }
+
+        test "the accelerated resize allocates nothing per call" {
+            let r = AreaResize(H, W, 84, 84)
+            let src, out = patternScreen 1, Array.zeroCreate<byte> (84 * 84)
+            let run () = for _ in 1 .. 200 do r.Resize(ReadOnlySpan src, Span out)
+            run () // warm up (JIT)
+            let before = GC.GetAllocatedBytesForCurrentThread()
+            run ()
+            Expect.equal (GC.GetAllocatedBytesForCurrentThread() - before) 0L "bytes allocated"
+        }
+
         test "enlarging and empty sizes are rejected with the axis named" {
             let e = catchExn<ArgumentException> (fun () -> AreaResize(10, 10, 20, 5) |> ignore)
             Expect.stringContains e.Message "height" "axis"
