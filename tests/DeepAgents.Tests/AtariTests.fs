@@ -4,6 +4,7 @@ module AtariTests
 
 open System
 open System.IO
+open System.Runtime.Intrinsics
 open Expecto
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Environments.Atari
@@ -143,6 +144,26 @@ let resizeTests =
                     r.Resize(ReadOnlySpan frame, Span fast)
                     r.ResizeReference(ReadOnlySpan frame, Span reference)
                     Expect.equal fast reference $"{sh}x{sw} -> {dh}x{dw}, {levels} levels"
+        }
+
+        test "the accelerated division equals RoundHalfToEven: every numerator of 210x160, edges of the largest denominators" {
+            let check (d: int) (ns: int[]) =
+                let dv, inverse = Vector256.Create d, Vector256.Create(1.0f / float32 d)
+                for k in 0 .. 8 .. ns.Length - 8 do
+                    let q = AreaResizeAccelerated.DivideRoundHalfToEven(Vector256.Create<int>(ReadOnlySpan<int>(ns, k, 8)), dv, inverse)
+                    for l in 0 .. 7 do
+                        let n = ns.[k + l]
+                        if q.[l] <> AreaResize.RoundHalfToEven(n, d) then failtest $"{n} / {d}: got {q.[l]}"
+            check (H * W) (Array.init (255 * H * W + 8) (fun n -> min n (255 * H * W)))
+            // n near every multiple and every tie of d, up to 255 d, where the float estimate is least sure
+            for d in [ 3; 8; 33600; 1 <<< 22; Int32.MaxValue / 255 - 1; Int32.MaxValue / 255 ] do
+                let ns =
+                    [| for q in 0 .. 255 do
+                         for base' in [ int64 q * int64 d; int64 q * int64 d + int64 (d / 2) ] do
+                             for delta in -2L .. 2L do
+                                 let n = base' + delta
+                                 if n >= 0L && n <= 255L * int64 d then int n |]
+                check d (Array.append ns (Array.zeroCreate (8 - ns.Length % 8)))
         }
 
         test "the accelerated resize allocates nothing per call" {

@@ -28,7 +28,7 @@ sealed class AreaResizeAccelerated
     readonly int[] _columnWeight;             // ox(j, first(j) + t) at j * _columnTaps + t
     readonly int[] _sumsT;                    // (srcW + _columnTaps - 1) x _rowsPadded: the vertical pass, transposed
     readonly int _denominator;                // srcH * srcW
-    readonly float _inverse;                  // 1 / denominator, for the quotient's estimate
+    readonly float _inverse;                  // 1 / denominator, for the quotient's estimate (float)
 
     /// <summary>Whether this machine runs the accelerated path (else <see cref="AreaResize"/> runs the reference).</summary>
     public static bool IsSupported => Avx2.IsSupported;
@@ -118,11 +118,13 @@ sealed class AreaResizeAccelerated
     void HorizontalPass(Span<byte> destination)
     {
         int dh = _destinationHeight, dw = _destinationWidth;
+        var denominator = Vector256.Create(_denominator);
+        var inverse = Vector256.Create(_inverse);
         Span<Vector256<int>> block = stackalloc Vector256<int>[Lanes];
         for (int i0 = 0; i0 < _rowsPadded; i0 += Lanes)
             for (int j0 = 0; j0 < _columnsPadded; j0 += Lanes)
             {
-                for (int m = 0; m < Lanes; m++) block[m] = DivideRoundHalfToEven(Numerators(j0 + m, i0));
+                for (int m = 0; m < Lanes; m++) block[m] = DivideRoundHalfToEven(Numerators(j0 + m, i0), denominator, inverse);
                 Transpose(block);
                 int count = Math.Min(Lanes, dw - j0); // destination columns of this block
                 for (int m = 0; m < Lanes && i0 + m < dh; m++)
@@ -154,12 +156,12 @@ sealed class AreaResizeAccelerated
     /// <see cref="AreaResize.RoundHalfToEven"/>(n, denominator) per lane. The float estimate of n / d is within
     /// 255 * 3 * 2^-24 of the quotient (n &lt;= 255 d), so its truncation is floor(n / d) or one off, which the
     /// integer remainder r = n - q d then corrects (r &lt; 0: one less; r &gt;= d: one more).
+    /// Needs 0 &lt;= n &lt;= 255 d &lt; 2^31 and <paramref name="inverse"/> = (float)(1 / d) in every lane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    Vector256<int> DivideRoundHalfToEven(Vector256<int> n)
+    internal static Vector256<int> DivideRoundHalfToEven(Vector256<int> n, Vector256<int> d, Vector256<float> inverse)
     {
-        var d = Vector256.Create(_denominator);
-        var q = Vector256.ConvertToInt32(Vector256.ConvertToSingle(n) * Vector256.Create(_inverse));
+        var q = Vector256.ConvertToInt32(Vector256.ConvertToSingle(n) * inverse);
         var r = n - q * d;
         var below = Vector256.ShiftRightArithmetic(r, 31); // all ones where r < 0
         q += below;
