@@ -32,7 +32,8 @@ public static class ResizeBench
         }
         void Accelerated(int k) => resize.Resize(frames[k & 15], fast);
         void Reference(int k) => resize.ResizeReference(frames[k & 15], reference);
-        for (int k = 0; k < 20_000; k++) { Accelerated(k); Reference(k); } // warm-up: tiered JIT reaches its final code
+        // warm-up: the tiered JIT reaches its final code
+        for (int k = 0; k < 20_000; k++) { Accelerated(k); Reference(k); }
 
         var fastUs = new double[rounds];
         var referenceUs = new double[rounds];

@@ -43,7 +43,8 @@ public sealed class AreaResize
     /// <summary>Destination width.</summary>
     public int DestinationWidth => _columns.Destination;
 
-    /// <summary>Whether <see cref="Resize"/> runs the accelerated path (x86 with AVX2); otherwise it runs the reference.</summary>
+    /// <summary>Whether <see cref="Resize"/> runs the accelerated path (x86 with AVX2); otherwise it runs the
+    /// reference.</summary>
     public bool IsAccelerated => _accelerated is not null;
 
     /// <summary>Resizes row-major <paramref name="source"/> into row-major <paramref name="destination"/> (accelerated path).</summary>

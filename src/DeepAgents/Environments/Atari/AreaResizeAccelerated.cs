@@ -23,14 +23,15 @@ sealed class AreaResizeAccelerated
     readonly int _sourceWidth, _destinationHeight, _destinationWidth;
     readonly int _rowsPadded, _columnsPadded; // destination sides rounded up to multiples of 8
     readonly int _rowTaps, _columnTaps;       // source rows per destination row, columns per column, padded
-    readonly int[] _rowOffset, _rowWeight;    // per destination row i, tap t at i * _rowTaps + t: r * srcW, oy(i, r)
+    readonly int[] _rowOffset, _rowWeight;    // destination row i, tap t at i * _rowTaps + t: r * srcW, oy(i, r)
     readonly int[] _columnOffset;             // per destination column j: first(j) * _rowsPadded, a row of sumsT
     readonly int[] _columnWeight;             // ox(j, first(j) + t) at j * _columnTaps + t
-    readonly int[] _sumsT;                    // (srcW + _columnTaps - 1) x _rowsPadded: the vertical pass, transposed
+    readonly int[] _sumsT;                    // (srcW + _columnTaps - 1) x _rowsPadded: vertical pass, transposed
     readonly int _denominator;                // srcH * srcW
     readonly float _inverse;                  // 1 / denominator, for the quotient's estimate (float)
 
-    /// <summary>Whether this machine runs the accelerated path (else <see cref="AreaResize"/> runs the reference).</summary>
+    /// <summary>Whether this machine runs the accelerated path (else <see cref="AreaResize"/> runs the
+    /// reference).</summary>
     public static bool IsSupported => Avx2.IsSupported;
 
     public AreaResizeAccelerated(AreaResizeAxis rows, AreaResizeAxis columns)
@@ -73,7 +74,8 @@ sealed class AreaResizeAccelerated
         HorizontalPass(destination);
     }
 
-    /// <summary>sumsT[c, i] = sum_r oy(i, r) * source[r, c]: 8 x 8 blocks, then the columns past the last block.</summary>
+    /// <summary>sumsT[c, i] = sum_r oy(i, r) * source[r, c]: 8 x 8 blocks, then the columns past the last
+    /// block.</summary>
     void VerticalPass(ReadOnlySpan<byte> source)
     {
         int sw = _sourceWidth, vectorEnd = sw - sw % Lanes;
@@ -114,7 +116,8 @@ sealed class AreaResizeAccelerated
         return sum;
     }
 
-    /// <summary>destination[i, j] = round(sum_t ox(j, t) * sumsT[first(j) + t, i] / denominator), ties to even; 8 x 8 blocks.</summary>
+    /// <summary>destination[i, j] = round(sum_t ox(j, t) * sumsT[first(j) + t, i] / denominator), ties to
+    /// even; 8 x 8 blocks.</summary>
     void HorizontalPass(Span<byte> destination)
     {
         int dh = _destinationHeight, dw = _destinationWidth;
@@ -139,7 +142,8 @@ sealed class AreaResizeAccelerated
             }
     }
 
-    /// <summary>sum_t ox(j, t) * sumsT[first(j) + t, i .. i + 7] in 8 lanes (in bounds: sumsT has the padding rows).</summary>
+    /// <summary>sum_t ox(j, t) * sumsT[first(j) + t, i .. i + 7] in 8 lanes (in bounds: sumsT has the padding
+    /// rows).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     Vector256<int> Numerators(int j, int i)
     {
@@ -174,7 +178,8 @@ sealed class AreaResizeAccelerated
         return q + Vector256.ShiftRightLogical(-v, 31);
     }
 
-    /// <summary>Transposes 8 rows of 8 lanes in place (32-bit, then 64-bit interleaves, then 128-bit halves).</summary>
+    /// <summary>Transposes 8 rows of 8 lanes in place (32-bit, then 64-bit interleaves, then 128-bit
+    /// halves).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Transpose(Span<Vector256<int>> rows)
     {
