@@ -14,8 +14,8 @@ type Options =
       Runs: string
       /// Output folder (figures, report.html).
       Out: string
-      /// Reference scores CSV (game,random,human,...) for human-normalised scores; None = games are
-      /// max-normalised (see `normalisers`).
+      /// Reference scores CSV (game,random,human,...) for human-normalised Atari scores; None = the
+      /// built-in table (`Normalisation.builtIn`). Games without references are max-normalised (`normalisers`).
       Scores: string option
       Bootstrap: Bootstrap.Options
       /// Bins of training-return learning curves (runs without evaluations).
@@ -25,7 +25,7 @@ type Options =
       /// plotly.js inside every figure's HTML, or one shared file in Out (see Export.PlotlyJs).
       PlotlyJs: Export.PlotlyJs }
 
-/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, no scores table, PNGs on, one shared plotly.js in Out.
+/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, the built-in scores table, PNGs on, one shared plotly.js in Out.
 let defaults runs out =
     { Runs = runs; Out = out; Scores = None; Bootstrap = Bootstrap.defaults; Bins = 50; Png = true; PlotlyJs = Export.Shared }
 
@@ -187,7 +187,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         add "c~ sensitivity" caption (Export.saveAs options.PlotlyJs options.Png out "ctilde-radar" (Figures.radar "Sensitivity to c~ across games" caption (Curves.radar radarInput)))
     else notes.Add "c~ radar skipped: needs Pro runs with at least two finite c~ values"
     // Per-game improvement of each Pro configuration over its base agent
-    let table = options.Scores |> Option.map Normalisation.load
+    let table = Some(match options.Scores with Some path -> Normalisation.load path | None -> Normalisation.builtIn ())
     for proLabel, proRuns in pro |> List.groupBy label do
         let baseAgent = proRuns.Head.Config.Agent.Replace("-pro", "")
         let baseRuns = runs |> List.filter (fun r -> r.Config.Agent = baseAgent)
