@@ -70,6 +70,12 @@ let private budget (runs: Run list) =
     let presets = runs |> List.map (fun r -> r.Config.Preset) |> List.distinct |> String.concat ", "
     sprintf "%d seed%s, budget %s frames per run, preset %s" seeds (if seeds = 1 then "" else "s") (frames.ToString("N0", CultureInfo.InvariantCulture)) presets
 
+/// The scores table of a figures pass: the CSV of `Options.Scores`, else the built-in table.
+let scoreTable (options: Options) =
+    match options.Scores with
+    | Some path -> Normalisation.load path
+    | None -> Normalisation.builtIn ()
+
 /// The random/human references of a run's game: only for Atari environments (`atari:<game>`; MinAtar's
 /// `breakout` is not Atari's Breakout) whose game has both scores in the table.
 let atariReference (table: Normalisation.ScoreTable option) (run: Run) =
@@ -187,7 +193,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         add "c~ sensitivity" caption (Export.saveAs options.PlotlyJs options.Png out "ctilde-radar" (Figures.radar "Sensitivity to c~ across games" caption (Curves.radar radarInput)))
     else notes.Add "c~ radar skipped: needs Pro runs with at least two finite c~ values"
     // Per-game improvement of each Pro configuration over its base agent
-    let table = Some(match options.Scores with Some path -> Normalisation.load path | None -> Normalisation.builtIn ())
+    let table = Some(scoreTable options)
     for proLabel, proRuns in pro |> List.groupBy label do
         let baseAgent = proRuns.Head.Config.Agent.Replace("-pro", "")
         let baseRuns = runs |> List.filter (fun r -> r.Config.Agent = baseAgent)

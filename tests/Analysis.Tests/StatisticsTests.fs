@@ -96,4 +96,18 @@ let normalisation =
             Expect.throwsC (fun () -> Normalisation.reference builtIn "Tetris" |> ignore)
                 (fun e -> Expect.stringContains e.Message "not in the scores table built-in data/atari-scores.csv" "message")
         }
+        test "the pipeline's default table human-normalises Atari runs only" {
+            let root = Fixtures.tempDir "scores-default"
+            let run (environment: string) =
+                let dir = IO.Path.Combine(root, environment.Replace(":", "-"))
+                IO.Directory.CreateDirectory dir |> ignore
+                IO.File.WriteAllText(IO.Path.Combine(dir, "config.json"), Fixtures.configJson "dqn" environment 0 infinity 1000L 4)
+                RunFiles.load dir
+            let table = Some(Normalisation.builtIn ())
+            Expect.equal (Pipeline.atariReference table (run "atari:breakout")) (Some { Random = 1.7; Human = 30.5 }) "Atari Breakout"
+            Expect.isNone (Pipeline.atariReference table (run "minatar:breakout")) "MinAtar's breakout is not Atari's"
+            Expect.equal (Pipeline.scoreTable (Pipeline.defaults "runs" "out")).Path Normalisation.builtInName "default table"
+            let csv = scoresPath ()
+            Expect.equal (Pipeline.scoreTable { Pipeline.defaults "runs" "out" with Scores = Some csv }).Path csv "--scores FILE"
+        }
     ]
