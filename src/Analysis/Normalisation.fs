@@ -1,5 +1,5 @@
 /// Reference scores (random and human; data/atari-scores.csv, built in), the human-normalised score and
-/// the paper's per-game improvement (docs/theory.md, "Metrics").
+/// the paper's per-game improvement (docs/proximal-updates.md, "Metrics").
 module Research.Analysis.Normalisation
 
 open System
@@ -69,18 +69,19 @@ let reference (table: ScoreTable) (game: string) =
     | Ok r -> r
     | Error message -> invalidArg "game" message
 
-/// Human-normalised score (score - random) / (human - random) (Mnih et al. 2015; docs/theory.md, "Metrics").
+/// Human-normalised score (score - random) / (human - random) (Mnih et al. 2015;
+/// docs/proximal-updates.md, "Metrics").
 let humanNormalised (reference: Reference) (score: float) =
     (score - reference.Random) / (reference.Human - reference.Random)
 
 /// The paper's per-game improvement of agent 1 over agent 2 in percent (final mean returns r1, r2):
 /// if r1 >= r2: 100 (r1 - r2) / (max(r2, human) - random), else 100 (r1 - r2) / (max(r1, human) - random)
-/// (docs/theory.md, "Metrics"; the denominator is the larger of the weaker agent's score and human,
+/// (docs/proximal-updates.md, "Metrics"; the denominator is the larger of the weaker agent's score and human,
 /// measured from random).
 let improvement (reference: Reference) (r1: float) (r2: float) =
     let weaker = if r1 >= r2 then r2 else r1
     100.0 * (r1 - r2) / (max weaker reference.Human - reference.Random)
 
-/// The games of the paper's 55-game set that have reference scores.
+/// The games of the paper's 55-game set (four of them, not Atari-57 games, have no reference scores).
 let paperGames (table: ScoreTable) =
     table.Games |> Map.toList |> List.map snd |> List.filter (fun g -> g.InPaper55) |> List.map (fun g -> g.Game)
