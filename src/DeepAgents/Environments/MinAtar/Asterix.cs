@@ -7,7 +7,7 @@ using Research.DeepAgents.Random;
 namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>
-/// Asterix (spec/minatar.md, "Asterix"): the player collects gold (+1) and dies on touching an enemy.
+/// Asterix (docs/minatar.md, "Asterix"): the player collects gold (+1) and dies on touching an enemy.
 /// Channels: 0 player, 1 enemy, 2 trail, 3 gold. 8 entity slots; slot i lives on row i+1.
 /// </summary>
 public sealed class Asterix : MinAtarGame

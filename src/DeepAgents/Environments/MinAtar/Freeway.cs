@@ -5,7 +5,7 @@ using Research.DeepAgents.Random;
 namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>
-/// Freeway (spec/minatar.md, "Freeway"): a chicken in column 4 crosses eight lanes of cars (+1 per
+/// Freeway (docs/minatar.md, "Freeway"): a chicken in column 4 crosses eight lanes of cars (+1 per
 /// crossing); a hit only sends it back to row 9. Channels: 0 chicken, 1 car, 2..6 trails of cars with
 /// speed 1..5. Exactly 2501 <c>act</c> calls per episode.
 /// </summary>

@@ -6,7 +6,7 @@ using Research.DeepAgents.Random;
 namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>
-/// Seaquest (spec/minatar.md, "Seaquest"): a submarine shoots fish and enemy subs (+1 each), rescues
+/// Seaquest (docs/minatar.md, "Seaquest"): a submarine shoots fish and enemy subs (+1 each), rescues
 /// divers and must surface before its oxygen runs out; surfacing with 6 divers pays oxygen*10//200.
 /// Channels: 0 sub_front, 1 sub_back, 2 friendly_bullet, 3 trail, 4 enemy_bullet, 5 enemy_fish,
 /// 6 enemy_sub, 7 oxygen_gauge, 8 diver_gauge, 9 diver.
@@ -18,7 +18,7 @@ public sealed class Seaquest : MinAtarGame
         ["sub_front", "sub_back", "friendly_bullet", "trail", "enemy_bullet", "enemy_fish", "enemy_sub", "oxygen_gauge", "diver_gauge", "diver"],
         [0, 1, 2, 3, 4, 5]);
 
-    // Constants of the spec.
+    // Constants of docs/minatar.md, "Seaquest".
     const int MaxOxygen = 200, InitialEnemySpawnSpeed = 20, DiverSpawnSpeed = 30, InitialMoveSpeed = 5,
         ShotCooldown = 5, EnemyShotInterval = 10, DiverMoveInterval = 5, MaxDivers = 6;
 
@@ -55,7 +55,7 @@ public sealed class Seaquest : MinAtarGame
     /// <summary>Diver spawn countdown (0: spawns this step).</summary>
     public int DiverSpawnTimer { get => Remaining(_diverSpawnAt); internal set => _diverSpawnAt = Deadline(value, nameof(DiverSpawnTimer)); }
 
-    // The spec's three global countdowns ("decrement while above 0", act when 0) kept as deadlines on a
+    // The three global countdowns (style G of docs/minatar.md, "Timers": "decrement while above 0", act when 0) kept as deadlines on a
     // step clock: a timer that reads t at the start of step n is stored as n + t, and reads max(0, deadline
     // - n). A step then advances one clock instead of three timers; restarting a timer at v on step n
     // (it reads v - 1 on step n + 1) stores n + v.
@@ -158,7 +158,7 @@ public sealed class Seaquest : MinAtarGame
         return reward;
     }
 
-    // Steps (4)-(8) of the spec: friendly bullets, divers, enemy subs, enemy bullets, fish, each newest first.
+    // Steps (4)-(8) of docs/minatar.md, "Seaquest": friendly bullets, divers, enemy subs, enemy bullets, fish, each newest first.
     // Collisions compare plane cells (10y + x): between steps every entity lies on the grid, and each
     // comparison below is made with a column already known to be on it (see the enemy bullets).
     int StepEntities()

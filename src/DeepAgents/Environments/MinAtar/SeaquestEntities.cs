@@ -12,7 +12,7 @@ namespace Research.DeepAgents.Environments.MinAtar;
 /// </summary>
 internal struct SeaquestEntity
 {
-    /// <summary>Column; +1 moving right, -1 moving left; Style-B timers (spec/minatar.md, "Seaquest").</summary>
+    /// <summary>Column; +1 moving right, -1 moving left; Style-B timers (docs/minatar.md, "Timers").</summary>
     public int X, Step, MoveTimer, ShotTimer;
     /// <summary>Row; 10*row; channel*100 + 10*row; trail column minus X.</summary>
     public int Y, Row, PlaneRow, Behind;
@@ -32,7 +32,7 @@ internal struct SeaquestEntity
 
 /// <summary>
 /// All of Seaquest's entities in one array, one segment per kind, each segment in creation order (the
-/// spec iterates "newest first" = from the segment's end). One array lets <c>Observe</c> draw every
+/// rules iterate "newest first" = from the segment's end). One array lets <c>Observe</c> draw every
 /// entity in a single loop. The segments are ordered so that creating or removing an entity (which
 /// shifts the segments after its own) rarely moves anything: enemy subs, fish, divers (created every
 /// 20-30 steps), friendly bullets, enemy bullets (the last segment, so the subs' shots are appended).
