@@ -156,7 +156,7 @@ public static class Program
         Console.WriteLine($"# {RuntimeInformation.FrameworkDescription}, {Environment.ProcessorCount} logical cores; best of 5 runs of ~{seconds:0.#} s");
         Console.WriteLine("# rates per CPU-second of this process (the machine is shared; wall-clock rates are lower under load)");
         Console.WriteLine($"{"environment",-24} {"step only/s",13} {"step+obs/s",13} {"ns step",8} {"ns obs",7} {"ns obs only",12}");
-        var stream = new Research.DeepAgents.Random.Mt19937(0);
+        var stream = new Research.Random.Mt19937(0);
         var draws = Measure(n => { double t = 0; for (int i = 0; i < n; i++) t += stream.NextDouble(); return (float)t; }, 1, seconds);
         Console.WriteLine($"# one sticky draw (Mt19937.NextDouble): {1e9 / draws.BestPerCpuSecond:0.0} ns");
         foreach (var game in games)

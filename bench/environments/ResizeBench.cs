@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Research.DeepAgents.Environments.Atari;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.Bench.Environments;
 

@@ -1,5 +1,5 @@
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.Bench.Environments;
 

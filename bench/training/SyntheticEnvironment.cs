@@ -1,5 +1,6 @@
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Training;
+using Research.Random;
 
 namespace Research.Bench.Training;
 

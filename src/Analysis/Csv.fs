@@ -1,13 +1,14 @@
-/// Reading the project's CSV files (run metrics, planning outputs): RFC 4180 fields (quoted when they
-/// contain a comma), a header line, `\n` line ends. A last line without its `\n` is a row still being
-/// written by a run in progress and is ignored; every other defect is an error naming the file, the
-/// line and the column.
+/// Reading the project's CSV files (run metrics, planning outputs; written by Research.RunFormat.CsvLog):
+/// RFC 4180 fields split by CsvHelper, a header line, `\n` line ends. A last line without its `\n` is a
+/// row still being written by a run in progress and is ignored; every other defect is an error naming
+/// the file, the line and the column.
 module Research.Analysis.Csv
 
 open System
 open System.Globalization
 open System.IO
 open System.Text
+open CsvHelper
 
 /// One data line: its 1-based line number in the file and its fields.
 type Row = { Line: int; Fields: string[] }
@@ -26,50 +27,30 @@ exception CsvFormatError of string
 
 let private fail fmt = Printf.kprintf (fun s -> raise (CsvFormatError s)) fmt
 
-/// Splits text into records of fields. Returns the complete records (each with its first line number)
-/// and whether an unterminated last record was dropped.
-let private records (text: string) =
+let private options =
+    { CsvReaderOptions.Default with
+        Separator = Nullable ','
+        HasHeader = false
+        TrackLineNumbers = true
+        SkipEmptyLines = false
+        AllowLineBreaksInQuotes = true
+        FieldCountMismatch = CsvFieldCountHandling.Allow
+        MalformedData = CsvMalformedDataHandling.Recover }
+
+/// The records of UTF-8 `bytes` (CsvHelper does the RFC 4180 splitting), each with its first line number,
+/// and whether an unterminated last record (no final `\n`) was dropped.
+let private records (bytes: byte[]) =
     let result = ResizeArray<Row>()
-    let fields = ResizeArray<string>()
-    let field = StringBuilder()
-    let mutable line = 1
-    let mutable recordLine = 1
-    let mutable inQuotes = false
-    let mutable i = 0
-    while i < text.Length do
-        let ch = text[i]
-        if inQuotes then
-            if ch = '"' then
-                if i + 1 < text.Length && text[i + 1] = '"' then
-                    field.Append('"') |> ignore
-                    i <- i + 1
-                else
-                    inQuotes <- false
-            else
-                if ch = '\n' then line <- line + 1
-                field.Append(ch) |> ignore
-        else
-            match ch with
-            | '"' when field.Length = 0 -> inQuotes <- true
-            | ',' ->
-                fields.Add(field.ToString())
-                field.Clear() |> ignore
-            | '\n' ->
-                fields.Add(field.ToString())
-                field.Clear() |> ignore
-                result.Add { Line = recordLine; Fields = fields.ToArray() }
-                fields.Clear()
-                line <- line + 1
-                recordLine <- line
-            | '\r' when i + 1 < text.Length && text[i + 1] = '\n' -> ()
-            | _ -> field.Append(ch) |> ignore
-        i <- i + 1
-    let partial = field.Length > 0 || fields.Count > 0 || inQuotes
+    use reader = CsvReader.Create(bytes, options)
+    while reader.Read() do
+        result.Add { Line = int reader.LineNumber; Fields = Array.init reader.FieldCount reader.GetString }
+    let partial = bytes.Length > 0 && bytes[bytes.Length - 1] <> byte '\n'
+    if partial && result.Count > 0 then result.RemoveAt(result.Count - 1)
     result.ToArray(), partial
 
-/// Parses CSV text (the path is only used in messages).
-let parse (path: string) (text: string) : Table =
-    let rows, partial = records text
+/// Parses CSV bytes (the path is only used in messages).
+let private parseBytes (path: string) (bytes: byte[]) : Table =
+    let rows, partial = records bytes
     if rows.Length = 0 then
         { Path = path; Header = [||]; Rows = [||]; Partial = partial }
     else
@@ -80,13 +61,17 @@ let parse (path: string) (text: string) : Table =
                 fail "%s, line %d: %d fields, the header has %d (%s)" path r.Line r.Fields.Length header.Length (String.Join(",", header))
         { Path = path; Header = header; Rows = data; Partial = partial }
 
+/// Parses CSV text (the path is only used in messages).
+let parse (path: string) (text: string) : Table = parseBytes path (UTF8Encoding(false).GetBytes text)
+
 /// Reads a CSV file; a missing file is an error naming it.
 let read (path: string) : Table =
     if not (File.Exists path) then fail "%s: file not found" path
     // FileShare.ReadWrite: a training process may be appending to the file right now.
     use stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite ||| FileShare.Delete)
-    use reader = new StreamReader(stream, UTF8Encoding(false))
-    parse path (reader.ReadToEnd())
+    use bytes = new MemoryStream()
+    stream.CopyTo bytes
+    parseBytes path (bytes.ToArray())
 
 /// Reads a CSV file, or an empty table when the file does not exist (metrics not written yet).
 let readOptional (path: string) : Table =

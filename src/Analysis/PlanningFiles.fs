@@ -2,6 +2,7 @@
 module Research.Analysis.PlanningFiles
 
 open System.IO
+open Research.RunFormat
 
 /// One row of errors.csv: the error of run (c, seed) after `Iteration` steps. c = infinity is VI.
 type ErrorRow =
@@ -17,7 +18,8 @@ let readErrors (path: string) : ErrorRow[] =
     let t = Csv.read path
     let s, f, i = Csv.stringColumn t, Csv.floatColumn t, Csv.intColumn t
     let mdp, gamma, noise, c, seed, k, einf, el2 =
-        s "mdp", f "gamma", s "noise", f "c", i "seed", i "iteration", f "error_inf", f "error_l2"
+        s ErrorsCsv.Mdp, f ErrorsCsv.Gamma, s ErrorsCsv.Noise, f ErrorsCsv.C, i ErrorsCsv.Seed, i ErrorsCsv.Iteration,
+        f ErrorsCsv.ErrorInf, f ErrorsCsv.ErrorL2
     t.Rows
     |> Array.map (fun r ->
         { Mdp = mdp r; Gamma = gamma r; Noise = noise r; C = c r; Seed = seed r; Iteration = k r
@@ -27,15 +29,18 @@ let readErrors (path: string) : ErrorRow[] =
 let readSummary (path: string) : SummaryRow[] =
     let t = Csv.read path
     let s, f, i = Csv.stringColumn t, Csv.floatColumn t, Csv.intColumn t
-    let mdp, gamma, noise, c, beta, modulus, runs = s "mdp", f "gamma", s "noise", f "c", f "beta", f "modulus", i "runs"
-    let mi, si, ml, sl = f "mean_final_error_inf", f "se_final_error_inf", f "mean_final_error_l2", f "se_final_error_l2"
+    let mdp, gamma, noise, c, beta, modulus, runs =
+        s SummaryCsv.Mdp, f SummaryCsv.Gamma, s SummaryCsv.Noise, f SummaryCsv.C, f SummaryCsv.Beta, f SummaryCsv.Modulus,
+        i SummaryCsv.Runs
+    let mi, si, ml, sl =
+        f SummaryCsv.MeanFinalErrorInf, f SummaryCsv.SeFinalErrorInf, f SummaryCsv.MeanFinalErrorL2, f SummaryCsv.SeFinalErrorL2
     t.Rows
     |> Array.map (fun r ->
         { Mdp = mdp r; Gamma = gamma r; Noise = noise r; C = c r; Beta = beta r; Modulus = modulus r; Runs = runs r
           MeanFinalErrorInf = mi r; SeFinalErrorInf = si r; MeanFinalErrorL2 = ml r; SeFinalErrorL2 = sl r })
 
 /// True when `dir` holds a planning study (errors.csv).
-let isPlanningDirectory (dir: string) = File.Exists(Path.Combine(dir, "errors.csv"))
+let isPlanningDirectory (dir: string) = File.Exists(Path.Combine(dir, ErrorsCsv.Name))
 
 /// Parses the noise description of errors.csv (`gaussian:1`, `uniform:0.5`, `none`, ...) into
 /// (kind, scale); used to overlay the closed form (which needs sigma).

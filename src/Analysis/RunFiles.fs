@@ -5,6 +5,7 @@ module Research.Analysis.RunFiles
 open System
 open System.IO
 open System.Text.Json
+open Research.RunFormat
 
 /// The key fields of config.json plus the whole document.
 type RunConfig =
@@ -92,6 +93,9 @@ let private optionalInteger path (obj: JsonElement) name fallback =
     | true, _ -> integer path obj name
     | _ -> fallback
 
+/// The tag of every version of the run format: `prox-run/` (RunLayout.Format without its version).
+let private formatFamily = RunLayout.Format.Substring(0, RunLayout.Format.IndexOf '/' + 1)
+
 /// The game part of an environment id: `minatar:breakout` -> `breakout`.
 let gameOf (environment: string) =
     match environment.IndexOf ':' with
@@ -106,8 +110,8 @@ let parseConfig (path: string) (json: string) : RunConfig =
             doc.RootElement.Clone()
         with :? JsonException as e -> fail "%s: not valid JSON (%s)" path e.Message
     let format = text path root "format"
-    if not (format.StartsWith "prox-run/") then
-        fail "%s: format '%s' is not a run format (expected 'prox-run/1')" path format
+    if not (format.StartsWith formatFamily) then
+        fail "%s: format '%s' is not a run format (expected '%s')" path format RunLayout.Format
     let config = property path root "config"
     let environment = text path config "environment"
     { Format = format
@@ -127,8 +131,8 @@ let parseConfig (path: string) (json: string) : RunConfig =
 let readEpisodes (path: string) =
     let t = Csv.readOptional path
     let step, ep, ret, len, tr =
-        Csv.int64Column t "step", Csv.int64Column t "episode", Csv.floatColumn t "return",
-        Csv.int64Column t "length", Csv.boolColumn t "truncated"
+        Csv.int64Column t EpisodesCsv.Step, Csv.int64Column t EpisodesCsv.Episode, Csv.floatColumn t EpisodesCsv.Return,
+        Csv.int64Column t EpisodesCsv.Length, Csv.boolColumn t EpisodesCsv.Truncated
     t.Rows |> Array.map (fun r -> { Step = step r; Episode = ep r; Return = ret r; Length = len r; Truncated = tr r }), t.Partial
 
 /// Reads metrics/evaluations.csv.
@@ -137,8 +141,9 @@ let readEvaluations (path: string) =
     let i64 = Csv.int64Column t
     let f = Csv.floatColumn t
     let step, k, n, mean, sd, mn, mx, ml, steps =
-        i64 "step", Csv.intColumn t "evaluation", Csv.intColumn t "episodes", f "mean_return", f "std_return",
-        f "min_return", f "max_return", f "mean_length", i64 "steps"
+        i64 EvaluationsCsv.Step, Csv.intColumn t EvaluationsCsv.Evaluation, Csv.intColumn t EvaluationsCsv.Episodes,
+        f EvaluationsCsv.MeanReturn, f EvaluationsCsv.StdReturn, f EvaluationsCsv.MinReturn, f EvaluationsCsv.MaxReturn,
+        f EvaluationsCsv.MeanLength, i64 EvaluationsCsv.Steps
     t.Rows
     |> Array.map (fun r ->
         { Step = step r; Evaluation = k r; Episodes = n r; MeanReturn = mean r; StdReturn = sd r
@@ -149,39 +154,43 @@ let readEvaluations (path: string) =
 let readUpdates (path: string) =
     let t = Csv.readOptional path
     let step, u, loss, q, eps =
-        Csv.int64Column t "step", Csv.int64Column t "update", Csv.floatColumn t "loss",
-        Csv.floatColumn t "mean_q", Csv.floatColumn t "epsilon"
+        Csv.int64Column t UpdatesCsv.Step, Csv.int64Column t UpdatesCsv.Update, Csv.floatColumn t UpdatesCsv.Loss,
+        Csv.floatColumn t UpdatesCsv.MeanQ, Csv.floatColumn t UpdatesCsv.Epsilon
     t.Rows |> Array.map (fun r -> { Step = step r; Update = u r; Loss = loss r; MeanQ = q r; Epsilon = eps r }), t.Partial
 
 /// Reads metrics/target_syncs.csv.
 let readTargetSyncs (path: string) =
     let t = Csv.readOptional path
-    let step, k, u, norm = Csv.int64Column t "step", Csv.int64Column t "sync", Csv.int64Column t "update", Csv.floatColumn t "norm"
+    let step, k, u, norm =
+        Csv.int64Column t TargetSyncsCsv.Step, Csv.int64Column t TargetSyncsCsv.Sync,
+        Csv.int64Column t TargetSyncsCsv.Update, Csv.floatColumn t TargetSyncsCsv.Norm
     t.Rows |> Array.map (fun r -> { Step = step r; Sync = k r; Update = u r; Norm = norm r }), t.Partial
 
 /// Reads metrics/target_sync_layers.csv.
 let readLayerSyncs (path: string) =
     let t = Csv.readOptional path
-    let step, k, layer, norm = Csv.int64Column t "step", Csv.int64Column t "sync", Csv.stringColumn t "layer", Csv.floatColumn t "norm"
+    let step, k, layer, norm =
+        Csv.int64Column t TargetSyncLayersCsv.Step, Csv.int64Column t TargetSyncLayersCsv.Sync,
+        Csv.stringColumn t TargetSyncLayersCsv.Layer, Csv.floatColumn t TargetSyncLayersCsv.Norm
     t.Rows |> Array.map (fun r -> { Step = step r; Sync = k r; Layer = layer r; Norm = norm r }), t.Partial
 
 /// True when the folder is a run directory (has config.json).
-let isRunDirectory (dir: string) = File.Exists(Path.Combine(dir, "config.json"))
+let isRunDirectory (dir: string) = File.Exists(Path.Combine(dir, RunLayout.ConfigFile))
 
 /// Loads one run directory. Missing metrics files read as empty (a run that has just started).
 let load (dir: string) : Run =
-    let configPath = Path.Combine(dir, "config.json")
-    if not (File.Exists configPath) then fail "%s: not a run directory (no config.json)" dir
+    let configPath = Path.Combine(dir, RunLayout.ConfigFile)
+    if not (File.Exists configPath) then fail "%s: not a run directory (no %s)" dir RunLayout.ConfigFile
     let config = parseConfig configPath (File.ReadAllText configPath)
-    let metrics name = Path.Combine(dir, "metrics", name)
-    let episodes, p1 = readEpisodes (metrics "episodes.csv")
-    let evaluations, p2 = readEvaluations (metrics "evaluations.csv")
-    let updates, p3 = readUpdates (metrics "updates.csv")
-    let syncs, p4 = readTargetSyncs (metrics "target_syncs.csv")
-    let layers, p5 = readLayerSyncs (metrics "target_sync_layers.csv")
+    let metrics (file: MetricsFile) = Path.Combine(dir, RunLayout.MetricsFolder, file.Name)
+    let episodes, p1 = readEpisodes (metrics EpisodesCsv.File)
+    let evaluations, p2 = readEvaluations (metrics EvaluationsCsv.File)
+    let updates, p3 = readUpdates (metrics UpdatesCsv.File)
+    let syncs, p4 = readTargetSyncs (metrics TargetSyncsCsv.File)
+    let layers, p5 = readLayerSyncs (metrics TargetSyncLayersCsv.File)
     let partial =
-        [ "episodes.csv", p1; "evaluations.csv", p2; "updates.csv", p3; "target_syncs.csv", p4; "target_sync_layers.csv", p5 ]
-        |> List.filter snd |> List.map fst
+        [ EpisodesCsv.File, p1; EvaluationsCsv.File, p2; UpdatesCsv.File, p3; TargetSyncsCsv.File, p4; TargetSyncLayersCsv.File, p5 ]
+        |> List.filter snd |> List.map (fun (file, _) -> file.Name)
     { Name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath dir)) |> nonNull
       Directory = Path.GetFullPath dir
       Config = config
@@ -198,7 +207,7 @@ let discover (root: string) : string list =
     if not (Directory.Exists root) then fail "%s: runs folder not found" root
     let isRun (dir: string) =
         isRunDirectory dir
-        && (try File.ReadAllText(Path.Combine(dir, "config.json")).Contains "\"prox-run/" with _ -> false)
+        && (try File.ReadAllText(Path.Combine(dir, RunLayout.ConfigFile)).Contains("\"" + formatFamily) with _ -> false)
     Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories)
     |> Seq.append [ root ]
     |> Seq.filter isRun

@@ -1,58 +1,28 @@
-/// A small seeded random source (xoshiro256**, seeded through SplitMix64) so that every run is
-/// reproducible from its seed on any .NET version.
+/// The tabular studies' seeded random source: the project's xoshiro256** (`Research.Random.Xoshiro256`,
+/// seeded through SplitMix64), shared with the deep agents, plus the normal deviates the noise models need.
 module Research.Tabular.Rng
+
+open Research.Random
 
 /// Generator state (mutable: one per run, never shared between threads).
 type Rng =
-    { mutable S0: uint64
-      mutable S1: uint64
-      mutable S2: uint64
-      mutable S3: uint64
+    { Bits: Xoshiro256
       /// The second normal deviate of the last polar-method pair, when `HasSpare`.
       mutable Spare: float
       mutable HasSpare: bool }
 
-let private splitMix (x: byref<uint64>) =
-    x <- x + 0x9E3779B97F4A7C15UL
-    let mutable z = x
-    z <- (z ^^^ (z >>> 30)) * 0xBF58476D1CE4E5B9UL
-    z <- (z ^^^ (z >>> 27)) * 0x94D049BB133111EBUL
-    z ^^^ (z >>> 31)
-
-/// A generator seeded from `seed` (any int, negative included).
+/// A generator seeded from `seed` (any int, negative included: sign-extended to 64 bits).
 let create (seed: int) : Rng =
-    let mutable x = uint64 (int64 seed)
-    let a = splitMix &x
-    let b = splitMix &x
-    let c = splitMix &x
-    let d = splitMix &x
-    { S0 = a; S1 = b; S2 = c; S3 = d; Spare = 0.0; HasSpare = false }
-
-let inline private rotl (x: uint64) (k: int) = (x <<< k) ||| (x >>> (64 - k))
+    { Bits = Xoshiro256(uint64 (int64 seed)); Spare = 0.0; HasSpare = false }
 
 /// Next 64 random bits.
-let nextUInt64 (g: Rng) =
-    let result = rotl (g.S1 * 5UL) 7 * 9UL
-    let t = g.S1 <<< 17
-    g.S2 <- g.S2 ^^^ g.S0
-    g.S3 <- g.S3 ^^^ g.S1
-    g.S1 <- g.S1 ^^^ g.S2
-    g.S0 <- g.S0 ^^^ g.S3
-    g.S2 <- g.S2 ^^^ t
-    g.S3 <- rotl g.S3 45
-    result
+let inline nextUInt64 (g: Rng) = g.Bits.NextUInt64()
 
 /// Uniform on [0, 1) with 53 random bits.
-let uniform (g: Rng) = float (nextUInt64 g >>> 11) * (1.0 / 9007199254740992.0)
+let inline uniform (g: Rng) = g.Bits.NextDouble()
 
-/// Uniform integer in 0 .. n-1 (n >= 1), by rejection so it is exactly uniform.
-let below (g: Rng) (n: int) =
-    let bound = uint64 n
-    let limit = System.UInt64.MaxValue - System.UInt64.MaxValue % bound
-    let mutable x = nextUInt64 g
-    while x >= limit do
-        x <- nextUInt64 g
-    int (x % bound)
+/// Uniform integer in 0 .. n-1 (n >= 1), exactly uniform (`Xoshiro256.NextInt`, multiply and reject).
+let inline below (g: Rng) (n: int) = g.Bits.NextInt n
 
 /// Standard normal deviate (Marsaglia's polar method; the second deviate of each pair is cached).
 let normal (g: Rng) =

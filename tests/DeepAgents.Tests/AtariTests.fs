@@ -8,7 +8,7 @@ open System.Runtime.Intrinsics
 open Expecto
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Environments.Atari
-open Research.DeepAgents.Random
+open Research.Random
 open EnvironmentsTestSupport
 
 let private H, W = IAtariEmulator.ScreenHeight, IAtariEmulator.ScreenWidth

@@ -5,7 +5,7 @@ open System
 open Expecto
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Environments.Classic
-open Research.DeepAgents.Random
+open Research.Random
 open EnvironmentsTestSupport
 
 let private observe (env: CartPole) =

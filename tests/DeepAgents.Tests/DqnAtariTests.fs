@@ -7,6 +7,7 @@ open Expecto
 open Research.DeepAgents.Agents
 open Research.DeepAgents.Replay
 open Research.DeepAgents.Training
+open Research.Random
 open TrainingTestSupport
 open TrainingTests
 open RainbowTests

@@ -7,7 +7,7 @@ open System
 open Expecto
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Environments.MinAtar
-open Research.DeepAgents.Random
+open Research.Random
 open EnvironmentsTestSupport
 
 let private fnvOffset = 14695981039346656037UL

@@ -245,7 +245,7 @@ let tests =
             }
             test "every act draws exactly one double from the shared stream" {
                 let env = make "space_invaders" (EnvironmentOptions(Seed = 4, StickyActionProbability = 0.5))
-                let shadow = Research.DeepAgents.Random.Mt19937 4u // space_invaders draws nothing itself
+                let shadow = Research.Random.Mt19937 4u // space_invaders draws nothing itself
                 for _ in 1 .. 50 do
                     env.Step 2 |> ignore
                     shadow.NextDouble() |> ignore
@@ -261,7 +261,7 @@ let tests =
                 let r = env.Step MinAtarAction.Left
                 Expect.equal (r.Reward, r.Terminated, r.Truncated) (0.0f, true, false) "(0, terminal)"
                 Expect.equal (observe env) before "state unchanged"
-                let shadow = Research.DeepAgents.Random.Mt19937 0u
+                let shadow = Research.Random.Mt19937 0u
                 shadow.SetState stream
                 shadow.NextDouble() |> ignore
                 Expect.equal (env.Random.NextUInt32()) (shadow.NextUInt32()) "one draw consumed"

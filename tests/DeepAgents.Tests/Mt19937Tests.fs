@@ -2,7 +2,7 @@ module Mt19937Tests
 
 open System
 open Expecto
-open Research.DeepAgents.Random
+open Research.Random
 
 /// MT19937 written out word by word as in the reference C code (genrand_int32): the comparison for the
 /// block-at-a-time, vectorised implementation.

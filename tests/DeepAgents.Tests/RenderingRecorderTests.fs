@@ -23,7 +23,7 @@ let private png game seed (options: RecordingOptions) =
 /// Plays the same episode loop as the recorder (random policy) and counts episodes that end before the last step.
 let private endsBeforeLast game seed steps =
     let e = env game seed
-    let policy = Research.DeepAgents.Random.Mt19937(MinAtarRecorder.PolicyStreamSeed seed)
+    let policy = Research.Random.Mt19937(MinAtarRecorder.PolicyStreamSeed seed)
     let mutable ends = 0
     for t in 1..steps do
         let r = e.Step(policy.RandInt(0, e.ActionCount))

@@ -6,6 +6,7 @@ open System.IO
 open Expecto
 open Research.DeepAgents.Replay
 open Research.DeepAgents.Training
+open Research.Random
 
 let treeOf (priorities: float[]) =
     let tree = SumTree priorities.Length

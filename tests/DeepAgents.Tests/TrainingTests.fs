@@ -5,6 +5,8 @@ open System.IO
 open System.Threading
 open Expecto
 open Research.DeepAgents.Training
+open Research.Random
+open Research.RunFormat
 open TrainingTestSupport
 
 let tempRun (name: string) =
@@ -23,7 +25,7 @@ let train config dir =
     trainer.Train()
 
 /// Metrics files that depend only on config and seed (throughput.csv holds wall-clock data).
-let reproducible = RunMetrics.FileNames |> Seq.filter ((<>) "throughput.csv") |> List.ofSeq
+let reproducible = MetricsFiles.Names |> Seq.filter ((<>) "throughput.csv") |> List.ofSeq
 
 let metricsBytes dir =
     [ for f in reproducible -> f, File.ReadAllBytes(Path.Combine(dir, "metrics", f)) ]
@@ -118,7 +120,7 @@ let runTests =
             let result = train tiny a
             train tiny b |> ignore
             Expect.isTrue result.Completed "completed"
-            for f in RunMetrics.FileNames do Expect.isTrue (File.Exists(Path.Combine(a, "metrics", f))) f
+            for f in MetricsFiles.Names do Expect.isTrue (File.Exists(Path.Combine(a, "metrics", f))) f
             Expect.isTrue (File.Exists(Path.Combine(a, "config.json"))) "config.json"
             Expect.isTrue (File.Exists(Path.Combine(a, "checkpoints", "checkpoint.bin"))) "checkpoint"
             Expect.equal (rows a "evaluations.csv").Length 3 "an evaluation every 1000 steps"

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.FSharp.Core;
+using Research.RunFormat;
 using Research.Tabular;
 using Research.Theory;
 using Spectre.Console;
@@ -67,9 +68,9 @@ public sealed class PlanCommand : ICliCommand
 
         Directory.CreateDirectory(outDir);
         string noiseName = Noise.describe(noise);
-        WriteErrors(Path.Combine(outDir, "errors.csv"), choice.Description, gamma, noiseName, result);
+        WriteErrors(Path.Combine(outDir, ErrorsCsv.Name), choice.Description, gamma, noiseName, result);
         var summary = Experiment.summarise(result);
-        WriteSummary(Path.Combine(outDir, "summary.csv"), choice.Description, gamma, noiseName, pmpiSteps, summary);
+        WriteSummary(Path.Combine(outDir, SummaryCsv.Name), choice.Description, gamma, noiseName, pmpiSteps, summary);
         var resolved = new PlanConfig(choice.Description, choice.Mdp.States, choice.Mdp.Actions, choice.Mdp.IsDense, gamma, noiseName,
             cs.Select(PlanningArgs.FormatC).ToArray(), iterations, seeds, pmpiSteps, Proximal.name(config.Proximal), "zeros", threads,
             Path.GetFullPath(outDir));
@@ -100,53 +101,26 @@ public sealed class PlanCommand : ICliCommand
 
     private static void WriteErrors(string path, string mdp, double gamma, string noise, Experiment.Result result)
     {
-        using var writer = new StreamWriter(path);
-        var csv = new PlanningCsv(writer);
-        foreach (var header in new[] { "mdp", "gamma", "noise", "c", "seed", "iteration", "error_inf", "error_l2" })
-            csv.Field(header);
-        csv.EndRecord();
+        using var csv = CsvLog.Open(path, ErrorsCsv.Columns);
         string g = PlanningArgs.Format(gamma);
         foreach (var trace in result.Traces)
         {
             string c = PlanningArgs.FormatC(trace.Run.C);
-            string seed = trace.Run.Seed.ToString(CultureInfo.InvariantCulture);
             for (int k = 0; k < trace.ErrorInf.Length; k++)
-            {
-                csv.Field(mdp);
-                csv.Field(g);
-                csv.Field(noise);
-                csv.Field(c);
-                csv.Field(seed);
-                csv.Field(k.ToString(CultureInfo.InvariantCulture));
-                csv.Field(PlanningArgs.Format(trace.ErrorInf[k]));
-                csv.Field(PlanningArgs.Format(trace.ErrorL2[k]));
-                csv.EndRecord();
-            }
+                csv.Add(mdp).Add(g).Add(noise).Add(c).Add(trace.Run.Seed).Add(k)
+                    .Add(PlanningArgs.Format(trace.ErrorInf[k])).Add(PlanningArgs.Format(trace.ErrorL2[k])).End();
         }
     }
 
     private static void WriteSummary(string path, string mdp, double gamma, string noise, int pmpiSteps, Experiment.Summary[] summary)
     {
-        using var writer = new StreamWriter(path);
-        var csv = new PlanningCsv(writer);
-        foreach (var header in new[] { "mdp", "gamma", "noise", "c", "beta", "modulus", "runs", "mean_final_error_inf", "se_final_error_inf", "mean_final_error_l2", "se_final_error_l2" })
-            csv.Field(header);
-        csv.EndRecord();
+        using var csv = CsvLog.Open(path, SummaryCsv.Columns);
         foreach (var s in summary)
-        {
-            csv.Field(mdp);
-            csv.Field(PlanningArgs.Format(gamma));
-            csv.Field(noise);
-            csv.Field(PlanningArgs.FormatC(s.C));
-            csv.Field(PlanningArgs.Format(Contraction.beta(s.C)));
-            csv.Field(PlanningArgs.Format(Contraction.pmpiModulus(gamma, s.C, pmpiSteps)));
-            csv.Field(s.Runs.ToString(CultureInfo.InvariantCulture));
-            csv.Field(PlanningArgs.Format(s.MeanFinalInf));
-            csv.Field(PlanningArgs.Format(s.StandardErrorFinalInf));
-            csv.Field(PlanningArgs.Format(s.MeanFinalL2));
-            csv.Field(PlanningArgs.Format(s.StandardErrorFinalL2));
-            csv.EndRecord();
-        }
+            csv.Add(mdp).Add(PlanningArgs.Format(gamma)).Add(noise).Add(PlanningArgs.FormatC(s.C))
+                .Add(PlanningArgs.Format(Contraction.beta(s.C)))
+                .Add(PlanningArgs.Format(Contraction.pmpiModulus(gamma, s.C, pmpiSteps))).Add(s.Runs)
+                .Add(PlanningArgs.Format(s.MeanFinalInf)).Add(PlanningArgs.Format(s.StandardErrorFinalInf))
+                .Add(PlanningArgs.Format(s.MeanFinalL2)).Add(PlanningArgs.Format(s.StandardErrorFinalL2)).End();
     }
 
     private static void PrintTable(string mdp, double gamma, string noise, int iterations, int seeds, int pmpiSteps,

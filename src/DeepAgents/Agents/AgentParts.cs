@@ -1,6 +1,7 @@
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Training;
+using Research.Random;
 
 namespace Research.DeepAgents.Agents;
 

@@ -4,6 +4,7 @@ using Research.DeepAgents.Networks.Backprop;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
 using Research.DeepAgents.Training;
+using Research.Random;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Research.DeepAgents.Training;
+using Research.Random;
 
 namespace Research.DeepAgents.Agents;
 

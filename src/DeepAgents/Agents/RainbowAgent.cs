@@ -5,6 +5,7 @@ using Research.DeepAgents.Networks.Layers;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
 using Research.DeepAgents.Training;
+using Research.Random;
 using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Agents;

@@ -1,5 +1,5 @@
 using Research.DeepAgents.Environments.MinAtar;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.DeepAgents.Rendering;
 

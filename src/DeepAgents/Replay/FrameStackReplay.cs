@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Research.DeepAgents.Training;
+using Research.Random;
 
 namespace Research.DeepAgents.Replay;
 

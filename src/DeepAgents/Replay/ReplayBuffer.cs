@@ -1,5 +1,5 @@
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Training;
+using Research.Random;
 
 namespace Research.DeepAgents.Replay;
 

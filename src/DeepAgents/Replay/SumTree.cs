@@ -1,4 +1,4 @@
-using Research.DeepAgents.Training;
+using Research.Random;
 
 namespace Research.DeepAgents.Replay;
 

@@ -1,5 +1,5 @@
 namespace Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
+using Research.Random;
 
 /// <summary>
 /// Uniform minibatches (s, a, r, terminal, s') from any <see cref="ITransitionRing"/>: a slot is drawn uniformly among

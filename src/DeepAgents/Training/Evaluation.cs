@@ -1,6 +1,7 @@
 using Research.DeepAgents.Agents;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Environments.Atari;
+using Research.Random;
 
 namespace Research.DeepAgents.Training;
 

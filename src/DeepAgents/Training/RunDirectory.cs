@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Research.RunFormat;
 
 namespace Research.DeepAgents.Training;
 
@@ -12,7 +13,7 @@ namespace Research.DeepAgents.Training;
 public sealed class RunDirectory
 {
     /// <summary>Format tag written to config.json; bumped when a file's meaning changes.</summary>
-    public const string Format = "prox-run/1";
+    public const string Format = RunLayout.Format;
 
     /// <summary>A run directory rooted at <paramref name="root"/> (not created until <see cref="Create"/>).</summary>
     public RunDirectory(string root) => Root = Path.GetFullPath(root);
@@ -20,9 +21,9 @@ public sealed class RunDirectory
     /// <summary>The run directory.</summary>
     public string Root { get; }
     /// <summary>config.json.</summary>
-    public string ConfigPath => Path.Combine(Root, "config.json");
+    public string ConfigPath => Path.Combine(Root, RunLayout.ConfigFile);
     /// <summary>metrics/.</summary>
-    public string MetricsDirectory => Path.Combine(Root, "metrics");
+    public string MetricsDirectory => Path.Combine(Root, RunLayout.MetricsFolder);
     /// <summary>checkpoints/.</summary>
     public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
     /// <summary>The latest checkpoint (replaced atomically).</summary>

@@ -1,30 +1,17 @@
+using Research.RunFormat;
+
 namespace Research.DeepAgents.Training;
 
 /// <summary>One target-network layer's norm at a sync (per-layer rows of target_sync_layers.csv).</summary>
 public readonly record struct LayerNorm(string Layer, double Norm);
 
 /// <summary>
-/// The metrics/ files of a run (column meanings in docs/run-format.md). Every file except throughput.csv
-/// depends only on the config and seed, so equal runs write equal bytes; wall-clock data lives only in
-/// throughput.csv. Rows are optionally mirrored to TensorBoard through <see cref="IScalarSink"/>.
+/// The metrics/ files of a run (columns: <see cref="MetricsFiles"/>; meanings: docs/run-format.md). Every
+/// file except throughput.csv depends only on the config and seed, so equal runs write equal bytes;
+/// wall-clock data lives only in throughput.csv. Rows are optionally mirrored to TensorBoard through <see cref="IScalarSink"/>.
 /// </summary>
 public sealed class RunMetrics : IDisposable
 {
-    /// <summary>File names under metrics/, in checkpoint order.</summary>
-    public static readonly IReadOnlyList<string> FileNames =
-        ["episodes.csv", "evaluations.csv", "updates.csv", "target_syncs.csv", "target_sync_layers.csv", "throughput.csv"];
-
-    /// <summary>Columns of each file.</summary>
-    public static readonly IReadOnlyDictionary<string, string[]> ColumnsOf = new Dictionary<string, string[]>
-    {
-        ["episodes.csv"] = ["step", "episode", "return", "length", "truncated"],
-        ["evaluations.csv"] = ["step", "evaluation", "episodes", "mean_return", "std_return", "min_return", "max_return", "mean_length", "steps"],
-        ["updates.csv"] = ["step", "update", "loss", "mean_q", "epsilon"],
-        ["target_syncs.csv"] = ["step", "sync", "update", "norm"],
-        ["target_sync_layers.csv"] = ["step", "sync", "layer", "norm"],
-        ["throughput.csv"] = ["step", "wall_seconds", "steps_per_second", "updates", "updates_per_second"],
-    };
-
     readonly CsvLog _episodes, _evaluations, _updates, _syncs, _syncLayers, _throughput;
     readonly IScalarSink? _sink;
 
@@ -35,34 +22,34 @@ public sealed class RunMetrics : IDisposable
     public RunMetrics(string metricsDirectory, IReadOnlyDictionary<string, long>? offsets = null, IScalarSink? sink = null)
     {
         Directory.CreateDirectory(metricsDirectory);
-        CsvLog Open(string name)
+        CsvLog Open(MetricsFile file)
         {
             long? cut = null;
             if (offsets is not null)
-                cut = offsets.TryGetValue(name, out long n) ? n
-                    : throw new InvalidDataException($"checkpoint has no offset for metrics/{name}.");
-            return CsvLog.Open(Path.Combine(metricsDirectory, name), ColumnsOf[name], cut);
+                cut = offsets.TryGetValue(file.Name, out long n) ? n
+                    : throw new InvalidDataException($"checkpoint has no offset for metrics/{file.Name}.");
+            return CsvLog.Open(Path.Combine(metricsDirectory, file.Name), file.Columns, cut);
         }
-        _episodes = Open("episodes.csv");
-        _evaluations = Open("evaluations.csv");
-        _updates = Open("updates.csv");
-        _syncs = Open("target_syncs.csv");
-        _syncLayers = Open("target_sync_layers.csv");
-        _throughput = Open("throughput.csv");
+        _episodes = Open(EpisodesCsv.File);
+        _evaluations = Open(EvaluationsCsv.File);
+        _updates = Open(UpdatesCsv.File);
+        _syncs = Open(TargetSyncsCsv.File);
+        _syncLayers = Open(TargetSyncLayersCsv.File);
+        _throughput = Open(ThroughputCsv.File);
         _sink = sink;
     }
 
     /// <summary>A finished training episode: the step at which it ended, its 1-based index, return (unclipped) and length.</summary>
     public void Episode(long step, long episode, double episodeReturn, long length, bool truncated)
     {
-        _episodes.Begin().Add(step).Add(episode).Add(episodeReturn).Add(length).Add(truncated ? 1L : 0L).End();
+        _episodes.Add(step).Add(episode).Add(episodeReturn).Add(length).Add(truncated ? 1L : 0L).End();
         _sink?.Scalar("train/episode_return", episodeReturn, step);
     }
 
     /// <summary>An evaluation phase after <paramref name="step"/> training steps.</summary>
     public void Evaluation(long step, long evaluation, EvaluationResult result)
     {
-        _evaluations.Begin().Add(step).Add(evaluation).Add(result.Episodes).Add(result.MeanReturn).Add(result.StdReturn)
+        _evaluations.Add(step).Add(evaluation).Add(result.Episodes).Add(result.MeanReturn).Add(result.StdReturn)
             .Add(result.MinReturn).Add(result.MaxReturn).Add(result.MeanLength).Add(result.Steps).End();
         _sink?.Scalar("eval/mean_return", result.MeanReturn, step);
     }
@@ -70,7 +57,7 @@ public sealed class RunMetrics : IDisposable
     /// <summary>A sampled gradient update.</summary>
     public void Update(long step, long update, float loss, float meanQ, double epsilon)
     {
-        _updates.Begin().Add(step).Add(update).Add(loss).Add(meanQ).Add(epsilon).End();
+        _updates.Add(step).Add(update).Add(loss).Add(meanQ).Add(epsilon).End();
         _sink?.Scalar("train/loss", loss, step);
         _sink?.Scalar("train/mean_q", meanQ, step);
         _sink?.Scalar("train/epsilon", epsilon, step);
@@ -79,16 +66,16 @@ public sealed class RunMetrics : IDisposable
     /// <summary>Target refresh number <paramref name="sync"/>: d_k = ||theta_k - theta_{k-1}||_2 and its per-layer parts.</summary>
     public void TargetSync(long step, long sync, long update, double norm, IReadOnlyList<LayerNorm> layers)
     {
-        _syncs.Begin().Add(step).Add(sync).Add(update).Add(norm).End();
+        _syncs.Add(step).Add(sync).Add(update).Add(norm).End();
         foreach (var layer in layers)
-            _syncLayers.Begin().Add(step).Add(sync).Add(layer.Layer).Add(layer.Norm).End();
+            _syncLayers.Add(step).Add(sync).Add(layer.Layer).Add(layer.Norm).End();
         _sink?.Scalar("train/target_norm_difference", norm, step);
     }
 
     /// <summary>Wall-clock progress (the only non-reproducible file).</summary>
     public void Throughput(long step, double wallSeconds, double stepsPerSecond, long updates, double updatesPerSecond)
     {
-        _throughput.Begin().Add(step).Add(wallSeconds).Add(stepsPerSecond).Add(updates).Add(updatesPerSecond).End();
+        _throughput.Add(step).Add(wallSeconds).Add(stepsPerSecond).Add(updates).Add(updatesPerSecond).End();
         _sink?.Scalar("perf/steps_per_second", stepsPerSecond, step);
     }
 
@@ -98,12 +85,12 @@ public sealed class RunMetrics : IDisposable
         _sink?.Flush();
         return new Dictionary<string, long>
         {
-            ["episodes.csv"] = _episodes.Length,
-            ["evaluations.csv"] = _evaluations.Length,
-            ["updates.csv"] = _updates.Length,
-            ["target_syncs.csv"] = _syncs.Length,
-            ["target_sync_layers.csv"] = _syncLayers.Length,
-            ["throughput.csv"] = _throughput.Length,
+            [EpisodesCsv.File.Name] = _episodes.Length,
+            [EvaluationsCsv.File.Name] = _evaluations.Length,
+            [UpdatesCsv.File.Name] = _updates.Length,
+            [TargetSyncsCsv.File.Name] = _syncs.Length,
+            [TargetSyncLayersCsv.File.Name] = _syncLayers.Length,
+            [ThroughputCsv.File.Name] = _throughput.Length,
         };
     }
 

@@ -1,3 +1,5 @@
+using Research.Random;
+
 namespace Research.DeepAgents.Training;
 
 /// <summary>
@@ -26,23 +28,11 @@ public static class Seeds
     public static ulong Derive(long runSeed, string stream)
     {
         ulong x = unchecked((ulong)runSeed) ^ Fnv1a64(stream);
-        return SplitMix64(ref x);
+        return SplitMix64.Next(ref x);
     }
 
     /// <summary>A derived seed folded to a non-negative 31-bit integer (for environments seeded with an int).</summary>
     public static int DeriveInt(long runSeed, string stream) => (int)(Derive(runSeed, stream) >> 33);
-
-    /// <summary>One SplitMix64 step (Steele, Lea, Flood 2014): advances <paramref name="state"/> and returns a mixed word.</summary>
-    public static ulong SplitMix64(ref ulong state)
-    {
-        unchecked
-        {
-            ulong z = state += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-    }
 
     /// <summary>64-bit FNV-1a hash of the UTF-16 code units of <paramref name="text"/> (stable across platforms and runs).</summary>
     public static ulong Fnv1a64(string text)

@@ -1,5 +1,5 @@
 using System.Text;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.DeepAgents.Environments.Classic;
 

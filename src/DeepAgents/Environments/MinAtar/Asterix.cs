@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 

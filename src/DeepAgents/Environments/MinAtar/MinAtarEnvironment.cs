@@ -1,6 +1,6 @@
 using System.Numerics;
 using System.Text;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 

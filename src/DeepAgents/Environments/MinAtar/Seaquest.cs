@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using Research.DeepAgents.Random;
+using Research.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 

@@ -1,9 +1,10 @@
-namespace Research.DeepAgents.Training;
+namespace Research.Random;
 
 /// <summary>
 /// The xoshiro256** generator (Blackman and Vigna, 2018) seeded through SplitMix64. Small, fast and
 /// with a state of four words that checkpoints save and restore exactly, which <see cref="System.Random"/>
-/// does not allow. Not thread-safe: one instance per random stream (see <see cref="Seeds"/>).
+/// does not allow. Not thread-safe: one instance per random stream (a training run derives one seed per
+/// stream: docs/run-format.md, "Seeds"). The tabular studies draw from it too (Research.Tabular.Rng).
 /// </summary>
 public sealed class Xoshiro256
 {
@@ -13,10 +14,10 @@ public sealed class Xoshiro256
     public Xoshiro256(ulong seed)
     {
         ulong x = seed;
-        _s0 = Seeds.SplitMix64(ref x);
-        _s1 = Seeds.SplitMix64(ref x);
-        _s2 = Seeds.SplitMix64(ref x);
-        _s3 = Seeds.SplitMix64(ref x);
+        _s0 = SplitMix64.Next(ref x);
+        _s1 = SplitMix64.Next(ref x);
+        _s2 = SplitMix64.Next(ref x);
+        _s3 = SplitMix64.Next(ref x);
     }
 
     /// <summary>The next 64 random bits.</summary>

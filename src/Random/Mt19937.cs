@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace Research.DeepAgents.Random;
+namespace Research.Random;
 
 /// <summary>
 /// A saved position of an <see cref="Mt19937"/> stream: the 624-word key and the index of the next word.

@@ -1,26 +1,36 @@
 using System.Globalization;
-using System.Text;
+using CsvHelper;
 
-namespace Research.DeepAgents.Training;
+namespace Research.RunFormat;
 
 /// <summary>
-/// One append-only CSV file of a run (docs/run-format.md): a header line, then one line per row, values
-/// formatted with the invariant culture and round-trip precision so that equal runs give equal bytes.
-/// <see cref="Length"/> is what checkpoints record; <see cref="Open"/> with a length truncates the file
-/// back to it on resume so no row is duplicated.
+/// One append-only CSV file (docs/run-format.md, "Conventions"): a header line, then one line per row,
+/// written by CsvHelper (RFC 4180: a field is quoted only when it holds a comma, a quote or a line break;
+/// <c>\n</c> line ends; UTF-8 without BOM). Numbers are formatted with the invariant culture and round-trip
+/// precision so that equal runs give equal bytes. <see cref="Length"/> is what checkpoints record;
+/// <see cref="Open"/> with a length truncates the file back to it on resume so no row is duplicated.
 /// </summary>
 public sealed class CsvLog : IDisposable
 {
+    static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
+    {
+        NewLine = "\n",
+        Separator = ',',
+        Quoting = CsvQuoting.WhenNeeded,
+        Injection = CsvInjection.None,
+        FormatProvider = CultureInfo.InvariantCulture,
+        WriteByteOrderMark = false,
+    };
+
     readonly FileStream _stream;
-    readonly StreamWriter _writer;
-    readonly StringBuilder _line = new();
+    readonly CsvWriter _writer;
 
     CsvLog(string path, FileStream stream, IReadOnlyList<string> columns)
     {
         Path = path;
         Columns = columns;
         _stream = stream;
-        _writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16) { NewLine = "\n" };
+        _writer = CsvWriter.Create(stream, Options, leaveOpen: true);
     }
 
     /// <summary>The file.</summary>
@@ -40,7 +50,8 @@ public sealed class CsvLog : IDisposable
         {
             stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
             if (stream.Length < length)
-                throw new InvalidDataException($"{path} has {stream.Length} bytes but the checkpoint recorded {length}: the metrics files do not belong to this checkpoint.");
+                throw new InvalidDataException($"{path} has {stream.Length} bytes but the checkpoint recorded "
+                    + $"{length}: the metrics files do not belong to this checkpoint.");
             stream.SetLength(length);
             stream.Seek(0, SeekOrigin.End);
         }
@@ -48,8 +59,8 @@ public sealed class CsvLog : IDisposable
         var log = new CsvLog(path, stream, columns);
         if (stream.Length == 0)
         {
-            log._writer.Write(string.Join(',', columns));
-            log._writer.Write('\n');
+            foreach (string column in columns) log._writer.WriteField(column);
+            log._writer.EndRecord();
         }
         return log;
     }
@@ -60,28 +71,18 @@ public sealed class CsvLog : IDisposable
         get { _writer.Flush(); return _stream.Length; }
     }
 
-    /// <summary>Starts a row; add values with the <c>Add</c> methods and finish with <see cref="End"/>.</summary>
-    public CsvLog Begin() { _line.Clear(); return this; }
-    /// <summary>Appends an integer value.</summary>
-    public CsvLog Add(long value) { Sep(); _line.Append(value.ToString(CultureInfo.InvariantCulture)); return this; }
+    /// <summary>Appends an integer value to the row (a row is its <c>Add</c> calls, then <see cref="End"/>).</summary>
+    public CsvLog Add(long value) => Add(value.ToString(CultureInfo.InvariantCulture));
     /// <summary>Appends a double with round-trip precision (<c>nan</c>/<c>inf</c> spelled as such).</summary>
-    public CsvLog Add(double value) { Sep(); _line.Append(FormatDouble(value)); return this; }
+    public CsvLog Add(double value) => Add(FormatDouble(value));
     /// <summary>Appends a float with round-trip precision.</summary>
-    public CsvLog Add(float value) { Sep(); _line.Append(float.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : FormatDouble(value)); return this; }
-    /// <summary>Appends a text value (must not contain commas, quotes or newlines).</summary>
-    public CsvLog Add(string value)
-    {
-        if (value.AsSpan().IndexOfAny(",\"\n\r") >= 0) throw new ArgumentException($"CSV value '{value}' contains a separator.", nameof(value));
-        Sep(); _line.Append(value); return this;
-    }
+    public CsvLog Add(float value) =>
+        Add(float.IsFinite(value) ? value.ToString("R", CultureInfo.InvariantCulture) : FormatDouble(value));
+    /// <summary>Appends a text value (quoted when it holds a comma, a quote or a line break).</summary>
+    public CsvLog Add(string value) { _writer.WriteField(value); return this; }
 
     /// <summary>Writes the row.</summary>
-    public void End()
-    {
-        _line.Append('\n');
-        _writer.Write(_line);
-        _line.Clear();
-    }
+    public void End() => _writer.EndRecord();
 
     /// <summary>Pushes buffered rows to the operating system.</summary>
     public void Flush() => _writer.Flush();
@@ -91,12 +92,10 @@ public sealed class CsvLog : IDisposable
         double.IsNaN(value) ? "nan" : double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf"
         : value.ToString("R", CultureInfo.InvariantCulture);
 
-    void Sep() { if (_line.Length > 0) _line.Append(','); }
-
     /// <inheritdoc />
     public void Dispose()
     {
-        _writer.Flush();
         _writer.Dispose();
+        _stream.Dispose();
     }
 }
