@@ -27,21 +27,11 @@ exception CsvFormatError of string
 
 let private fail fmt = Printf.kprintf (fun s -> raise (CsvFormatError s)) fmt
 
-let private options =
-    { CsvReaderOptions.Default with
-        Separator = Nullable ','
-        HasHeader = false
-        TrackLineNumbers = true
-        SkipEmptyLines = false
-        AllowLineBreaksInQuotes = true
-        FieldCountMismatch = CsvFieldCountHandling.Allow
-        MalformedData = CsvMalformedDataHandling.Recover }
-
 /// The records of UTF-8 `bytes` (CsvHelper does the RFC 4180 splitting), each with its first line number,
 /// and whether an unterminated last record (no final `\n`) was dropped.
 let private records (bytes: byte[]) =
     let result = ResizeArray<Row>()
-    use reader = CsvReader.Create(bytes, options)
+    use reader = CsvReader.Create(bytes, Research.RunFormat.CsvDialect.Reader)
     while reader.Read() do
         result.Add { Line = int reader.LineNumber; Fields = Array.init reader.FieldCount reader.GetString }
     let partial = bytes.Length > 0 && bytes[bytes.Length - 1] <> byte '\n'

@@ -5,23 +5,12 @@ namespace Research.RunFormat;
 
 /// <summary>
 /// One append-only CSV file (docs/run-format.md, "Conventions"): a header line, then one line per row,
-/// written by CsvHelper (RFC 4180: a field is quoted only when it holds a comma, a quote or a line break;
-/// <c>\n</c> line ends; UTF-8 without BOM). Numbers are formatted with the invariant culture and round-trip
-/// precision so that equal runs give equal bytes. <see cref="Length"/> is what checkpoints record;
+/// written by CsvHelper in the project's <see cref="CsvDialect"/>. Numbers are formatted with the invariant
+/// culture and round-trip precision so that equal runs give equal bytes. <see cref="Length"/> is what checkpoints record;
 /// <see cref="Open"/> with a length truncates the file back to it on resume so no row is duplicated.
 /// </summary>
 public sealed class CsvLog : IDisposable
 {
-    static readonly CsvWriterOptions Options = CsvWriterOptions.Default with
-    {
-        NewLine = "\n",
-        Separator = ',',
-        Quoting = CsvQuoting.WhenNeeded,
-        Injection = CsvInjection.None,
-        FormatProvider = CultureInfo.InvariantCulture,
-        WriteByteOrderMark = false,
-    };
-
     readonly FileStream _stream;
     readonly CsvWriter _writer;
 
@@ -30,7 +19,7 @@ public sealed class CsvLog : IDisposable
         Path = path;
         Columns = columns;
         _stream = stream;
-        _writer = CsvWriter.Create(stream, Options, leaveOpen: true);
+        _writer = CsvWriter.Create(stream, CsvDialect.Writer, leaveOpen: true);
     }
 
     /// <summary>The file.</summary>

@@ -77,6 +77,26 @@ let readers =
             Expect.throwsC (fun () -> Csv.floatColumn t "c" |> ignore) (fun e ->
                 Expect.stringContains e.Message "y.csv: no column 'c' (columns: a,b)" "missing column")
         }
+        test "CsvLog writes the documented bytes, resumes from an offset and reads back" {
+            let path = Path.Combine(tempDir "csvlog", "t.csv")
+            let offset =
+                use log = Research.RunFormat.CsvLog.Open(path, [| "name"; "x"; "n" |])
+                log.Add("a,b").Add(0.1).Add(3L).End()
+                log.Add("say \"hi\"").Add(nan).Add(-1L).End()
+                let at = log.Length
+                log.Add("lost").Add(infinity).Add(0L).End()
+                at
+            let expected = "name,x,n\n\"a,b\",0.1,3\n\"say \"\"hi\"\"\",nan,-1\n"
+            Expect.equal (int64 (Text.Encoding.UTF8.GetByteCount expected)) offset "offset after two rows"
+            do
+                use log = Research.RunFormat.CsvLog.Open(path, [| "name"; "x"; "n" |], Nullable offset)
+                log.Add("c").Add(-infinity).Add(1.5f).End()
+            Expect.equal (File.ReadAllText path) (expected + "c,-inf,1.5\n") "bytes: quoted only where needed, the row after the offset replaced"
+            let t = Csv.read path
+            Expect.equal (t.Rows |> Array.map (Csv.stringColumn t "name")) [| "a,b"; "say \"hi\""; "c" |] "names"
+            Expect.equal (Csv.floatColumn t "x" t.Rows[2]) -infinity "-inf"
+            Expect.isFalse t.Partial "complete"
+        }
         test "nan, inf, -inf and quoted fields" {
             let t = Csv.parse "z.csv" "name,v\n\"a,b\",nan\n\"say \"\"hi\"\"\",-inf\nc,inf\n"
             let v = Csv.floatColumn t "v"
