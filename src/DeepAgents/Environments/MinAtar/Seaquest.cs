@@ -167,7 +167,10 @@ public sealed partial class Seaquest : MinAtarGame
                 continue;
             }
             hit = IndexOfCell(ref first, ends, SubsKind, cell);
-            if (hit >= 0) { store.RemoveAt(SubsKind, hit); store.RemoveAt(BulletsKind, i); ends = store.Ends; reward++; }
+            if (hit >= 0)
+            {
+                store.RemoveAt(SubsKind, hit); store.RemoveAt(BulletsKind, i); ends = store.Ends; reward++;
+            }
         }
 
         // 5. Divers: one on the sub is picked up when fewer than 6 are held; otherwise its Style-B timer
@@ -185,7 +188,10 @@ public sealed partial class Seaquest : MinAtarGame
             }
             int x = MoveStyleB(ref d, DiverMoveInterval); // unmoved, the checks below fail as the one above
             if ((uint)x >= Size) store.RemoveAt(DiversKind, i);
-            else if ((d.Row + x == subCell) & diverCount < MaxDivers) { store.RemoveAt(DiversKind, i); diverCount++; }
+            else if ((d.Row + x == subCell) & diverCount < MaxDivers)
+            {
+                store.RemoveAt(DiversKind, i); diverCount++;
+            }
         }
         DiverCount = diverCount;
 
@@ -209,7 +215,10 @@ public sealed partial class Seaquest : MinAtarGame
             else if (bulletCount != 0)
             {
                 int bullet = IndexOfCell(ref first, store.Ends, BulletsKind, row + x);
-                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); bulletCount--; removed = true; reward++; }
+                if (bullet >= 0)
+                {
+                    store.RemoveAt(BulletsKind, bullet); bulletCount--; removed = true; reward++;
+                }
             }
             if (e.ShotTimer == 0) // a branch: due on every 11th step of a sub
             {
@@ -249,7 +258,10 @@ public sealed partial class Seaquest : MinAtarGame
             else if (bulletCount != 0)
             {
                 int bullet = IndexOfCell(ref first, store.Ends, BulletsKind, row + x);
-                if (bullet >= 0) { store.RemoveAt(BulletsKind, bullet); bulletCount--; store.RemoveAt(FishKind, i); reward++; }
+                if (bullet >= 0)
+                {
+                    store.RemoveAt(BulletsKind, bullet); bulletCount--; store.RemoveAt(FishKind, i); reward++;
+                }
             }
         }
 
@@ -294,8 +306,8 @@ public sealed partial class Seaquest : MinAtarGame
     {
         int row = y * Size, step = right ? 1 : -1, n = _entities.End(FishKind);
         ref var e = ref _entities.First;
-        for (int i = 0; i < n; i++)
-            if (Unsafe.Add(ref e, i).Row == row && Unsafe.Add(ref e, i).Step != step) return true; // i < Total
+        for (int i = 0; i < n; i++) // i < Total
+            if (Unsafe.Add(ref e, i).Row == row && Unsafe.Add(ref e, i).Step != step) return true;
         return false;
     }
 

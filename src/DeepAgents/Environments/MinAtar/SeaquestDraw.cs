@@ -8,7 +8,9 @@ namespace Research.DeepAgents.Environments.MinAtar;
 // either is read before the clear or lies apart from the buffer modulo 4096 (SeaquestPlacement.cs).
 public sealed partial class Seaquest
 {
-    /// <summary>Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.</summary>
+    /// <summary>
+    /// Sub front and back, gauges on row 9, bullets, fish, subs, divers and their shared trail.
+    /// </summary>
     /// <remarks>
     /// The sub's cells and the gauge rows are read into locals before the clear, and the entities lie
     /// apart from the buffer modulo 4096 (<see cref="SeaquestEntityStore.PlaceApartFrom"/>), so no load
@@ -31,7 +33,8 @@ public sealed partial class Seaquest
     }
 
     // Draw after the placement: no calls, so its values stay in registers that need not be saved.
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    // Compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     void DrawState(Span<byte> planes)
     {
         const int Trail = 3 * Size * Size, Last = 10 * Size * Size - 1;
@@ -63,7 +66,8 @@ public sealed partial class Seaquest
         int subRow = SubY * Size;
         front = subRow + SubX;
         back = OnRowOr(Size * Size + subRow, SubX - _facing, front); // x-1 facing right, x+1 facing left
-        int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size); // = oxygen*10//200 for oxygen >= 0
+        // = max(0, oxygen) * 10 // 200
+        int oxygenCells = Math.Min(Math.Max(0, Oxygen) / (MaxOxygen / 10), Size);
         int divers = Math.Min(Math.Max(0, DiverCount), Size - 1);
         ref byte rows = ref MemoryMarshal.GetReference(GaugeRows);
         oxygenRow = Vector128.LoadUnsafe(ref rows, (nuint)(16 * oxygenCells)); // 0 <= oxygenCells <= 10
@@ -71,7 +75,8 @@ public sealed partial class Seaquest
     }
 
     // Row 9 of channel 7 (oxygen) and of channel 8 (divers).
-    const int OxygenGaugeCell = 7 * Size * Size + (Size - 1) * Size, DiverGaugeCell = 8 * Size * Size + (Size - 1) * Size;
+    const int OxygenGaugeCell = 7 * Size * Size + (Size - 1) * Size,
+        DiverGaugeCell = 8 * Size * Size + (Size - 1) * Size;
     const int DiverRows = 11;
 
     // 16-byte gauge rows: for n = 0..10 oxygen cells, n ones from column 0; then for d = 0..9 divers,

@@ -12,21 +12,23 @@ namespace Research.DeepAgents.Environments.MinAtar;
 /// </summary>
 internal struct SeaquestEntity
 {
-    /// <summary>Column; +1 moving right, -1 moving left; Style-B timers (docs/minatar.md, "Timers").</summary>
+    /// <summary>Column; +1 moving right, -1 left; Style-B timers (docs/minatar.md, "Timers").</summary>
     public int X, Step, MoveTimer, ShotTimer;
     /// <summary>Row; 10*row; channel*100 + 10*row; trail column minus X.</summary>
     public int Y, Row, PlaneRow, Behind;
 
     /// <summary>
-    /// An entity at column <paramref name="x"/>, row <paramref name="y"/> moving by <paramref name="step"/>, with its
-    /// timers, on the channel starting at <paramref name="plane"/> (channel*100), leaving a trail or not.
+    /// An entity at column <paramref name="x"/>, row <paramref name="y"/> moving by
+    /// <paramref name="step"/>, with its timers, on the channel starting at <paramref name="plane"/>
+    /// (channel*100), leaving a trail or not.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static SeaquestEntity Create(int x, int y, int step, int moveTimer, int shotTimer, int plane, bool trail) => new()
+    public static SeaquestEntity Create(int x, int y, int step, int moveTimer, int shotTimer, int plane,
+        bool trail) => new()
     {
         X = x, Step = step, MoveTimer = moveTimer, ShotTimer = shotTimer,
         Y = y, Row = y * MinAtarGame.Size, PlaneRow = plane + y * MinAtarGame.Size,
-        Behind = trail ? -step : 2 * MinAtarGame.Size, // 2*Size: always off the grid, so not drawn (see Seaquest.Draw)
+        Behind = trail ? -step : 2 * MinAtarGame.Size, // 2*Size: off the grid, not drawn (SeaquestDraw.cs)
     };
 }
 
@@ -65,12 +67,14 @@ public sealed class SeaquestEntities
     /// <exception cref="ArgumentOutOfRangeException">x or y outside 0..9.</exception>
     internal void Add(int x, int y, bool right, int moveTimer = 0, int shotTimer = 0)
     {
-        if ((uint)x >= MinAtarGame.Size) throw new ArgumentOutOfRangeException(nameof(x), x, "Seaquest entity column must be in 0..9.");
-        if ((uint)y >= MinAtarGame.Size) throw new ArgumentOutOfRangeException(nameof(y), y, "Seaquest entity row must be in 0..9.");
+        if ((uint)x >= MinAtarGame.Size)
+            throw new ArgumentOutOfRangeException(nameof(x), x, "Seaquest entity column must be in 0..9.");
+        if ((uint)y >= MinAtarGame.Size)
+            throw new ArgumentOutOfRangeException(nameof(y), y, "Seaquest entity row must be in 0..9.");
         AddUnchecked(x, y, right, moveTimer, shotTimer);
     }
 
-    /// <summary>Appends an entity without checking its cell (the game's own spawns, shots and fire).</summary>
+    /// <summary>Appends an entity without checking its cell (the game's own spawns and fire).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void AddUnchecked(int x, int y, bool right, int moveTimer = 0, int shotTimer = 0) =>
         _store.Add(_kind, x, y, right, moveTimer, shotTimer, _plane, _trail);
@@ -85,18 +89,21 @@ public sealed class SeaquestEntities
         }
     }
 
-    /// <summary>Appends the entities written by <see cref="Write"/> (call after clearing the store).</summary>
+    /// <summary>Appends the entities written by <see cref="Write"/> (call after clearing).</summary>
     internal void Read(BinaryReader r)
     {
         int n = r.ReadInt32();
-        if (n < 0 || n > SeaquestEntityStore.MaxEntities) throw new InvalidDataException($"Seaquest snapshot: entity count {n} outside 0..{SeaquestEntityStore.MaxEntities}.");
+        if (n < 0 || n > SeaquestEntityStore.MaxEntities)
+            throw new InvalidDataException(
+                $"Seaquest snapshot: entity count {n} outside 0..{SeaquestEntityStore.MaxEntities}.");
         for (int i = 0; i < n; i++)
         {
             int x = r.ReadInt32(), y = r.ReadInt32();
             bool right = r.ReadBoolean();
             int moveTimer = r.ReadInt32(), shotTimer = r.ReadInt32();
             if ((uint)x >= MinAtarGame.Size || (uint)y >= MinAtarGame.Size)
-                throw new InvalidDataException($"Seaquest snapshot: entity at column {x}, row {y}; both must be in 0..9.");
+                throw new InvalidDataException(
+                    $"Seaquest snapshot: entity at column {x}, row {y}; both must be in 0..9.");
             AddUnchecked(x, y, right, moveTimer, shotTimer);
         }
     }

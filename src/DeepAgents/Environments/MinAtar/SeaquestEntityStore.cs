@@ -42,10 +42,10 @@ internal sealed partial class SeaquestEntityStore
     /// <summary>Number of entities of all kinds.</summary>
     public int Total => End(EnemyBullets);
 
-    /// <summary>The five segment ends (see <see cref="EndIn"/>); changed by every creation and removal.</summary>
+    /// <summary>The five segment ends (see <see cref="EndIn"/>); changed by each change.</summary>
     public ulong Ends => _ends;
 
-    /// <summary>End (exclusive) of segment <paramref name="kind"/> in the segment ends <paramref name="ends"/>.</summary>
+    /// <summary>End (exclusive) of segment <paramref name="kind"/> in <paramref name="ends"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int EndIn(ulong ends, int kind) => (int)(ends >> (EndBits * kind)) & EndMask;
 
@@ -69,17 +69,25 @@ internal sealed partial class SeaquestEntityStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Count(int kind) => CountIn(_ends, kind);
 
-    /// <summary>The oldest entity of the first kind (there is always room for one), for unchecked walks below <see cref="Total"/>.</summary>
+    /// <summary>
+    /// The oldest entity of the first kind (there is always room for one), for unchecked walks below
+    /// <see cref="Total"/>.
+    /// </summary>
     public unsafe ref SeaquestEntity First => ref *_firstAddress;
 
-    /// <summary>Entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, bounds-checked.</summary>
+    /// <summary>Entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, checked.</summary>
     public ref SeaquestEntity At(int kind, int i)
     {
-        if ((uint)i >= (uint)Count(kind)) throw new ArgumentOutOfRangeException(nameof(i), i, $"entity index must be in 0..{Count(kind) - 1}.");
+        if ((uint)i >= (uint)Count(kind))
+            throw new ArgumentOutOfRangeException(nameof(i), i,
+                $"entity index must be in 0..{Count(kind) - 1}.");
         return ref _items[_first + Start(kind) + i];
     }
 
-    /// <summary>Makes room for <paramref name="more"/> entities, so that creating them moves nothing (refs stay valid).</summary>
+    /// <summary>
+    /// Makes room for <paramref name="more"/> entities, so that creating them moves nothing (refs stay
+    /// valid).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Reserve(int more)
     {
@@ -87,10 +95,11 @@ internal sealed partial class SeaquestEntityStore
     }
 
     /// <summary>
-    /// Creates the newest entity of <paramref name="kind"/> at column <paramref name="x"/>, row <paramref name="y"/>,
-    /// moving right or left (<paramref name="right"/>), with its timers (<paramref name="moveTimer"/>,
-    /// <paramref name="shotTimer"/>), the start of its channel in the observation (<paramref name="plane"/>
-    /// = channel*100) and whether it leaves a trail (<paramref name="trail"/>: fish, subs, divers).
+    /// Creates the newest entity of <paramref name="kind"/> at column <paramref name="x"/>,
+    /// row <paramref name="y"/>, moving right or left (<paramref name="right"/>), with its timers
+    /// (<paramref name="moveTimer"/>, <paramref name="shotTimer"/>), the start of its channel in the
+    /// observation (<paramref name="plane"/> = channel*100) and whether it leaves a trail
+    /// (<paramref name="trail"/>: fish, subs, divers).
     /// </summary>
     public void Add(int kind, int x, int y, bool right, int moveTimer, int shotTimer, int plane, bool trail)
     {
@@ -98,37 +107,42 @@ internal sealed partial class SeaquestEntityStore
         if (total == Capacity) Grow(total + 1);
         int at = _first + End(kind);
         var items = _items;
-        for (int j = _first + total; j > at; j--) items[j] = items[j - 1]; // the later kinds move up one place
+        for (int j = _first + total; j > at; j--) items[j] = items[j - 1]; // later kinds move up one place
         items[at] = SeaquestEntity.Create(x, y, right ? 1 : -1, moveTimer, shotTimer, plane, trail);
         _ends += Ones << (EndBits * kind); // this segment's end and every later one + 1
     }
 
     /// <summary>
-    /// Creates an enemy bullet (the newest; the last segment, so nothing moves) at column <paramref name="x"/>,
-    /// row <paramref name="y"/>, column step <paramref name="step"/>. Needs room for one more (<see cref="Reserve"/>).
+    /// Creates an enemy bullet (the newest; the last segment, so nothing moves) at column
+    /// <paramref name="x"/>, row <paramref name="y"/>, column step <paramref name="step"/>. Needs room for
+    /// one more (<see cref="Reserve"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddEnemyBullet(int x, int y, int step)
     {
         const int EnemyBulletPlane = 4 * MinAtarGame.Size * MinAtarGame.Size; // channel 4
-        Unsafe.Add(ref First, Total) = SeaquestEntity.Create(x, y, step, 0, 0, EnemyBulletPlane, trail: false); // < capacity after Reserve
+        // Total < capacity after Reserve
+        Unsafe.Add(ref First, Total) =
+            SeaquestEntity.Create(x, y, step, 0, 0, EnemyBulletPlane, trail: false);
         _ends += 1UL << (EndBits * EnemyBullets);
     }
 
-    /// <summary>Removes entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, keeping the order.</summary>
+    /// <summary>
+    /// Removes entity <paramref name="i"/> (0 = oldest) of <paramref name="kind"/>, keeping the order.
+    /// </summary>
     public void RemoveAt(int kind, int i)
     {
         int at = _first + Start(kind) + i, last = _first + Total - 1;
         if ((uint)i >= (uint)Count(kind)) throw new ArgumentOutOfRangeException(nameof(i));
         var items = _items;
-        for (int j = at; j < last; j++) items[j] = items[j + 1]; // a handful of entities: a loop beats a copy call
+        for (int j = at; j < last; j++) items[j] = items[j + 1]; // a handful: a loop beats a copy call
         _ends -= Ones << (EndBits * kind);
     }
 
     /// <summary>
-    /// Index (0 = oldest) of the oldest entity of <paramref name="kind"/> on plane cell <paramref name="cell"/>
-    /// (= 10y + x), or -1; <paramref name="first"/> is <see cref="First"/> and <paramref name="ends"/> the
-    /// current <see cref="Ends"/> (callers in a loop keep both in registers).
+    /// Index (0 = oldest) of the oldest entity of <paramref name="kind"/> on plane cell
+    /// <paramref name="cell"/> (= 10y + x), or -1; <paramref name="first"/> is <see cref="First"/> and
+    /// <paramref name="ends"/> the current <see cref="Ends"/> (callers in a loop keep both in registers).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int IndexOfCell(ref SeaquestEntity first, ulong ends, int kind, int cell)
@@ -154,7 +168,8 @@ internal sealed partial class SeaquestEntityStore
     void Grow(int needed)
     {
         if (needed > MaxEntities)
-            throw new InvalidOperationException($"Seaquest holds at most {MaxEntities} entities; {needed} were needed.");
+            throw new InvalidOperationException(
+                $"Seaquest holds at most {MaxEntities} entities; {needed} were needed.");
         int capacity = Math.Min(Math.Max(needed, 2 * Capacity), MaxEntities);
         var items = Allocate(capacity);
         _items.AsSpan(_first, Total).CopyTo(items);

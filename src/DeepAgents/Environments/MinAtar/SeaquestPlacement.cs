@@ -14,7 +14,10 @@ internal sealed partial class SeaquestEntityStore
 {
     const int AliasPeriod = 4096, Margin = 64;
 
-    /// <summary>Whether the entities are known to lie apart from <paramref name="buffer"/> (see <see cref="PlaceApartFrom"/>).</summary>
+    /// <summary>
+    /// Whether the entities are known to lie apart from <paramref name="buffer"/>
+    /// (<see cref="PlaceApartFrom"/>).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe bool IsApartFrom(Span<byte> buffer) => // only the address's low bits matter
         (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)) == _apartFrom & Total <= _apartUpTo;
@@ -32,12 +35,14 @@ internal sealed partial class SeaquestEntityStore
     [MethodImpl(MethodImplOptions.NoInlining)]
     public unsafe void PlaceApartFrom(Span<byte> buffer)
     {
-        nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer)); // only the address's low bits are used
+        // only the address's low bits are used
+        nuint start = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(buffer));
         int length = buffer.Length;
         _apartFrom = 0;
         int bytes = Total * EntityBytes;
-        if (length + bytes + 2 * Margin + EntityBytes > AliasPeriod) return; // cannot fit beside it: leave them
-        int phase = (int)(((nuint)Unsafe.AsPointer(ref First) - start) & (AliasPeriod - 1)); // where they begin in the buffer's page frame
+        if (length + bytes + 2 * Margin + EntityBytes > AliasPeriod) return; // cannot fit beside it
+        // where they begin in the buffer's page frame
+        int phase = (int)(((nuint)Unsafe.AsPointer(ref First) - start) & (AliasPeriod - 1));
         if (phase < length + Margin || phase + bytes > AliasPeriod - Margin)
         {
             Relocate(start + (nuint)(length + Margin));
@@ -53,7 +58,7 @@ internal sealed partial class SeaquestEntityStore
     {
         ref SeaquestEntity slot0 = ref MemoryMarshal.GetArrayDataReference(_items);
         int offset = (int)((target - (nuint)Unsafe.AsPointer(ref slot0)) & (AliasPeriod - 1));
-        int first = (offset + EntityBytes - 1) / EntityBytes; // <= Slack, so first + Total <= Slack + Capacity
+        int first = (offset + EntityBytes - 1) / EntityBytes; // <= Slack: first + Total <= Slack + Capacity
         var entities = _items.AsSpan(_first, Total);
         entities.CopyTo(_items.AsSpan(first, Total)); // overlapping ranges are copied correctly
         SetFirst(first);
