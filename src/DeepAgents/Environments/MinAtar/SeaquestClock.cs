@@ -38,13 +38,20 @@ public sealed partial class Seaquest
 
     void ResetClock() => _clock = 0;
 
-    // The rules' reads and restarts. Each reads the clock field afresh rather than holding it across the
-    // spawn calls (fewer values live across calls, fewer saved registers).
-    bool EnemySpawnDue => _clock >= _enemySpawnAt;
-    bool DiverSpawnDue => _clock >= _diverSpawnAt;
-    bool ShotReady => _clock >= _shotAt;
+    // The rules' reads and restarts, inlined (on the cold spawn paths the JIT would otherwise call them).
+    // Each reads the clock field afresh rather than holding it across the spawn calls (fewer values live
+    // across calls, fewer saved registers).
+    bool EnemySpawnDue { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => _clock >= _enemySpawnAt; }
+    bool DiverSpawnDue { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => _clock >= _diverSpawnAt; }
+    bool ShotReady { [MethodImpl(MethodImplOptions.AggressiveInlining)] get => _clock >= _shotAt; }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void RestartEnemySpawnTimer() => _enemySpawnAt = _clock + EnemySpawnSpeed;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void RestartDiverSpawnTimer() => _diverSpawnAt = _clock + DiverSpawnSpeed;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     void RestartShotTimer(int cooldown) => _shotAt = _clock + cooldown;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
