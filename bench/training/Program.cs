@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using CsvHelper;
 using Research.DeepAgents.Agents;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Torch;
 using Research.DeepAgents.Training;
 using Research.Bench.Training;
+using Research.RunFormat;
 
 // Training throughput, single thread (docs/performance.md, "Training throughput").
 //   synthetic STEPS REPEATS : the side-by-side workload of reference_dqn.py (MinAtar reference network and
@@ -44,8 +46,11 @@ else if (mode == "endtoend")
         string dir = Path.Combine(Path.GetTempPath(), "prox-bench", $"{preset}-{agent}-{Guid.NewGuid():N}");
         using (var trainer = Trainer.Start(config, dir)) trainer.Train();
         // steps/s over the rows written after learning started (exclude the cheap warm-up).
-        var rows = File.ReadAllLines(Path.Combine(dir, "metrics", "throughput.csv")).Skip(1)
-            .Select(l => l.Split(',')).Select(c => (Step: long.Parse(c[0]), Wall: double.Parse(c[1]))).ToArray();
+        var rows = new List<(long Step, double Wall)>();
+        using (var csv = CsvReader.Create(File.OpenRead(Path.Combine(dir, RunLayout.MetricsFolder, ThroughputCsv.File.Name)),
+                   CsvDialect.Reader with { HasHeader = true }))
+            while (csv.Read())
+                rows.Add((csv.Parse<long>(ThroughputCsv.Step), csv.Parse<double>(ThroughputCsv.WallSeconds)));
         long start = Math.Max(config.MinReplayHistory + 1000, frames / 4);
         var first = rows.First(r => r.Step >= start);
         var last = rows[^1];
