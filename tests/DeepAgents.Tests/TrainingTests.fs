@@ -105,6 +105,13 @@ let configTests =
             Expect.notEqual (Seeds.Derive(1L, Seeds.Replay)) (Seeds.Derive(1L, Seeds.Exploration)) "streams differ"
             Expect.notEqual (Seeds.Derive(1L, Seeds.Replay)) (Seeds.Derive(2L, Seeds.Replay)) "seeds differ"
             Expect.equal (Seeds.Fnv1a64 "a") 0xaf63dc4c8601ec8cUL "FNV-1a of 'a' (UTF-16 code unit 0x61)"
+            // Published xoshiro256** known answers (state from four SplitMix64 outputs of seed 0).
+            let z = Xoshiro256(0UL)
+            Expect.equal [ for _ in 1 .. 3 -> z.NextUInt64() ]
+                [ 0x99ec5f36cb75f2b4UL; 0xbf6e1f784956452aUL; 0x1a5f849d4933e6e0UL ] "xoshiro256**"
+            // NextInt: Lemire's multiply-and-reject on the top 32 bits (values from a Python port of the method).
+            let b = Xoshiro256(7UL)
+            Expect.equal [ for _ in 1 .. 10 -> b.NextInt 10 ] [ 7; 2; 8; 9; 9; 8; 0; 1; 4; 1 ] "NextInt 10"
             let r = Xoshiro256(5UL)
             let counts = Array.zeroCreate 3
             for _ in 1 .. 30000 do let i = r.NextInt 3 in counts[i] <- counts[i] + 1
