@@ -222,10 +222,16 @@ public static class AtomicFile
     {
         ArgumentNullException.ThrowIfNull(write);
         string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        try
         {
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
             write(stream);
             stream.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            File.Delete(temp); // e.g. disk full: give the space back; the previous file is untouched
+            throw;
         }
         beforeReplace?.Invoke();
         File.Move(temp, path, overwrite: true); // rename(2): atomic on POSIX file systems
