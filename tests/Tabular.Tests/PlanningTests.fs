@@ -32,7 +32,7 @@ let fixedPoint =
                     let result = Experiment.run { Experiment.config mdp Noise.NoNoise (runs cs 1) k with Target = target }
                     for t in result.Traces do
                         Expect.isLessThan (Planning.supDistance t.Final vStar) 1e-8 $"c={t.Run.C} target={target}")
-        test "same fixed point: v* is unchanged by one proximal step for every c (spec result 1)" {
+        test "same fixed point: v* is unchanged by one proximal step for every c (docs/planning.md, result 1)" {
             let mdp = Generators.garnet 20 3 4 0.9 3 true
             let vStar = (Exact.solve mdp).Value
             for c in [ 0.01; 0.3; 5.0; infinity ] do
@@ -44,7 +44,7 @@ let fixedPoint =
 [<Tests>]
 let contraction =
     testList "Tabular.Planning contraction" [
-        test "measured sup-norm contraction never exceeds rho = (1 + c gamma)/(1 + c) (spec result 2)" {
+        test "measured sup-norm contraction never exceeds rho = (1 + c gamma)/(1 + c) (docs/planning.md, result 2)" {
             for seed in 0 .. 5 do
                 for gamma in [ 0.9; 0.99 ] do
                     let mdp = Generators.garnet 25 4 3 gamma seed (seed % 2 = 1)
@@ -55,7 +55,7 @@ let contraction =
                         for k in 0 .. 149 do
                             Expect.isLessThanOrEqual t.ErrorInf.[k + 1] (rho * t.ErrorInf.[k] + 1e-12) $"seed={seed} gamma={gamma} c={t.Run.C} k={k}"
         }
-        test "with Target = (T*)^m the measured contraction never exceeds (1 + c gamma^m)/(1 + c) (spec result 2)" {
+        test "with Target = (T*)^m the measured contraction never exceeds (1 + c gamma^m)/(1 + c) (docs/planning.md, result 2)" {
             for seed in 0 .. 3 do
                 let mdp = Generators.garnet 20 3 3 0.95 seed (seed % 2 = 0)
                 for m in [ 2; 5 ] do
@@ -126,7 +126,7 @@ let contraction =
 [<Tests>]
 let boundedNoise =
     testList "Tabular.Planning bounded noise" [
-        test "uniform and adversarial bounded noise: ||v_k - v*||_inf <= rho^k e0 + (1 - rho^k) e/(1-gamma) at every k (spec result 3)" {
+        test "uniform and adversarial bounded noise: ||v_k - v*||_inf <= rho^k e0 + (1 - rho^k) e/(1-gamma) at every k (docs/planning.md, result 3)" {
             for seed in 0 .. 7 do
                 let gamma = if seed % 2 = 0 then 0.9 else 0.95
                 let mdp = Generators.garnet (10 + 5 * seed) 3 3 gamma seed (seed % 3 = 0)

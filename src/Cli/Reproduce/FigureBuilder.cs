@@ -6,7 +6,7 @@ namespace Research.Cli.Reproduce;
 /// <summary>Settings of a figures pass (the flags of <c>prox figures</c>).</summary>
 /// <param name="Runs">Folder searched for training runs and planning studies.</param>
 /// <param name="Out">Output folder (figures and report.html).</param>
-/// <param name="Scores">Reference scores CSV (human-normalised Atari scores), or null.</param>
+/// <param name="Scores">Reference scores CSV (human-normalised Atari scores), or null for the built-in table.</param>
 /// <param name="Png">Also write PNGs (needs headless Chromium).</param>
 /// <param name="BootstrapSamples">Bootstrap repetitions B of the confidence intervals.</param>
 /// <param name="Seed">Bootstrap seed.</param>
@@ -23,7 +23,7 @@ public static class FigureBuilder
         CliPaths.OutputDirectory("--out", s.Out);
         if (s.Scores is not null)
         {
-            const string scores = "a CSV file with columns game,random,human,in_atari57,in_paper55";
+            const string scores = "a CSV file with columns game,random,human,in_atari57,in_paper55 (leave --scores out for the built-in table)";
             CliPaths.InputFile("--scores", s.Scores, scores);
             try
             {
