@@ -50,12 +50,6 @@ public static class CliRunner
         {
             return Report(e, verbose);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-        {
-            // A run failure (e.g. a damaged checkpoint or an unwritable folder): the message, no stack trace.
-            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
-            return 1;
-        }
     }
 
     /// <summary>Prints <paramref name="e"/> as one paragraph (plus the stack trace when verbose) and returns the exit code.</summary>
