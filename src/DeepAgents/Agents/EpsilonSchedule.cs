@@ -17,6 +17,18 @@ public enum EpsilonScheduleKind
     DopamineLinear,
 }
 
+/// <summary>An agent's training epsilon schedule (<see cref="EpsilonSchedule.At"/> with these arguments).</summary>
+/// <param name="Kind">Which schedule.</param>
+/// <param name="WarmupSteps">Steps of uniformly random actions first.</param>
+/// <param name="DecaySteps">Steps of the linear decay.</param>
+/// <param name="Start">Epsilon at the start of the decay (MinAtarReference only).</param>
+/// <param name="End">Epsilon after the decay.</param>
+public sealed record EpsilonSettings(EpsilonScheduleKind Kind, long WarmupSteps, long DecaySteps, double Start, double End)
+{
+    /// <summary>Epsilon for the action taken after <paramref name="stepsDone"/> training steps.</summary>
+    public double At(long stepsDone) => EpsilonSchedule.At(Kind, stepsDone, WarmupSteps, DecaySteps, Start, End);
+}
+
 /// <summary>The two linear exploration schedules, as pure functions of the step count.</summary>
 public static class EpsilonSchedule
 {

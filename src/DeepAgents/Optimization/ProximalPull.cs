@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Research.DeepAgents.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,8 +13,9 @@ namespace Research.DeepAgents.Optimization;
 /// base learning rate). Together with the ordinary optimizer step this is one stochastic step of
 /// Algorithm 1: <c>w &lt;- (1 - alpha/c~) w + (alpha/c~) theta - alpha grad h(theta, w)</c>.
 /// <para>Order inside an update: <c>loss.backward()</c>, then <see cref="Apply"/>, then
-/// <c>optimizer.Step()</c>. The gradient is computed at the un-pulled w and the pull never passes
-/// through the optimizer's moments. <see cref="ProximalOptimizer"/> packages that order.</para>
+/// <c>optimizer.Step()</c> (<c>DqnAgent.ProximalUpdate</c>). The gradient is computed at the un-pulled w and the
+/// pull never passes through the optimizer's moments. <see cref="ProximalOptimizer"/> runs pull and step in one
+/// pass (the fused kernel's accelerator). This file is the formula's one home: <see cref="Pulled(float, float, float)"/>.</para>
 /// <para>c~ = +infinity gives mu = 0 exactly and <see cref="Apply"/> does nothing at all, so a
 /// Pro agent with c~ = infinity is bit-identical to the plain agent.</para>
 /// <para>Start with w = theta (Algorithm 1): build the target with
@@ -107,6 +110,14 @@ public sealed class ProximalPull : IDisposable
         return mu;
     }
 
+    /// <summary>One element of the pull, w + mu (theta - w) = (1 - mu) w + mu theta: the form every kernel uses.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Pulled(float w, float theta, float mu) => w + mu * (theta - w);
+
+    /// <summary><see cref="Pulled(float, float, float)"/> on <see cref="Vector{T}.Count"/> elements at once (the same bits per lane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<float> Pulled(Vector<float> w, Vector<float> theta, Vector<float> mu) => w + mu * (theta - w);
+
     /// <summary>
     /// w &lt;- (1 - mu) w + mu theta for every parameter tensor, in place, without autograd.
     /// The target is not modified. Does nothing when mu = 0.
@@ -118,12 +129,12 @@ public sealed class ProximalPull : IDisposable
         {
             if (flatOnline is not null && FusedKernels.Applies(flatOnline) && FusedKernels.Applies(flatTarget!))
             {
-                FusedKernels.Pull(FusedKernels.Span(flatOnline), FusedKernels.Span(flatTarget!), (float)Mu);  // the optimizers' fused pull uses the same expression
+                FusedKernels.Pull(FusedKernels.Span(flatOnline), FusedKernels.Span(flatTarget!), (float)Mu);
                 return;
             }
             if (flatOnline is not null)
             {
-                flatOnline.lerp_(flatTarget!, muTensor);
+                flatOnline.lerp_(flatTarget!, muTensor);  // lerp_ is w + mu (theta - w), as Pulled
                 return;
             }
             for (var i = 0; i < online.Length; i++) online[i].lerp_(target[i], muTensor);
