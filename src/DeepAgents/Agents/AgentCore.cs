@@ -7,17 +7,17 @@ using Research.DeepAgents.Training;
 namespace Research.DeepAgents.Agents;
 
 /// <summary>
-/// The skeleton DQN and Rainbow share (docs/agents.md, "The agent"): epsilon-greedy acting, storing transitions,
-/// the update and target-refresh schedule, the target copy, the optimizer and its proximal pull, checkpoint
-/// plumbing and disposal. A subclass holds only what differs: its network, its greedy action, its replay sampling
-/// and its loss (<see cref="Learn"/>).
+/// The skeleton DQN and Rainbow share (docs/agents.md, "The agent"): epsilon-greedy acting, storing
+/// transitions, the update and target-refresh schedule, the target copy, the optimizer and its proximal pull,
+/// checkpoint plumbing and disposal. A subclass holds only what differs: its network, its greedy action, its
+/// replay sampling and its loss (<see cref="Learn"/>).
 /// </summary>
 public abstract class AgentCore : IAgent
 {
     /// <summary>
-    /// Takes the online network (built by the subclass), builds its target (a copy, Algorithm 1's w = theta; or an
-    /// independent network when <c>PullTowardRandomTargetAtStart</c>), the optimizer, the pull (for a finite c~ or
-    /// the nu penalty), the replay ring and the exploration stream.
+    /// Takes the online network (built by the subclass), builds its target (a copy, Algorithm 1's w = theta;
+    /// or an independent network when <c>PullTowardRandomTargetAtStart</c>), the optimizer, the pull (for a
+    /// finite c~ or the nu penalty), the replay ring and the exploration stream.
     /// </summary>
     protected AgentCore(AgentSettings settings, ObservationSpec observation, int actionCount, QNetwork online)
     {
@@ -45,9 +45,15 @@ public abstract class AgentCore : IAgent
     public QNetwork Target { get; }
     /// <summary>The optimizer of w (the pull is applied next to it, not inside it).</summary>
     public IOptimizer Optimizer { get; }
-    /// <summary>The proximal pull of the Pro agents (also built, with mu = 0, when only the nu penalty is on); null otherwise.</summary>
+    /// <summary>
+    /// The proximal pull of the Pro agents (also built, with mu = 0, when only the nu penalty is on); null
+    /// otherwise.
+    /// </summary>
     public ProximalPull? Pull { get; }
-    /// <summary>The replay ring: a <see cref="ReplayBuffer"/>, or a <see cref="FrameStackReplay"/> (one frame per transition) when <c>FrameStack</c> &gt; 1.</summary>
+    /// <summary>
+    /// The replay ring: a <see cref="ReplayBuffer"/>, or a <see cref="FrameStackReplay"/> (one frame per
+    /// transition) when <c>FrameStack</c> &gt; 1.
+    /// </summary>
     public IReplayRing Replay { get; }
     /// <inheritdoc />
     public int ActionCount { get; }
@@ -75,7 +81,9 @@ public abstract class AgentCore : IAgent
         OnStored();
     }
 
-    /// <summary>Epsilon-greedy training action for <paramref name="observation"/> with the scheduled epsilon.</summary>
+    /// <summary>
+    /// Epsilon-greedy training action for <paramref name="observation"/> with the scheduled epsilon.
+    /// </summary>
     public int SelectAction(ReadOnlySpan<float> observation)
     {
         BeforeTrainingAction();
@@ -84,7 +92,8 @@ public abstract class AgentCore : IAgent
 
     /// <summary>
     /// Epsilon-greedy action: with probability <paramref name="epsilon"/> a uniform action, otherwise
-    /// <see cref="GreedyAction"/>. Draws one uniform from <paramref name="random"/>, plus one more for a random action.
+    /// <see cref="GreedyAction"/>. Draws one uniform from <paramref name="random"/>, plus one more for a
+    /// random action.
     /// </summary>
     public int SelectAction(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random) =>
         Act(observation, epsilon, random, training: false);
@@ -118,7 +127,9 @@ public abstract class AgentCore : IAgent
         return updated || sync ? new StepOutcome(updated, loss, meanQ, sync, change) : StepOutcome.None;
     }
 
-    /// <summary>One gradient update (<see cref="Learn"/>), counted; returns its loss and mean Q(s, a).</summary>
+    /// <summary>
+    /// One gradient update (<see cref="Learn"/>), counted; returns its loss and mean Q(s, a).
+    /// </summary>
     public (float Loss, float MeanQ) Update()
     {
         var result = Learn();
@@ -126,7 +137,9 @@ public abstract class AgentCore : IAgent
         return result;
     }
 
-    /// <summary>Hard copy theta_k &lt;- w; returns d_k = ||theta_k - theta_{k-1}||_2 (global and per parameter).</summary>
+    /// <summary>
+    /// Hard copy theta_k &lt;- w; returns d_k = ||theta_k - theta_{k-1}||_2 (global and per parameter).
+    /// </summary>
     public NormDifference SyncTarget()
     {
         Syncs++;
@@ -134,8 +147,8 @@ public abstract class AgentCore : IAgent
     }
 
     /// <summary>
-    /// Writes the complete agent state: counters, exploration stream, both networks, optimizer, replay ring, then
-    /// the subclass's own state (<see cref="SaveOwnState"/>).
+    /// Writes the complete agent state: counters, exploration stream, both networks, optimizer, replay ring,
+    /// then the subclass's own state (<see cref="SaveOwnState"/>).
     /// </summary>
     public void Save(BinaryWriter writer)
     {
@@ -151,7 +164,9 @@ public abstract class AgentCore : IAgent
         SaveOwnState(writer);
     }
 
-    /// <summary>Restores a state written by <see cref="Save"/> of an agent built from the same settings.</summary>
+    /// <summary>
+    /// Restores a state written by <see cref="Save"/> of an agent built from the same settings.
+    /// </summary>
     public void Load(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);
@@ -165,10 +180,14 @@ public abstract class AgentCore : IAgent
         (Steps, Updates, Syncs) = (steps, updates, syncs);
     }
 
-    /// <summary>The greedy action of the online network; <paramref name="training"/> for a training action.</summary>
+    /// <summary>
+    /// The greedy action of the online network; <paramref name="training"/> for a training action.
+    /// </summary>
     protected abstract int Greedy(ReadOnlySpan<float> observation, bool training);
 
-    /// <summary>One gradient update on a sampled minibatch; returns its loss and the batch mean of Q(s, a).</summary>
+    /// <summary>
+    /// One gradient update on a sampled minibatch; returns its loss and the batch mean of Q(s, a).
+    /// </summary>
     protected abstract (float Loss, float MeanQ) Learn();
 
     /// <summary>Whether a due update can run (false while replay cannot give a batch).</summary>
@@ -197,7 +216,9 @@ public abstract class AgentCore : IAgent
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Disposes the native tensors: the subclass's, then the acting input, pull, optimizer and networks.</summary>
+    /// <summary>
+    /// Disposes the native tensors: the subclass's, then the acting input, pull, optimizer and networks.
+    /// </summary>
     protected virtual void Dispose(bool disposing)
     {
         if (!disposing) return;

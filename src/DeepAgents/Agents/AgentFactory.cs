@@ -6,13 +6,17 @@ using Research.DeepAgents.Training;
 namespace Research.DeepAgents.Agents;
 
 /// <summary>
-/// Builds the agent a run's config names, and the settings each agent takes from that config (the one place that
-/// reads agent keys out of a <see cref="TrainingConfig"/>).
+/// Builds the agent a run's config names, and the settings each agent takes from that config (the one place
+/// that reads agent keys out of a <see cref="TrainingConfig"/>).
 /// </summary>
 public static class AgentFactory
 {
-    /// <summary><c>dqn</c>/<c>dqn-pro</c> -&gt; <see cref="DqnAgent"/>; <c>rainbow</c>/<c>rainbow-pro</c> -&gt; <see cref="RainbowAgent"/>.</summary>
-    /// <exception cref="ConfigException">The config is invalid (<see cref="ConfigValidation.Validate"/>).</exception>
+    /// <summary>
+    /// <c>dqn</c>/<c>dqn-pro</c> -&gt; <see cref="DqnAgent"/>; <c>rainbow</c>/<c>rainbow-pro</c> -&gt;
+    /// <see cref="RainbowAgent"/>.
+    /// </summary>
+    /// <exception cref="ConfigException">The config is invalid
+    /// (<see cref="ConfigValidation.Validate"/>).</exception>
     public static IAgent Create(TrainingConfig config, ObservationSpec observation, int actionCount)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -34,13 +38,18 @@ public static class AgentFactory
             new TrainSchedule(config.MinReplayHistory, config.UpdatePeriod, config.TargetUpdatePeriod, config.TargetPeriodUnit));
     }
 
-    /// <summary>DQN's settings: <see cref="SettingsOf"/> plus <c>huber-delta</c> and <c>update-kernel</c>.</summary>
+    /// <summary>
+    /// DQN's settings: <see cref="SettingsOf"/> plus <c>huber-delta</c> and <c>update-kernel</c>.
+    /// </summary>
     /// <exception cref="ConfigException">The config is invalid.</exception>
     public static DqnSettings DqnSettingsOf(TrainingConfig config) =>
         new(SettingsOf(config), config.HuberDelta, config.UpdateKernel);
 
-    /// <summary>Rainbow's settings: <see cref="SettingsOf"/> plus the distributional, n-step and replay keys.</summary>
-    /// <exception cref="ConfigException">The config is invalid or does not name <c>rainbow</c>/<c>rainbow-pro</c>.</exception>
+    /// <summary>
+    /// Rainbow's settings: <see cref="SettingsOf"/> plus the distributional, n-step and replay keys.
+    /// </summary>
+    /// <exception cref="ConfigException">The config is invalid or does not name
+    /// <c>rainbow</c>/<c>rainbow-pro</c>.</exception>
     public static RainbowSettings RainbowSettingsOf(TrainingConfig config)
     {
         var common = SettingsOf(config);

@@ -4,13 +4,16 @@ using Research.DeepAgents.Training;
 
 namespace Research.DeepAgents.Agents;
 
-/// <summary>The replay ring an agent stores its transitions in, chosen from its settings (shared by DQN and Rainbow).</summary>
+/// <summary>
+/// The replay ring an agent stores its transitions in, chosen from its settings (shared by DQN and Rainbow).
+/// </summary>
 public static class AgentReplay
 {
     /// <summary>
-    /// A <see cref="FrameStackReplay"/> (one byte frame per slot, k-frame stacks rebuilt: 7,067 B per transition at
-    /// 84x84) when <c>FrameStack</c> &gt; 1, which requires the environment's observation to be k stacked byte frames;
-    /// otherwise a <see cref="ReplayBuffer"/> of whole observations sampling with the run's <c>replay</c> stream.
+    /// A <see cref="FrameStackReplay"/> (one byte frame per slot, k-frame stacks rebuilt: 7,067 B per
+    /// transition at 84x84) when <c>FrameStack</c> &gt; 1, which requires the environment's observation to be
+    /// k stacked byte frames; otherwise a <see cref="ReplayBuffer"/> of whole observations sampling with the
+    /// run's <c>replay</c> stream.
     /// </summary>
     public static IReplayRing Create(AgentSettings settings, ObservationSpec observation)
     {

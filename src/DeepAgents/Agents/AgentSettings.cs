@@ -9,13 +9,14 @@ namespace Research.DeepAgents.Agents;
 /// What every agent (<see cref="AgentCore"/>) is built from: the part of a run's config an agent reads, taken
 /// from it by <see cref="AgentFactory"/> (docs/agents.md, "The agent").
 /// </summary>
-/// <param name="Seed">The run seed; the agent derives its <c>network</c>, <c>target-network</c>, <c>replay</c> and
-/// <c>exploration</c> streams from it.</param>
+/// <param name="Seed">The run seed; the agent derives its <c>network</c>, <c>target-network</c>,
+/// <c>replay</c> and <c>exploration</c> streams from it.</param>
 /// <param name="Network">The Q-network architecture.</param>
 /// <param name="Optimizer">The optimizer; its learning rate is the pull's alpha.</param>
-/// <param name="CTilde">c~ of the proximal pull (docs/proximal-updates.md, "The update"); +infinity for the plain
-/// agents (no pull).</param>
-/// <param name="Nu">Weight of the optional penalty 0.5 nu ||w - theta||^2 added to the loss (0 = none).</param>
+/// <param name="CTilde">c~ of the proximal pull (docs/proximal-updates.md, "The update"); +infinity for the
+/// plain agents (no pull).</param>
+/// <param name="Nu">Weight of the optional penalty 0.5 nu ||w - theta||^2 added to the loss (0 =
+/// none).</param>
 /// <param name="PullTowardRandomTargetAtStart">Start from an independent target instead of w = theta.</param>
 /// <param name="Gamma">Discount.</param>
 /// <param name="BatchSize">Minibatch size B.</param>
@@ -37,17 +38,23 @@ public sealed record AgentSettings(
     EpsilonSettings Epsilon,
     TrainSchedule Schedule)
 {
-    /// <summary>Whether the agent builds a <see cref="ProximalPull"/>: for a finite c~ or for the nu penalty.</summary>
+    /// <summary>
+    /// Whether the agent builds a <see cref="ProximalPull"/>: for a finite c~ or for the nu penalty.
+    /// </summary>
     public bool HasPull => !double.IsPositiveInfinity(CTilde) || Nu > 0;
 }
 
-/// <summary>DQN's settings (<see cref="DqnAgent"/>): the common part and its Huber loss and update kernel.</summary>
+/// <summary>
+/// DQN's settings (<see cref="DqnAgent"/>): the common part and its Huber loss and update kernel.
+/// </summary>
 /// <param name="Common">What every agent reads.</param>
 /// <param name="HuberDelta">delta of the Huber loss.</param>
 /// <param name="UpdateKernel">The gradient path requested (<see cref="DqnAgent.ResolveKernel"/>).</param>
 public sealed record DqnSettings(AgentSettings Common, double HuberDelta, UpdateKernel UpdateKernel);
 
-/// <summary>Rainbow's settings (<see cref="RainbowAgent"/>): the common part and its distributional pieces.</summary>
+/// <summary>
+/// Rainbow's settings (<see cref="RainbowAgent"/>): the common part and its distributional pieces.
+/// </summary>
 /// <param name="Common">What every agent reads.</param>
 /// <param name="Atoms">Number of atoms N of the C51 head.</param>
 /// <param name="VMin">Lowest atom.</param>

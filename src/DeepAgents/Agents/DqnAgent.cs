@@ -9,12 +9,15 @@ using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Agents;
 
-/// <summary>What one training step did: an update (with its loss and mean Q) and/or a target refresh (with d_k).</summary>
+/// <summary>
+/// What one training step did: an update (with its loss and mean Q) and/or a target refresh (with d_k).
+/// </summary>
 /// <param name="Updated">A gradient update ran.</param>
 /// <param name="Loss">Its mean Huber loss (NaN when no update ran).</param>
 /// <param name="MeanQ">Mean of Q(s, a) over its batch (NaN when no update ran).</param>
 /// <param name="Synced">The target network was refreshed.</param>
-/// <param name="TargetChange">||theta_k - theta_{k-1}|| globally and per parameter tensor (null when not synced).</param>
+/// <param name="TargetChange">||theta_k - theta_{k-1}|| globally and per parameter tensor (null when not
+/// synced).</param>
 public sealed record StepOutcome(bool Updated, float Loss, float MeanQ, bool Synced, NormDifference? TargetChange)
 {
     /// <summary>Nothing happened (warm-up or between updates).</summary>
@@ -22,13 +25,14 @@ public sealed record StepOutcome(bool Updated, float Loss, float MeanQ, bool Syn
 }
 
 /// <summary>
-/// DQN (Mnih et al. 2015) as Dopamine and MinAtar run it, and DQN Pro (Asadi et al. 2022) with a finite c~: the
-/// same agent plus the proximal pull w &lt;- (1 - mu) w + mu theta, mu = alpha / c~ (docs/proximal-updates.md,
-/// "The update"). Acting, storing, the schedule and checkpoints are <see cref="AgentCore"/>'s; this class holds
-/// the Q-network's update: <see cref="ProximalUpdate"/> is Algorithm 1, top to bottom, and
-/// <see cref="FusedDqnUpdate"/> its accelerator (<see cref="Kernel"/> chooses).
-/// <para>Atari (<c>FrameStack</c> &gt; 1): replay is a <see cref="FrameStackReplay"/> that stores one frame per step
-/// and rebuilds s and s' as k-frame stacks (as Rainbow).</para>
+/// DQN (Mnih et al. 2015) as Dopamine and MinAtar run it, and DQN Pro (Asadi et al. 2022) with a finite c~:
+/// the same agent plus the proximal pull w &lt;- (1 - mu) w + mu theta, mu = alpha / c~
+/// (docs/proximal-updates.md, "The update"). Acting, storing, the schedule and checkpoints are
+/// <see cref="AgentCore"/>'s; this class holds the Q-network's update: <see cref="ProximalUpdate"/> is
+/// Algorithm 1, top to bottom, and <see cref="FusedDqnUpdate"/> its accelerator (<see cref="Kernel"/>
+/// chooses).
+/// <para>Atari (<c>FrameStack</c> &gt; 1): replay is a <see cref="FrameStackReplay"/> that stores one frame
+/// per step and rebuilds s and s' as k-frame stacks (as Rainbow).</para>
 /// </summary>
 public sealed class DqnAgent : AgentCore
 {
@@ -70,7 +74,8 @@ public sealed class DqnAgent : AgentCore
     /// The gradient path <paramref name="requested"/> resolves to for <paramref name="spec"/>: <c>Auto</c> is
     /// <c>Fused</c> where <see cref="LayerPlan.Unsupported"/> allows it, else <c>Autograd</c>.
     /// </summary>
-    /// <exception cref="ConfigException"><c>Fused</c> was requested for a network the kernels do not cover.</exception>
+    /// <exception cref="ConfigException"><c>Fused</c> was requested for a network the kernels do not
+    /// cover.</exception>
     public static UpdateKernel ResolveKernel(UpdateKernel requested, NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -84,7 +89,9 @@ public sealed class DqnAgent : AgentCore
         };
     }
 
-    /// <summary>The gradient path this agent uses (<see cref="DqnSettings.UpdateKernel"/>, resolved).</summary>
+    /// <summary>
+    /// The gradient path this agent uses (<see cref="DqnSettings.UpdateKernel"/>, resolved).
+    /// </summary>
     public UpdateKernel Kernel { get; }
 
     /// <summary>argmax_a Q_online(s, a) (the first maximum on ties).</summary>
@@ -98,8 +105,8 @@ public sealed class DqnAgent : AgentCore
     }
 
     /// <summary>
-    /// Samples a uniform minibatch and runs one update on it: <see cref="ProximalUpdate"/>, or its accelerator
-    /// <see cref="FusedDqnUpdate.Update"/> when <see cref="Kernel"/> is <c>Fused</c>.
+    /// Samples a uniform minibatch and runs one update on it: <see cref="ProximalUpdate"/>, or its
+    /// accelerator <see cref="FusedDqnUpdate.Update"/> when <see cref="Kernel"/> is <c>Fused</c>.
     /// </summary>
     protected override (float Loss, float MeanQ) Learn()
     {
@@ -112,9 +119,9 @@ public sealed class DqnAgent : AgentCore
 
     /// <summary>
     /// One stochastic step of Algorithm 1 (Asadi et al. 2022; docs/proximal-updates.md, "The update") on
-    /// <paramref name="batch"/>, by autograd, in the paper's order; plain DQN is the same without step 4. Returns
-    /// the loss and the batch mean of Q_w(s, a). <see cref="FusedDqnUpdate.Update"/> computes the same steps with
-    /// hand-derived gradients (tested to agree).
+    /// <paramref name="batch"/>, by autograd, in the paper's order; plain DQN is the same without step 4.
+    /// Returns the loss and the batch mean of Q_w(s, a). <see cref="FusedDqnUpdate.Update"/> computes the
+    /// same steps with hand-derived gradients (tested to agree).
     /// </summary>
     public (float Loss, float MeanQ) ProximalUpdate(ReplayBatch batch)
     {

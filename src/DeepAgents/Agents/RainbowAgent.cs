@@ -10,27 +10,31 @@ using static TorchSharp.torch;
 namespace Research.DeepAgents.Agents;
 
 /// <summary>
-/// Rainbow as Dopamine's compact agent (Hessel et al. 2018, the pieces Dopamine keeps): a C51 head (<c>Atoms</c>
-/// atoms on [<c>VMin</c>, <c>VMax</c>]), <c>NStep</c>-step returns and prioritized replay (switchable to uniform:
-/// what the released Rainbow Pro code actually did); and Rainbow Pro (Asadi et al. 2022) when
-/// the run's agent is <c>rainbow-pro</c>: the same agent plus the very same <see cref="ProximalPull"/> as DQN Pro's,
-/// applied after the gradient and before the optimizer step (docs/proximal-updates.md, "The update";
-/// docs/agents.md, "Rainbow and Rainbow Pro"). Acting, storing, the schedule and checkpoints are
-/// <see cref="AgentCore"/>'s; this class holds the C51 network, the n-step prioritized sampling and the loss.
+/// Rainbow as Dopamine's compact agent (Hessel et al. 2018, the pieces Dopamine keeps): a C51 head
+/// (<c>Atoms</c> atoms on [<c>VMin</c>, <c>VMax</c>]), <c>NStep</c>-step returns and prioritized replay
+/// (switchable to uniform: what the released Rainbow Pro code actually did); and Rainbow Pro (Asadi et al.
+/// 2022) when the run's agent is <c>rainbow-pro</c>: the same agent plus the very same
+/// <see cref="ProximalPull"/> as DQN Pro's, applied after the gradient and before the optimizer step
+/// (docs/proximal-updates.md, "The update"; docs/agents.md, "Rainbow and Rainbow Pro"). Acting, storing, the
+/// schedule and checkpoints are <see cref="AgentCore"/>'s; this class holds the C51 network, the n-step
+/// prioritized sampling and the loss.
 /// <para>Per agent step (Dopamine's <c>RainbowAgent.step</c>): act epsilon-greedily on the mean of the online
-/// distribution, store the transition (<see cref="PrioritizedSampler.Sync"/> gives a newly complete n-step window
-/// the maximum recorded priority), then, once more than <c>MinReplayHistory</c> transitions are stored, update
-/// every <c>UpdatePeriod</c> steps and copy online -&gt; target every <c>TargetUpdatePeriod</c> steps or updates
-/// (<see cref="AgentCore.Observe"/>).</para>
-/// <para>One update: sample B slots by priority; target m = Phi(r^(n) + gamma^m z) of p_target(s_{t+m}, a*), with
-/// a* = argmax_a mean p_target(s_{t+m}, a) (or the online network's argmax with <c>DoubleQ</c>); per-sample loss
-/// L_b = cross-entropy(m, softmax logits(s_t, a_t)); minimise mean_b(w_b L_b) with the normalised importance weights
-/// w; then set each sampled slot's priority to (L_b + 1e-10)^alpha (Dopamine: sqrt).</para>
-/// <para>"Full Rainbow" options: <c>DoubleQ</c>; <c>Dueling</c> (dueling head); <c>Noisy</c> (noisy output layers:
-/// training epsilon 0, fresh noise from the <c>noise</c> stream before every training action and, for both networks,
-/// before every update; evaluation and <see cref="AgentCore.GreedyAction"/> use the noise-free means).</para>
-/// <para>Atari (<c>FrameStack</c> &gt; 1): the environment's <c>FrameStack</c> wrapper gives the acting input (the
-/// last k frames) and replay is a <see cref="FrameStackReplay"/> that stores one frame per step and rebuilds stacks.</para>
+/// distribution, store the transition (<see cref="PrioritizedSampler.Sync"/> gives a newly complete n-step
+/// window the maximum recorded priority), then, once more than <c>MinReplayHistory</c> transitions are
+/// stored, update every <c>UpdatePeriod</c> steps and copy online -&gt; target every
+/// <c>TargetUpdatePeriod</c> steps or updates (<see cref="AgentCore.Observe"/>).</para>
+/// <para>One update: sample B slots by priority; target m = Phi(r^(n) + gamma^m z) of p_target(s_{t+m}, a*),
+/// with a* = argmax_a mean p_target(s_{t+m}, a) (or the online network's argmax with <c>DoubleQ</c>);
+/// per-sample loss L_b = cross-entropy(m, softmax logits(s_t, a_t)); minimise mean_b(w_b L_b) with the
+/// normalised importance weights w; then set each sampled slot's priority to (L_b + 1e-10)^alpha (Dopamine:
+/// sqrt).</para>
+/// <para>"Full Rainbow" options: <c>DoubleQ</c>; <c>Dueling</c> (dueling head); <c>Noisy</c> (noisy output
+/// layers: training epsilon 0, fresh noise from the <c>noise</c> stream before every training action and, for
+/// both networks, before every update; evaluation and <see cref="AgentCore.GreedyAction"/> use the noise-free
+/// means).</para>
+/// <para>Atari (<c>FrameStack</c> &gt; 1): the environment's <c>FrameStack</c> wrapper gives the acting input
+/// (the last k frames) and replay is a <see cref="FrameStackReplay"/> that stores one frame per step and
+/// rebuilds stacks.</para>
 /// </summary>
 public sealed class RainbowAgent : AgentCore
 {
@@ -68,8 +72,8 @@ public sealed class RainbowAgent : AgentCore
     static AgentSettings Common(RainbowSettings settings) =>
         (settings ?? throw new ArgumentNullException(nameof(settings))).Common;
 
-    // Dopamine's RainbowNetwork (Atari) initialises with VarianceScaling(1/sqrt 3, fan_in, uniform); the MinAtar
-    // and small networks keep their defaults (docs/agents.md, "Rainbow").
+    // Dopamine's RainbowNetwork (Atari) initialises with VarianceScaling(1/sqrt 3, fan_in, uniform); the
+    // MinAtar and small networks keep their defaults (docs/agents.md, "Rainbow").
     static QNetwork CreateOnline(RainbowSettings settings, ObservationSpec observation, int actionCount)
     {
         ArgumentNullException.ThrowIfNull(observation);
@@ -85,13 +89,21 @@ public sealed class RainbowAgent : AgentCore
     public PrioritizedSampler Sampler { get; }
     /// <summary>The latest sampled batch (slots, weights, n-step transitions), for inspection.</summary>
     public NStepBatch LastBatch => _batch;
-    /// <summary>The per-sample losses of the latest update (the values sent to the priority update).</summary>
+    /// <summary>
+    /// The per-sample losses of the latest update (the values sent to the priority update).
+    /// </summary>
     public ReadOnlySpan<float> LastLosses => _losses;
 
-    /// <summary>The training epsilon for the next action (<see cref="EpsilonSchedule.At"/>, as DQN; 0 with noisy layers).</summary>
+    /// <summary>
+    /// The training epsilon for the next action (<see cref="EpsilonSchedule.At"/>, as DQN; 0 with noisy
+    /// layers).
+    /// </summary>
     public override double Epsilon => _noise is not null ? 0.0 : base.Epsilon;
 
-    /// <summary><see cref="PrioritizedSampler.Sync"/>: a newly complete n-step window gets the maximum recorded priority.</summary>
+    /// <summary>
+    /// <see cref="PrioritizedSampler.Sync"/>: a newly complete n-step window gets the maximum recorded
+    /// priority.
+    /// </summary>
     protected override void OnStored() => Sampler.Sync();
 
     /// <summary>Fresh noise for every training action (noisy layers only).</summary>
@@ -101,8 +113,8 @@ public sealed class RainbowAgent : AgentCore
     }
 
     /// <summary>
-    /// argmax_a sum_i z_i softmax(logits(s, a))_i of the online network (the first maximum on ties); outside training
-    /// actions the noisy layers use their means.
+    /// argmax_a sum_i z_i softmax(logits(s, a))_i of the online network (the first maximum on ties); outside
+    /// training actions the noisy layers use their means.
     /// </summary>
     protected override int Greedy(ReadOnlySpan<float> observation, bool training)
     {
@@ -121,14 +133,17 @@ public sealed class RainbowAgent : AgentCore
         }
     }
 
-    /// <summary>An update is skipped while no slot has a complete n-step window (only with a tiny min-replay-history).</summary>
+    /// <summary>
+    /// An update is skipped while no slot has a complete n-step window (only with a tiny min-replay-history).
+    /// </summary>
     protected override bool CanUpdate => Sampler.SampleableCount > 0;
 
     /// <summary>
-    /// One gradient step of Dopamine's Rainbow <c>_build_train_op</c>: the C51 target, the per-sample cross-entropy,
-    /// the importance-weighted mean (plus the optional nu penalty), its gradient, the pull (Rainbow Pro), the
-    /// optimizer step, then the priority update from the per-sample losses. Returns the batch mean of the (unweighted)
-    /// cross-entropy and the mean of Q(s, a) = sum_i z_i p_i(s, a) over the batch, both before the step.
+    /// One gradient step of Dopamine's Rainbow <c>_build_train_op</c>: the C51 target, the per-sample
+    /// cross-entropy, the importance-weighted mean (plus the optional nu penalty), its gradient, the pull
+    /// (Rainbow Pro), the optimizer step, then the priority update from the per-sample losses. Returns the
+    /// batch mean of the (unweighted) cross-entropy and the mean of Q(s, a) = sum_i z_i p_i(s, a) over the
+    /// batch, both before the step.
     /// </summary>
     protected override (float Loss, float MeanQ) Learn()
     {
@@ -170,7 +185,8 @@ public sealed class RainbowAgent : AgentCore
         return (meanLoss, meanQ);
     }
 
-    // Phi(r^(n) + gamma^m z) of p_target(s', a*): a* by the target's mean (compact Rainbow) or by the online network's (DoubleQ).
+    // Phi(r^(n) + gamma^m z) of p_target(s', a*): a* by the target's mean (compact Rainbow) or by the online
+    // network's (DoubleQ).
     Tensor TargetDistribution(Tensor bootstrap, Tensor returns, Tensor discounts)
     {
         var nextTargetLogits = Target.forward(bootstrap);

@@ -3,19 +3,25 @@ using Research.DeepAgents.Training;
 namespace Research.DeepAgents.Agents;
 
 /// <summary>
-/// When an agent step (Dopamine's <c>_train_step</c>, docs/agents.md "The agent", step 3) updates and refreshes the
-/// target, once more than <paramref name="MinReplayHistory"/> transitions are stored.
+/// When an agent step (Dopamine's <c>_train_step</c>, docs/agents.md "The agent", step 3) updates and
+/// refreshes the target, once more than <paramref name="MinReplayHistory"/> transitions are stored.
 /// </summary>
 /// <param name="MinReplayHistory">Warm-up: no learning until more transitions than this are stored.</param>
 /// <param name="UpdatePeriod">Agent steps per gradient update.</param>
-/// <param name="TargetUpdatePeriod">Steps or updates (<paramref name="TargetPeriodUnit"/>) per target refresh.</param>
+/// <param name="TargetUpdatePeriod">Steps or updates (<paramref name="TargetPeriodUnit"/>) per target
+/// refresh.</param>
 /// <param name="TargetPeriodUnit">What <paramref name="TargetUpdatePeriod"/> counts.</param>
 public sealed record TrainSchedule(long MinReplayHistory, int UpdatePeriod, long TargetUpdatePeriod, TargetPeriodUnit TargetPeriodUnit)
 {
-    /// <summary>Whether step <paramref name="steps"/> (transitions stored) is past warm-up: more than <c>MinReplayHistory</c>.</summary>
+    /// <summary>
+    /// Whether step <paramref name="steps"/> (transitions stored) is past warm-up: more than
+    /// <c>MinReplayHistory</c>.
+    /// </summary>
     public bool Learning(long steps) => steps > MinReplayHistory;
 
-    /// <summary>Whether step <paramref name="steps"/> runs a gradient update: every <c>UpdatePeriod</c> steps.</summary>
+    /// <summary>
+    /// Whether step <paramref name="steps"/> runs a gradient update: every <c>UpdatePeriod</c> steps.
+    /// </summary>
     public bool UpdateDue(long steps) => steps % UpdatePeriod == 0;
 
     /// <summary>
