@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Research.Cli.Reproduce;
+using Research.Studies;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -56,8 +57,7 @@ public sealed class ReproduceCommand : ICliCommand
     }
 
     /// <summary>`prox` followed by the arguments, single-quoted where a shell would split or expand them.</summary>
-    public static string Shell(IEnumerable<string> args) =>
-        "prox " + string.Join(' ', args.Select(a => a.Length > 0 && a.All(ch => char.IsLetterOrDigit(ch) || "-_./:=,+".Contains(ch)) ? a : "'" + a.Replace("'", "'\\''") + "'"));
+    public static string Shell(IEnumerable<string> args) => new ProxLauncher("prox", []).Shell(args);
 
     static int Run(ReproducePlan plan, string root, string outDir, int jobs, bool png)
     {
@@ -99,7 +99,7 @@ public sealed class ReproduceCommand : ICliCommand
             try
             {
                 outcomes = ReproduceProgress.Run(plan.Runs,
-                    (progress, log) => RunScheduler.Execute(plan.Runs, root, jobs, progress, log, cts.Token), TimeSpan.FromSeconds(30));
+                    (progress, log) => RunScheduler.Execute(plan.Runs, root, jobs, ProxLauncher.Current(), progress, log, cts.Token), TimeSpan.FromSeconds(30));
             }
             catch (RunsFailedException e)
             {

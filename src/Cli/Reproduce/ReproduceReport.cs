@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using Research.Analysis;
+using Research.Studies;
 
 namespace Research.Cli.Reproduce;
 
