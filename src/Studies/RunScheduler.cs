@@ -130,7 +130,8 @@ public static partial class RunScheduler
         }, cancel);
         bool completed = exitCode == 0;
         var end = File.Exists(checkpoint) ? Checkpoint.ReadHeader(checkpoint) : null;
-        if (exitCode is not (0 or 130))
+        // 130: stopped by SIGINT after a checkpoint; 143: SIGTERM (scancel, preemption): resumable, not failed.
+        if (exitCode is not (0 or 130 or 143) && !cancel.IsCancellationRequested)
         {
             string error = $"prox {string.Join(' ', args)} exited with {exitCode}: {tail}";
             markers.Stop(run.Name, error);
