@@ -60,7 +60,7 @@ public sealed class Trainer : IDisposable
         Agent = AgentFactory.Create(config, _env.Observation, _env.ActionCount);
         Config = config with { UpdateKernel = Agent is DqnAgent dqn ? dqn.Kernel : UpdateKernel.Autograd };  // record the resolved gradient path
         _observation = new float[_env.Observation.Size];
-        IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root) : null;
+        IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root, Config) : null;
         _metrics = new RunMetrics(run.MetricsDirectory, offsets, sink);
     }
 
