@@ -12,7 +12,7 @@ open Research.Studies
 
 /// A CartPole study of a few thousand frames per run (the settings of reproduce's tiny budget).
 let tinyStudy name = [
-    sprintf "name: %s" name; "agents: [dqn, dqn-pro]"; "environments: [cartpole]"; "seeds: 2"; "frames: 2500"
+    sprintf "name: %s" name; "agents: [dqn, dqn-pro]"; "environments: [cartpole]"; "seeds: 2"; "c-tilde: [0.1, 1]"; "frames: 2500"
     "eval-period: 625"; "eval-episodes: 3"; "eval-steps: 300"; "min-replay-history: 500"; "epsilon-warmup-steps: 500"
     "epsilon-decay-steps: 1000"; "target-update-period: 250"; "checkpoint-period: 500"; "tensor-board: false"; "update-log-period: 50" ]
 
@@ -90,7 +90,7 @@ let tests =
             let root = Path.Combine(dir, "runs")
             let out = Path.Combine(dir, "results")
             let runs = StudyGrid.Expand(Study.Read file)
-            Expect.equal (runs |> Seq.map (fun r -> r.Name) |> List.ofSeq) [ "dqn-cartpole-s0"; "dqn-cartpole-s1"; "dqn-pro-cartpole-s0"; "dqn-pro-cartpole-s1" ] "runs"
+            Expect.equal (runs |> Seq.map (fun r -> r.Name) |> List.ofSeq) [ "dqn-cartpole-s0"; "dqn-cartpole-s1"; "dqn-pro-cartpole-c0.1-s0"; "dqn-pro-cartpole-c0.1-s1"; "dqn-pro-cartpole-c1-s0"; "dqn-pro-cartpole-c1-s1" ] "runs"
             // A partial run (1000 of 2500 steps), its uninterrupted reference elsewhere, and a run that cannot start
             // (a file where its directory goes).
             let first = runs[0]
@@ -109,12 +109,12 @@ let tests =
             let code, stdout, err = prox run
             Expect.equal code 1 (sprintf "a failed run: exit 1 (stdout: %s, stderr: %s)" stdout err)
             Expect.stringContains stdout "dqn-cartpole-s0: resuming at step 1000" "partial run resumed"
-            Expect.stringContains err "run failed: dqn-pro-cartpole-s1" "failure reported"
+            Expect.stringContains err "run failed: dqn-pro-cartpole-c0.1-s1" "failure reported"
             Expect.stringContains err "Run the same prox sweep run command again" "what to do"
             let code, status, _ = prox [ "sweep"; "status"; root ]
             Expect.equal code 0 "status after"
-            Expect.isMatch status "dqn-pro-cartpole-s1 +failed +0/2500 +prox train" "failed, with the error"
-            Expect.stringContains status ": 4 runs: 3 complete, 1 failed" "summary"
+            Expect.isMatch status "dqn-pro-cartpole-c0.1-s1 +failed +0/2500 +prox train" "failed, with the error"
+            Expect.stringContains status ": 6 runs: 5 complete, 1 failed" "summary"
             for f in [ "episodes.csv"; "evaluations.csv"; "target_syncs.csv"; "updates.csv" ] do
                 Expect.equal (File.ReadAllBytes(Path.Combine(root, first.Name, "metrics", f))) (File.ReadAllBytes(Path.Combine(reference, "metrics", f)))
                     (f + ": the resumed run equals the uninterrupted one byte for byte")
@@ -123,12 +123,32 @@ let tests =
             let before = File.ReadAllBytes(Path.Combine(root, runs[2].Name, "metrics", "episodes.csv"))
             let code, stdout, err = prox run
             Expect.equal code 0 (sprintf "retry (stderr: %s)" err)
-            Expect.stringContains stdout "dqn-pro-cartpole-s1: started" "failed run retried"
-            Expect.stringContains stdout "dqn-pro-cartpole-s0: complete (2500 steps), skipped" "complete run skipped"
+            Expect.stringContains stdout "dqn-pro-cartpole-c0.1-s1: started" "failed run retried"
+            Expect.stringContains stdout "dqn-pro-cartpole-c0.1-s0: complete (2500 steps), skipped" "complete run skipped"
             Expect.equal (File.ReadAllBytes(Path.Combine(root, runs[2].Name, "metrics", "episodes.csv"))) before "nothing retrained"
             Expect.stringContains stdout ("report: " + Path.Combine(out, "report.html")) "figures drawn"
             let code, status, _ = prox [ "sweep"; "status"; root ]
             Expect.equal code 0 "status at the end"
-            Expect.stringContains status ": 4 runs: 4 complete" "all complete"
+            Expect.stringContains status ": 6 runs: 6 complete" "all complete"
+            // The figures: the c~ sensitivity plot and the result tables (per game: mean and s.e. of the last evaluation).
+            Expect.isTrue (File.Exists(Path.Combine(out, "ctilde-sensitivity-cartpole.html"))) "c~ sensitivity figure"
+            Expect.isTrue (File.Exists(Path.Combine(out, "ctilde-radar.html"))) "c~ radar"
+            let finalEval (name: string) =
+                let rows = File.ReadAllLines(Path.Combine(root, name, "metrics", "evaluations.csv"))
+                let header = rows[0].Split(',')
+                Double.Parse(rows[rows.Length - 1].Split(',')[Array.IndexOf(header, "mean_return")], Globalization.CultureInfo.InvariantCulture)
+            let perGame = File.ReadAllLines(Path.Combine(out, "results-per-game.csv"))
+            Expect.equal perGame[0] "game,agent,seeds,mean final return,s.e." "per-game header"
+            let row = perGame |> Array.find (fun l -> l.StartsWith "cartpole,DQN Pro (c~=0.1),")
+            let cells = row.Split(',')
+            let xs = [| finalEval "dqn-pro-cartpole-c0.1-s0"; finalEval "dqn-pro-cartpole-c0.1-s1" |]
+            Expect.equal cells[2] "2" "seeds"
+            Expect.floatClose Accuracy.low (Double.Parse(cells[3], Globalization.CultureInfo.InvariantCulture)) (Array.average xs) "mean of the seeds' final returns"
+            Expect.floatClose Accuracy.low (Double.Parse(cells[4], Globalization.CultureInfo.InvariantCulture)) (abs (xs[0] - xs[1]) / 2.0) "s.e. of two values"
+            for ext in [ "csv"; "md"; "tex" ] do
+                Expect.isTrue (File.Exists(Path.Combine(out, "results-aggregates." + ext))) ("aggregates ." + ext)
+            Expect.stringContains (File.ReadAllText(Path.Combine(out, "results-per-game.tex"))) "DQN Pro (c\\textasciitilde{}=0.1) & 2 &" "LaTeX escapes ~"
+            let html = File.ReadAllText(Path.Combine(out, "report.html"))
+            Expect.isLessThan (html.IndexOf "Final scores per game") (html.IndexOf "<section") "the tables first in report.html"
         }
     ]
