@@ -71,6 +71,44 @@ let tests =
             Expect.equal crc 0xE3069283u "CRC-32C('123456789')"
         }
 
+        test "eval --json is machine-readable; --gif records the trained agent's episode (GIF and PNG, deterministic)" {
+            let dir = tempRun "eval-gif"
+            let code, _, err = prox [ "train"; "--agent"; "dqn-pro"; "--env"; "minatar:breakout"; "--frames"; "3000"; "--set"; "min-replay-history=500"
+                                      "--set"; "eval-period=3000"; "--set"; "eval-steps=300"; "--set"; "tensor-board=false"; "--out"; dir ]
+            Expect.equal code 0 (sprintf "train (stderr: %s)" err)
+            let gifPath = Path.Combine(dir, "play.gif")
+            let code, out, err = prox [ "eval"; "--run"; dir; "--episodes"; "2"; "--json"; "--gif"; gifPath ]
+            Expect.equal code 0 (sprintf "eval --json (stderr: %s)" err)
+            let o = nonNull (Text.Json.Nodes.JsonNode.Parse out)
+            let num (n: Text.Json.Nodes.JsonNode | null) = (nonNull n).GetValue<float>()
+            Expect.equal ((nonNull o["agent"]).GetValue<string>()) "dqn-pro" "agent"
+            Expect.equal (num o["episodes"]) 2.0 "episodes"
+            Expect.equal (num o["steps"]) 3000.0 "steps trained"
+            let code, text, _ = prox [ "eval"; "--run"; dir; "--episodes"; "2" ]
+            Expect.equal code 0 "eval text"
+            Expect.stringContains text (sprintf "mean return %s +- %s" ((num o["meanReturn"]).ToString("F3", Globalization.CultureInfo.InvariantCulture))
+                                                                     ((num o["stdReturn"]).ToString("F3", Globalization.CultureInfo.InvariantCulture))) "same numbers as the sentence"
+            let recording = nonNull o["recording"]
+            let gif = RenderingDecoders.decodeGif (File.ReadAllBytes gifPath)
+            let steps = int (num recording["steps"])
+            Expect.isTrue ((nonNull recording["episodeEnded"]).GetValue<bool>()) "a breakout episode ends within 1000 steps"
+            Expect.equal gif.Frames.Length (steps + 1) "one frame per step plus the first: a single episode"
+            Expect.equal (List.last gif.Frames).Delay (5 * (List.head gif.Frames).Delay) "the terminal frame is held"
+            Expect.equal (num recording["frames"]) (float gif.Frames.Length) "frames reported"
+            let again = Path.Combine(dir, "again.gif")
+            let code, _, _ = prox [ "eval"; "--run"; dir; "--episodes"; "1"; "--gif"; again ]
+            Expect.equal code 0 "second recording"
+            Expect.equal (File.ReadAllBytes again) (File.ReadAllBytes gifPath) "recordings derive from the run seed: identical"
+            let pngPath = Path.Combine(dir, "last.png")
+            let code, out, _ = prox [ "eval"; "--run"; dir; "--episodes"; "1"; "--gif"; pngPath ]
+            Expect.equal code 0 "png"
+            let png = RenderingDecoders.decodePng (File.ReadAllBytes pngPath)
+            Expect.equal (png.Width, png.Height) (gif.Width, gif.Height) "the PNG is a frame of the same size"
+            Expect.stringContains out "episode ended" "summary line"
+            expectUsage [ "eval"; "--run"; dir; "--gif"; Path.Combine(dir, "x.mp4") ] [ "--gif"; "x.mp4"; ".gif"; ".png" ]
+            try Directory.Delete(dir, true) with _ -> ()
+        }
+
         test "--dry-run prints the resolved config with overrides applied" {
             let code, out, _ = prox [ "train"; "--agent"; "dqn-pro"; "--c-tilde"; "0.5"; "--preset"; "minatar-reference"; "--env"; "minatar:asterix"; "--frames"; "2M"; "--set"; "batch-size=64"; "--dry-run" ]
             Expect.equal code 0 "exit code"
