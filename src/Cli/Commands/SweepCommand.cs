@@ -129,43 +129,20 @@ public sealed class SweepCommand : ICliCommand
     static int RunLocal(Study study, IReadOnlyList<TrainingRun> runs, string root, string figures, int jobs, bool drawFigures)
     {
         Console.WriteLine($"study {study.Name}: {runs.Count} runs on {jobs} jobs -> {root}");
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var interrupt = new CtrlC();
+        if (LocalRuns.Execute(runs, root, jobs, "prox sweep run", interrupt.Token) is null)
+            return 1;
+        if (interrupt.Token.IsCancellationRequested)
         {
-            e.Cancel = true; // runs write a checkpoint and stop
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            try
-            {
-                ReproduceProgress.Run(runs, (progress, log) => RunScheduler.Execute(runs, root, jobs, ProxLauncher.Current(), progress, log, cts.Token),
-                    TimeSpan.FromSeconds(30));
-            }
-            catch (RunsFailedException e)
-            {
-                foreach (var failure in e.Failures)
-                    Console.Error.WriteLine($"error: run failed: {failure}");
-                Console.Error.WriteLine("The other runs went on. Run the same prox sweep run command again: failed runs are retried from their last checkpoint.");
-                return 1;
-            }
-            if (cts.IsCancellationRequested)
-            {
-                Console.WriteLine("interrupted: active runs wrote checkpoints. Run the same command again to continue (complete runs are skipped).");
-                return 130;
-            }
-            if (drawFigures)
-            {
-                var result = FigureBuilder.Build(new FigureSettings(root, figures, null, false, 2000, 0, false));
-                Console.WriteLine($"{result.Figures.Length} figures; report: {result.Report}");
-            }
-            return 0;
+            Console.WriteLine("interrupted: active runs wrote checkpoints. Run the same command again to continue (complete runs are skipped).");
+            return 130;
         }
-        finally
+        if (drawFigures)
         {
-            Console.CancelKeyPress -= onCancel;
+            var result = FigureBuilder.Build(new FigureSettings(root, figures, null, false, 2000, 0, false));
+            Console.WriteLine($"{result.Figures.Length} figures; report: {result.Report}");
         }
+        return 0;
     }
 
     static Command StatusCommand()
