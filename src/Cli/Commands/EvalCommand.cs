@@ -41,8 +41,10 @@ public sealed class EvalCommand : ICliCommand
             int? cap = parse.GetValue(maxSteps);
             if (cap is int c && c < 1) throw new UsageException("--max-episode-steps", c.ToString(CultureInfo.InvariantCulture), "an integer >= 1");
             string dir = parse.GetValue(run)!;
+            const string runDirectory = "a run directory written by prox train (with config.json)";
+            CliPaths.InputDirectory("--run", dir, runDirectory);
             if (!File.Exists(Path.Combine(dir, "config.json")))
-                throw new UsageException("--run", dir, "a run directory written by prox train (with config.json)");
+                throw new UsageException("--run", dir, runDirectory + "; this one has no config.json");
             string? video = parse.GetValue(gif);
             bool png = video is not null && video.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
             if (video is not null && !png && !video.EndsWith(".gif", StringComparison.OrdinalIgnoreCase))
@@ -52,7 +54,7 @@ public sealed class EvalCommand : ICliCommand
             if (recording.CellSize is < 4 or > 128) throw new UsageException("--cell-size", recording.CellSize.ToString(CultureInfo.InvariantCulture), "4..128");
             if (recording.FramesPerSecond is < 1 or > 50) throw new UsageException("--fps", recording.FramesPerSecond.ToString(CultureInfo.InvariantCulture), "1..50");
 
-            var (config, agent, steps) = TrainedAgent.Load(dir);
+            var (config, agent, steps) = TrainedAgent.Load(dir, notice: note => Console.Error.WriteLine($"warning: {note}"));
             using (agent)
             {
                 int limit = cap ?? (config.MaxEpisodeSteps > 0 ? config.MaxEpisodeSteps : 27_000);
