@@ -53,7 +53,16 @@ public static partial class RunScheduler
         if (!RunDirectory.SameRun(existing, config))
             throw new ConfigException("--runs", dir,
                 $"a folder whose runs match this budget; {directory.ConfigPath} holds another config than run '{run.Name}' (a different budget or version?): choose another --runs or delete that folder");
-        if (Checkpoint.Latest(directory) is not { } checkpoint)
+        string? checkpoint;
+        try
+        {
+            checkpoint = Checkpoint.Latest(directory);
+        }
+        catch (CheckpointDamagedException)
+        {
+            return RunState.Resumable; // the resume fails with the damage's message: that run fails, the others go on
+        }
+        if (checkpoint is null)
             return RunState.Restart;
         long steps = Checkpoint.ReadHeader(checkpoint).Steps;
         return steps >= config.TotalSteps ? RunState.Complete : RunState.Resumable;
