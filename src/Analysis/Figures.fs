@@ -189,6 +189,40 @@ let radar (title: string) (caption: string) (points: RadarPoint list) : GenericC
               "legend", obj [ "title", obj [ "text", box "radius: return / best c~'s return" ]; "bgcolor", box "rgba(255,255,255,0.85)"
                               "bordercolor", box "#ccc"; "borderwidth", box 1 ] ])
 
+/// Final score of one c~ on one game: the mean final return over seeds with its bootstrap interval.
+type SensitivityPoint = { CTilde: float; Score: Bootstrap.Interval; Seeds: int }
+
+/// Final return vs c~ on one game (log x axis): mean over seeds with its confidence interval as error bars, per
+/// Pro agent; the base agents (c~ = ∞) as dashed horizontal lines at their mean, dotted at their interval.
+let sensitivityLine (title: string) (caption: string) (pro: (string * SensitivityPoint list) list) (baselines: (string * Bootstrap.Interval) list) : GenericChart =
+    let cs = pro |> List.collect (snd >> List.map (fun p -> p.CTilde))
+    let cMin, cMax = (List.min cs) / 1.5, (List.max cs) * 1.5
+    let lines =
+        pro |> List.mapi (fun i (agent, points) ->
+            let ps = points |> List.sortBy (fun p -> p.CTilde) |> Array.ofList
+            scatter [ "x", box (ps |> Array.map (fun p -> p.CTilde)); "y", box (ps |> Array.map (fun p -> p.Score.Estimate))
+                      "error_y", obj [ "type", box "data"; "symmetric", box false; "visible", box true; "color", box (colour i)
+                                       "array", box (ps |> Array.map (fun p -> p.Score.Upper - p.Score.Estimate))
+                                       "arrayminus", box (ps |> Array.map (fun p -> p.Score.Estimate - p.Score.Lower)) ]
+                      "text", box (ps |> Array.map (fun p -> sprintf "%d seeds" p.Seeds)); "mode", box "lines+markers"; "name", box agent
+                      "marker", obj [ "size", box 9; "color", box (colour i) ]; "line", obj [ "color", box (colour i); "width", box 2 ] ])
+    let bases =
+        baselines |> List.mapi (fun i (agent, ci) ->
+            let c = colour (pro.Length + i)
+            [ yield scatter [ "x", box [| cMin; cMax |]; "y", box [| ci.Estimate; ci.Estimate |]; "mode", box "lines"
+                              "name", box (sprintf "%s (c~ = ∞): %s [%s, %s]" agent (inv ci.Estimate) (inv ci.Lower) (inv ci.Upper))
+                              "line", obj [ "color", box c; "dash", box "dash"; "width", box 2 ] ]
+              for y in [ ci.Lower; ci.Upper ] ->
+                  scatter [ "x", box [| cMin; cMax |]; "y", box [| y; y |]; "mode", box "lines"; "showlegend", box false; "hoverinfo", box "skip"
+                            "line", obj [ "color", box c; "dash", box "dot"; "width", box 1 ] ] ])
+        |> List.concat
+    let ticks = cs |> List.distinct |> List.sort |> Array.ofList
+    chart (lines @ bases)
+        (layout title caption
+            [ "xaxis", axis "c~ (log scale; μ = learning rate / c~)" [ "type", box "log"; "tickvals", box ticks; "ticktext", box (ticks |> Array.map inv) ]
+              "yaxis", axis "final return (mean over seeds, 95 % CI)" []
+              "legend", obj [ "bgcolor", box "rgba(255,255,255,0.85)"; "bordercolor", box "#ccc"; "borderwidth", box 1 ] ])
+
 /// Symmetric log transform y = sign(x) log10(1 + |x|) (Plotly has no symlog axis).
 let symlog (x: float) = float (sign x) * Math.Log10(1.0 + abs x)
 

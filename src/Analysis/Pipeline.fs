@@ -37,7 +37,9 @@ type Result =
       Report: string
       RunTable: Report.Table
       /// Skipped figures and why, PNG notes, runs in progress.
-      Notes: string list }
+      Notes: string list
+      /// The result tables' files (CSV, Markdown, LaTeX).
+      Tables: string list }
 
 let private inv (x: float) = x.ToString("G4", CultureInfo.InvariantCulture)
 /// A file-name stem: lower case letters and digits, other runs of characters as one `-`.
@@ -146,6 +148,79 @@ let planningFiguresAs (plotly: Export.PlotlyJs) (png: bool) (dir: string) (out: 
 /// `planningFiguresAs Export.Inline`.
 let planningFigures (png: bool) (dir: string) (out: string) = planningFiguresAs Export.Inline png dir out
 
+/// Inputs and results of the aggregate metrics over the games every agent has.
+type Aggregates =
+    { /// Runs per agent label, sorted.
+      Agents: (string * Run list) list
+      Games: Set<string>
+      /// Per common game: (game, normalising function, kind).
+      Normalisers: (string * (float -> float) * string) list
+      /// The normalisations used, e.g. `max-normalised`.
+      Kinds: string
+      /// Runs -> normalised final scores, one row per game (the bootstrap's strata).
+      Matrix: Run list -> float[][]
+      /// (agent, aggregate name, interval) for each of Statistics.standardAggregates.
+      Rows: (string * string * Bootstrap.Interval) list }
+
+/// The aggregate metrics, or None unless every run has a final return and some game is common to all agents.
+let aggregates (options: Options) (runs: Run list) : Aggregates option =
+    let table = options.Scores |> Option.map Normalisation.load
+    let agents = runs |> List.groupBy (fun r -> agentLabel r.Config) |> List.sortBy fst
+    let commonGames =
+        agents |> List.map (fun (_, rs) -> rs |> List.map (fun r -> r.Config.Game) |> Set.ofList) |> function
+        | [] -> Set.empty
+        | sets -> Set.intersectMany sets
+    let finished = runs |> List.filter (fun r -> Double.IsFinite(finalReturn r))
+    if agents.IsEmpty || commonGames.IsEmpty || finished.Length <> runs.Length then None
+    else
+        let normalisers = normalisers table runs |> List.filter (fun (g, _, _) -> commonGames.Contains g)
+        let matrix (rs: Run list) =
+            normalisers |> List.map (fun (g, f, _) -> rs |> List.filter (fun r -> r.Config.Game = g) |> List.map (finalReturn >> f) |> Array.ofList) |> Array.ofList
+        let rows =
+            [ for l, rs in agents do
+                let m = matrix rs
+                for a in Statistics.standardAggregates do
+                    yield l, a.Name, Bootstrap.confidenceInterval options.Bootstrap a.Compute m ]
+        Some { Agents = agents; Games = commonGames; Normalisers = normalisers
+               Kinds = normalisers |> List.map (fun (_, _, k) -> k) |> List.distinct |> String.concat " / "
+               Matrix = matrix; Rows = rows }
+
+/// Per game and agent: seeds, mean final return and its standard error (runs with a final return).
+let perGameTable (runs: Run list) : Report.Table =
+    { Header = [ "game"; "agent"; "seeds"; "mean final return"; "s.e." ]
+      Rows =
+        runs
+        |> List.filter (fun r -> Double.IsFinite(finalReturn r))
+        |> List.groupBy (fun r -> r.Config.Game, agentLabel r.Config)
+        |> List.sortBy fst
+        |> List.map (fun ((game, agent), rs) ->
+            let s = Statistics.meanSe (rs |> List.map finalReturn |> Array.ofList)
+            [ game; agent; string s.Count; inv s.Mean; (if s.Count > 1 then inv s.StandardError else "") ]) }
+
+/// Per agent: each aggregate with its bootstrap interval, over the games common to all agents.
+let aggregateTable (options: Options) (a: Aggregates) : Report.Table =
+    let o = options.Bootstrap
+    let names = Statistics.standardAggregates |> List.map (fun x -> x.Name)
+    { Header = [ "agent" ] @ (names |> List.collect (fun n -> [ n; sprintf "%s %g%% CI" n (100.0 * o.Confidence) ])) @ [ "games"; "scores" ]
+      Rows =
+        a.Agents |> List.map (fun (agent, _) ->
+            let cells =
+                names |> List.collect (fun n ->
+                    let _, _, ci = a.Rows |> List.find (fun (l, m, _) -> l = agent && m = n)
+                    [ inv ci.Estimate; sprintf "[%s, %s]" (inv ci.Lower) (inv ci.Upper) ])
+            [ agent ] @ cells @ [ string a.Games.Count; a.Kinds ]) }
+
+/// The result tables of `runs` (title, file stem, table): per-game final scores, and the aggregates when defined.
+let resultTables (options: Options) (runs: Run list) : (string * string * Report.Table) list =
+    let perGame = perGameTable runs
+    [ if not perGame.Rows.IsEmpty then yield "Final scores per game", "results-per-game", perGame
+      match aggregates options runs with
+      | Some a ->
+          let o = options.Bootstrap
+          yield sprintf "Aggregate metrics (%s final scores; %g%% stratified-bootstrap CIs, B = %d)" a.Kinds (100.0 * o.Confidence) o.Repetitions,
+                "results-aggregates", aggregateTable options a
+      | None -> () ]
+
 /// Training figures for a set of runs (see docs/analysis.md for which figure needs what).
 let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Export.SavedFigure) list * string list =
     let notes = ResizeArray<string>()
@@ -192,6 +267,30 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         let caption = sprintf "Per game, mean final return of each c~ divided by the best c~'s mean final return on that game (1 = best; the paper's sensitivity metric). Final return: last evaluation's mean return, or the mean of the last 100 training episodes. %s." (budget pro)
         add "c~ sensitivity" caption (Export.saveAs options.PlotlyJs options.Png out "ctilde-radar" (Figures.radar "Sensitivity to c~ across games" caption (Curves.radar radarInput)))
     else notes.Add "c~ radar skipped: needs Pro runs with at least two finite c~ values"
+    // c~ sensitivity per game: final return vs c~ with bootstrap intervals over seeds, base agents as lines
+    let interval (rs: Run list) =
+        let xs = rs |> List.map finalReturn |> List.filter Double.IsFinite |> Array.ofList
+        if xs.Length = 0 then None else Some(Bootstrap.confidenceInterval options.Bootstrap Statistics.aggregateMean [| xs |], xs.Length)
+    for game, gamePro in pro |> List.groupBy (fun r -> r.Config.Game) do
+        if gamePro |> List.map (fun r -> r.Config.CTilde) |> List.distinct |> List.length >= 2 then
+            let lines =
+                gamePro
+                |> List.groupBy (fun r -> r.Config.Agent)
+                |> List.map (fun (agent, rs) ->
+                    agentLabel { rs.Head.Config with CTilde = infinity },
+                    rs |> List.groupBy (fun r -> r.Config.CTilde)
+                       |> List.choose (fun (c, cr) -> interval cr |> Option.map (fun (ci, n) -> { Figures.CTilde = c; Figures.Score = ci; Figures.Seeds = n })))
+            let baselines =
+                runs
+                |> List.filter (fun r -> r.Config.Game = game && not (r.Config.Agent.EndsWith "-pro"))
+                |> List.groupBy (fun r -> agentLabel r.Config)
+                |> List.choose (fun (l, rs) -> interval rs |> Option.map (fun (ci, _) -> l, ci))
+            let o = options.Bootstrap
+            let caption =
+                sprintf "%s: final return (last evaluation's mean return, or the mean of the last 100 training episodes) against c~, mean over seeds with %g%% bootstrap intervals over seeds (B = %d, seed %d); dashed: the agents without a pull (c~ = ∞), dotted: their interval. %s."
+                    game (100.0 * o.Confidence) o.Repetitions o.Seed (budget (gamePro @ (runs |> List.filter (fun r -> r.Config.Game = game && not (r.Config.Agent.EndsWith "-pro")))))
+            add (sprintf "c~ sensitivity: %s" game) caption
+                (Export.saveAs options.PlotlyJs options.Png out ("ctilde-sensitivity-" + fileSafe game) (Figures.sensitivityLine (sprintf "Final return vs c~ on %s" game) caption lines baselines))
     // Per-game improvement of each Pro configuration over its base agent
     let table = Some(scoreTable options)
     for proLabel, proRuns in pro |> List.groupBy label do
@@ -215,17 +314,9 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
             add (sprintf "Per-game improvement: %s vs %s" proLabel baseLabel) caption
                 (Export.saveAs options.PlotlyJs options.Png out ("improvement-" + fileSafe proLabel) (Figures.improvementBars (sprintf "%s vs %s: per-game improvement" proLabel baseLabel) caption proLabel baseLabel rows))
     // Aggregate metrics and performance profiles over the games every agent has
-    let agents = runs |> List.groupBy label |> List.sortBy fst
-    let commonGames =
-        agents |> List.map (fun (_, rs) -> rs |> List.map (fun r -> r.Config.Game) |> Set.ofList) |> function
-        | [] -> Set.empty
-        | sets -> Set.intersectMany sets
-    let finished = runs |> List.filter (fun r -> Double.IsFinite(finalReturn r))
-    if agents.Length >= 1 && not commonGames.IsEmpty && finished.Length = runs.Length then
-        let normalisers = normalisers table runs |> List.filter (fun (g, _, _) -> commonGames.Contains g)
-        let kinds = normalisers |> List.map (fun (_, _, k) -> k) |> List.distinct |> String.concat " / "
-        let matrix (rs: Run list) =
-            normalisers |> List.map (fun (g, f, _) -> rs |> List.filter (fun r -> r.Config.Game = g) |> List.map (finalReturn >> f) |> Array.ofList) |> Array.ofList
+    match aggregates options runs with
+    | Some a ->
+        let agents, commonGames, normalisers, kinds, matrix, rows = a.Agents, a.Games, a.Normalisers, a.Kinds, a.Matrix, a.Rows
         // The paper's median normalised score across games per iteration (runs that evaluate)
         if runs |> List.forall (fun r -> r.Evaluations.Length > 0) then
             let normalise g = normalisers |> List.find (fun (g', _, _) -> g' = g) |> fun (_, f, _) -> f
@@ -240,11 +331,6 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
             add "Median normalised score per iteration" caption
                 (Export.saveAs options.PlotlyJs options.Png out "median-normalised-score"
                     (Figures.learningCurves "Median normalised score across games" caption curves |> Plot.withYTitle (sprintf "median %s score" kinds)))
-        let rows =
-            [ for l, rs in agents do
-                let m = matrix rs
-                for a in Statistics.standardAggregates do
-                    yield l, a.Name, Bootstrap.confidenceInterval options.Bootstrap a.Compute m ]
         let o = options.Bootstrap
         let caption =
             sprintf "Final scores (%s) over %d game(s): median and mean of per-game means, IQM (25%% trimmed mean of all runs × games) and optimality gap (mean of max(1 − x, 0)), with %g%% stratified-bootstrap percentile intervals (B = %d, seed %d; Agarwal et al. 2021). %s."
@@ -255,7 +341,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         let profiles = agents |> List.map (fun (l, rs) -> l, Bootstrap.performanceProfile o taus (matrix rs))
         let caption = sprintf "Fraction of runs (all runs × games pooled) whose %s final score exceeds τ, with %g%% pointwise stratified-bootstrap bands (B = %d). %s." kinds (100.0 * o.Confidence) o.Repetitions (budget runs)
         add "Performance profiles" caption (Export.saveAs options.PlotlyJs options.Png out "performance-profiles" (Figures.performanceProfiles "Performance profiles" caption "normalised score τ" profiles))
-    else notes.Add "aggregate metrics skipped: needs every run to have a final return and games common to all agents"
+    | None -> notes.Add "aggregate metrics skipped: needs every run to have a final return and games common to all agents"
     List.ofSeq results, List.ofSeq notes
 
 /// Finds planning studies and training runs under options.Runs, saves every figure the data supports
@@ -275,5 +361,8 @@ let figures (options: Options) : Result =
     let pngNotes = all |> List.map snd |> List.filter (fun f -> f.Png.IsNone) |> List.map (fun f -> f.Name + ": " + f.PngNote) |> List.truncate 3
     let allNotes = notes @ inProgress @ pngNotes
     let table = runTable runs
-    let report = Report.writeWith options.Out "Proximal updates: results" (all |> List.map fst) table allNotes
-    { Sections = all |> List.map fst; Figures = all |> List.map snd; Report = report; RunTable = table; Notes = allNotes }
+    let tables = resultTables options runs |> List.map (fun (title, stem, t) -> title, t, Tables.write options.Out stem t)
+    let summary = tables |> List.map (fun (title, t, files) -> ({ Caption = title; Table = t; Files = files } : Report.Summary))
+    let report = Report.writeSummarised options.Out "Proximal updates: results" summary (all |> List.map fst) table allNotes
+    { Sections = all |> List.map fst; Figures = all |> List.map snd; Report = report; RunTable = table; Notes = allNotes
+      Tables = tables |> List.collect (fun (_, _, files) -> files) }

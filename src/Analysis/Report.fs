@@ -12,6 +12,9 @@ type Section = { Title: string; Caption: string; Figures: string list }
 /// A table: header and rows of cells.
 type Table = { Header: string list; Rows: string list list }
 
+/// A result table shown at the top of the report, with the files it was written to (CSV, Markdown, LaTeX).
+type Summary = { Caption: string; Table: Table; Files: string list }
+
 let private encode (s: string) = WebUtility.HtmlEncode s
 
 let private relative (dir: string) (path: string) =
@@ -35,16 +38,24 @@ let private figureHtml (dir: string) (paths: string list) =
             yield sprintf "<figure><img src=\"%s\" alt=\"%s\"></figure>" (encode (relative dir p)) (encode (Path.GetFileName p |> nonNull)) ]
     |> String.concat "\n"
 
-/// Writes DIR/report.html (title, generation time, sections, the run table, notes) and returns its path.
-let writeWith (dir: string) (title: string) (sections: Section list) (table: Table) (notes: string list) : string =
+let private tableHtmlOf (table: Table) =
+    let head = table.Header |> List.map (fun h -> "<th>" + encode h + "</th>") |> String.concat ""
+    let rows =
+        table.Rows
+        |> List.map (fun r -> "<tr>" + (r |> List.map (fun c -> "<td>" + encode c + "</td>") |> String.concat "") + "</tr>")
+        |> String.concat "\n"
+    sprintf "<table><thead><tr>%s</tr></thead><tbody>\n%s\n</tbody></table>" head rows
+
+/// Writes DIR/report.html (title, generation time, the result tables, sections, the run table, notes); returns its path.
+let writeSummarised (dir: string) (title: string) (summary: Summary list) (sections: Section list) (table: Table) (notes: string list) : string =
     Directory.CreateDirectory dir |> ignore
-    let tableHtml =
-        let head = table.Header |> List.map (fun h -> "<th>" + encode h + "</th>") |> String.concat ""
-        let rows =
-            table.Rows
-            |> List.map (fun r -> "<tr>" + (r |> List.map (fun c -> "<td>" + encode c + "</td>") |> String.concat "") + "</tr>")
-            |> String.concat "\n"
-        sprintf "<table><thead><tr>%s</tr></thead><tbody>\n%s\n</tbody></table>" head rows
+    let tableHtml = tableHtmlOf table
+    let summaryHtml =
+        summary
+        |> List.map (fun s ->
+            let links = s.Files |> List.map (fun f -> sprintf "<a href=\"%s\">%s</a>" (encode (relative dir f)) (encode (Path.GetFileName f |> nonNull))) |> String.concat ", "
+            sprintf "<h2>%s</h2>\n%s\n<p class=\"caption\">Also as %s.</p>" (encode s.Caption) (tableHtmlOf s.Table) links)
+        |> String.concat "\n"
     let sectionsHtml =
         sections
         |> List.mapi (fun i s ->
@@ -70,6 +81,7 @@ th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }} th
 </style></head><body>
 <h1>{encode title}</h1>
 <p>Generated {generated} UTC. Figures open offline (plotly.js is inside each HTML file or in the plotly-*.min.js file next to them; keep the folder together).</p>
+{summaryHtml}
 <ol>{toc}</ol>
 {sectionsHtml}
 <h2>What was run</h2>
@@ -80,6 +92,10 @@ th, td {{ border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; }} th
     let path = Path.Combine(dir, "report.html")
     File.WriteAllText(path, html)
     path
+
+/// Writes DIR/report.html (title, generation time, sections, the run table, notes) and returns its path.
+let writeWith (dir: string) (title: string) (sections: Section list) (table: Table) (notes: string list) : string =
+    writeSummarised dir title [] sections table notes
 
 /// Writes DIR/report.html with the default title and no notes; returns its path.
 let write (dir: string) (sections: Section list) (table: Table) : string =

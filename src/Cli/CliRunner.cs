@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Reflection;
 using Research.Cli.Reproduce;
+using Research.Studies;
 using Research.DeepAgents.Training;
 
 namespace Research.Cli;

@@ -214,5 +214,5 @@ let parserProperties =
             Prop.forAll specStrings (fun s ->
                 let ok, n = ConfigOverrides.TryParseCount s
                 (not ok || string n <> "") &&
-                parsesOrExplains "--frames" (fun f -> Research.Cli.Commands.TrainCommand.Resolve("minatar-dopamine", "dqn", null, f, 0L, null, []) |> ignore) s)
+                parsesOrExplains "--frames" (fun f -> Research.Studies.RunRequest(null, "minatar-dopamine", "dqn", null, f, Nullable 0L, null, [||]).Resolve() |> ignore) s)
     ]

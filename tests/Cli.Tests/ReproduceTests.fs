@@ -44,8 +44,10 @@ let tests =
             Expect.stringContains stdout ("report: " + report) "report path printed"
             let html = File.ReadAllText report
             for s in expectedSections do Expect.stringContains html s s
-            for cell in [ "dqn-cartpole-s0"; "dqn-pro-cartpole-s0"; "2500 / 2500"; "complete (resumed)"; "planning/gamma0.9-none"; "Budget tiny"; "TorchSharp" ] do
+            for cell in [ "dqn-cartpole-s0"; "dqn-pro-cartpole-s0"; "2500 / 2500"; "complete (resumed)"; "planning/gamma0.9-none"; "Budget tiny"; "TorchSharp"; "Final scores per game" ] do
                 Expect.stringContains html cell ("run table / notes: " + cell)
+            for table in [ "results-per-game.csv"; "results-per-game.md"; "results-per-game.tex"; "results-aggregates.md" ] do
+                Expect.isTrue (File.Exists(Path.Combine(out, table))) ("result table " + table)
             for file in [ "episodes.csv"; "evaluations.csv"; "target_syncs.csv" ] do
                 Expect.equal (File.ReadAllBytes(Path.Combine(root, "tiny", dqn.Name, "metrics", file))) (File.ReadAllBytes(Path.Combine(reference, "metrics", file)))
                     (file + ": the resumed run equals the uninterrupted one byte for byte")

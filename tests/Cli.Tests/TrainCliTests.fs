@@ -14,6 +14,15 @@ let private expectUsage (args: string list) (fragments: string list) =
     Expect.equal code 2 (sprintf "exit code of %A (stderr: %s)" args err)
     for f in fragments do Expect.stringContains err f (sprintf "message of %A" args)
 
+/// The events of a TensorBoard event file (framing and checksums are checked in DeepAgents.Tests' TensorBoardTests).
+let readEvents (path: string) =
+    let bytes = File.ReadAllBytes path
+    let mutable at = 0
+    [ while at < bytes.Length do
+        let length = int (BitConverter.ToUInt64(bytes, at))
+        yield Tensorboard.Event.Parser.ParseFrom(bytes, at + 12, length)
+        at <- at + 16 + length ]
+
 [<Tests>]
 let tests =
     testSequenced <| testList "prox train" [
@@ -28,6 +37,68 @@ let tests =
             expectUsage [ "train"; "--frames"; "-5"; "--dry-run" ] [ "--frames"; "'-5'" ]
             expectUsage [ "train"; "--env"; "minatar:pong"; "--frames"; "10"; "--out"; tempRun "pong" ] [ "environment"; "'minatar:pong'"; "minatar:breakout" ]
             expectUsage [ "eval"; "--run"; tempRun "missing" ] [ "--run" ]
+        }
+
+        test "--config FILE (YAML or JSON): the keys of --set; flags and --set override it; bad keys and values named" {
+            let dir = tempRun "config"
+            Directory.CreateDirectory dir |> ignore
+            let yaml = Path.Combine(dir, "run.yaml")
+            File.WriteAllLines(yaml, [ "# a config file"; "agent: dqn-pro"; "preset: minatar-reference"; "environment: minatar:asterix"
+                                       "c-tilde: 0.5"; "batch-size: 64"; "learningRate: 0.001" ])
+            let code, out, err = prox [ "train"; "--config"; yaml; "--set"; "batch-size=16"; "--frames"; "2M"; "--dry-run" ]
+            Expect.equal code 0 (sprintf "exit code (stderr: %s)" err)
+            for fragment in [ "\"agent\": \"dqn-pro\""; "\"cTilde\": 0.5"; "\"environment\": \"minatar:asterix\""; "\"totalSteps\": 2000000"
+                              "\"batchSize\": 16"; "\"learningRate\": 0.001"; "\"preset\": \"minatar-reference\""; "\"seed\": 0" ] do
+                Expect.stringContains out fragment fragment
+            let json = Path.Combine(dir, "run.json")
+            File.WriteAllText(json, "{ \"agent\": \"dqn\", \"gama\": 0.9 }")
+            expectUsage [ "train"; "--config"; json; "--dry-run" ] [ json + ": gama"; "'gama'"; "gamma" ]
+            File.WriteAllText(json, "{ \"agent\": \"dqn\", \"gamma\": \"high\" }")
+            expectUsage [ "train"; "--config"; json; "--dry-run" ] [ "invalid value for gamma: 'high'" ]
+            File.WriteAllText(json, "{ \"agent\": \"dqn\", \"gamma\": [0.9, 0.99] }")
+            expectUsage [ "train"; "--config"; json; "--dry-run" ] [ "gamma"; "a single value" ]
+            expectUsage [ "train"; "--config"; Path.Combine(dir, "missing.yaml"); "--dry-run" ] [ "--config"; "missing.yaml"; "an existing JSON or YAML file" ]
+            File.WriteAllText(json, "{ \"agent\": ")
+            expectUsage [ "train"; "--config"; json; "--dry-run" ] [ "--config"; "valid JSON or YAML" ]
+            try Directory.Delete(dir, true) with _ -> ()
+        }
+
+        test "eval --json is machine-readable; --gif records the trained agent's episode (GIF and PNG, deterministic)" {
+            let dir = tempRun "eval-gif"
+            let code, _, err = prox [ "train"; "--agent"; "dqn-pro"; "--env"; "minatar:breakout"; "--frames"; "3000"; "--set"; "min-replay-history=500"
+                                      "--set"; "eval-period=3000"; "--set"; "eval-steps=300"; "--set"; "tensor-board=false"; "--out"; dir ]
+            Expect.equal code 0 (sprintf "train (stderr: %s)" err)
+            let gifPath = Path.Combine(dir, "play.gif")
+            let code, out, err = prox [ "eval"; "--run"; dir; "--episodes"; "2"; "--json"; "--gif"; gifPath ]
+            Expect.equal code 0 (sprintf "eval --json (stderr: %s)" err)
+            let o = nonNull (Text.Json.Nodes.JsonNode.Parse out)
+            let num (n: Text.Json.Nodes.JsonNode | null) = (nonNull n).GetValue<float>()
+            Expect.equal ((nonNull o["agent"]).GetValue<string>()) "dqn-pro" "agent"
+            Expect.equal (num o["episodes"]) 2.0 "episodes"
+            Expect.equal (num o["steps"]) 3000.0 "steps trained"
+            let code, text, _ = prox [ "eval"; "--run"; dir; "--episodes"; "2" ]
+            Expect.equal code 0 "eval text"
+            Expect.stringContains text (sprintf "mean return %s +- %s" ((num o["meanReturn"]).ToString("F3", Globalization.CultureInfo.InvariantCulture))
+                                                                     ((num o["stdReturn"]).ToString("F3", Globalization.CultureInfo.InvariantCulture))) "same numbers as the sentence"
+            let recording = nonNull o["recording"]
+            let gif = RenderingDecoders.decodeGif (File.ReadAllBytes gifPath)
+            let steps = int (num recording["steps"])
+            Expect.isTrue ((nonNull recording["episodeEnded"]).GetValue<bool>()) "a breakout episode ends within 1000 steps"
+            Expect.equal gif.Frames.Length (steps + 1) "one frame per step plus the first: a single episode"
+            Expect.equal (List.last gif.Frames).Delay (5 * (List.head gif.Frames).Delay) "the terminal frame is held"
+            Expect.equal (num recording["frames"]) (float gif.Frames.Length) "frames reported"
+            let again = Path.Combine(dir, "again.gif")
+            let code, _, _ = prox [ "eval"; "--run"; dir; "--episodes"; "1"; "--gif"; again ]
+            Expect.equal code 0 "second recording"
+            Expect.equal (File.ReadAllBytes again) (File.ReadAllBytes gifPath) "recordings derive from the run seed: identical"
+            let pngPath = Path.Combine(dir, "last.png")
+            let code, out, _ = prox [ "eval"; "--run"; dir; "--episodes"; "1"; "--gif"; pngPath ]
+            Expect.equal code 0 "png"
+            let png = RenderingDecoders.decodePng (File.ReadAllBytes pngPath)
+            Expect.equal (png.Width, png.Height) (gif.Width, gif.Height) "the PNG is a frame of the same size"
+            Expect.stringContains out "episode ended" "summary line"
+            expectUsage [ "eval"; "--run"; dir; "--gif"; Path.Combine(dir, "x.mp4") ] [ "--gif"; "x.mp4"; ".gif"; ".png" ]
+            try Directory.Delete(dir, true) with _ -> ()
         }
 
         test "--dry-run prints the resolved config with overrides applied" {
@@ -48,7 +119,35 @@ let tests =
             for f in [ "config.json"; "metrics/episodes.csv"; "metrics/evaluations.csv"; "metrics/updates.csv"; "metrics/target_syncs.csv"
                        "metrics/target_sync_layers.csv"; "metrics/throughput.csv"; "checkpoints/checkpoint.bin" ] do
                 Expect.isTrue (File.Exists(Path.Combine(dir, f))) f
-            Expect.isNonEmpty (Directory.GetFiles(dir, "events.out.tfevents.*")) "TensorBoard events"
+            let events = Directory.GetFiles(dir, "events.out.tfevents.*")
+            Expect.isNonEmpty events "TensorBoard events"
+            let records = readEvents events[0]
+            let now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() |> float |> fun ms -> ms / 1000.0
+            for e in records do
+                Expect.isTrue (e.WallTime > now - 3600.0 && e.WallTime <= now + 1.0) (sprintf "wall time %f in Unix seconds (now %f)" e.WallTime now)
+            let values = records |> Seq.filter (fun e -> not (isNull e.Summary)) |> Seq.collect (fun e -> e.Summary.Value) |> List.ofSeq
+            let text = values |> List.find (fun v -> v.Tag = "config/text_summary")
+            Expect.equal text.Metadata.PluginData.PluginName "text" "text plugin"
+            Expect.stringContains (text.Tensor.StringVal[0].ToStringUtf8()) "| c-tilde | 0.2 |" "config table"
+            let start = values |> List.find (fun v -> v.Tag = "_hparams_/session_start_info")
+            Expect.equal start.Metadata.PluginData.PluginName "hparams" "hparams plugin"
+            let content = start.Metadata.PluginData.Content.ToByteArray() |> Text.Encoding.Latin1.GetString
+            for key in [ "c-tilde"; "learning-rate"; "agent"; "dqn-pro" ] do Expect.stringContains content key ("hparam " + key)
+            Expect.isTrue (values |> List.exists (fun v -> v.Tag = "train/episode_return")) "scalars"
+
+            // --config: the run's config.json reruns it (same seed: the same metrics byte for byte; --seed 7: only the seed differs).
+            let again = dir + "-again"
+            let code, _, err = prox [ "train"; "--config"; Path.Combine(dir, "config.json"); "--out"; again ]
+            Expect.equal code 0 (sprintf "rerun from config.json (stderr: %s)" err)
+            for f in [ "episodes.csv"; "evaluations.csv"; "target_syncs.csv"; "updates.csv" ] do
+                Expect.equal (File.ReadAllBytes(Path.Combine(again, "metrics", f))) (File.ReadAllBytes(Path.Combine(dir, "metrics", f))) (f + " identical")
+            let code, dry, err = prox [ "train"; "--config"; Path.Combine(dir, "config.json"); "--seed"; "7"; "--dry-run" ]
+            Expect.equal code 0 (sprintf "--config --seed 7 (stderr: %s)" err)
+            let root = nonNull (Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))))
+            let stored = nonNull root["config"]
+            stored["seed"] <- Text.Json.Nodes.JsonValue.Create(7L)
+            Expect.isTrue (Text.Json.Nodes.JsonNode.DeepEquals(stored, Text.Json.Nodes.JsonNode.Parse dry)) (sprintf "only the seed differs: %s" dry)
+            try Directory.Delete(again, true) with _ -> ()
             Expect.isGreaterThan (File.ReadAllLines(Path.Combine(dir, "metrics", "target_syncs.csv")).Length) 1 "target syncs logged"
             let config = File.ReadAllText(Path.Combine(dir, "config.json"))
             for fragment in [ "\"format\": \"prox-run/1\""; "\"cTilde\": 0.2"; "\"gitCommit\""; "\"cores\"" ] do

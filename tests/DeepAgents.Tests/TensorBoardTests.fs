@@ -74,8 +74,8 @@ let private fields (msg: byte[]) =
         | 5 -> at <- at + 4; { Number = number; Wire = 5; Varint = 0UL; Bytes = msg[at - 4 .. at - 1] }
         | w -> failtestf "unexpected wire type %d" w ]
 
-/// A decoded Event: wall_time (field 1, double), step (2, int64), and summary (5) values: Value.tag (1) and
-/// Value.simple_value (2, float).
+/// A decoded Event: wall_time (field 1, double), step (2, int64), and summary (5) values with a simple_value:
+/// Value.tag (1) and Value.simple_value (2, float).
 type Event = { WallTime: float; Step: int64; Scalars: (string * float32) list; FileVersion: string option }
 
 let decodeEvent (msg: byte[]) =
@@ -86,9 +86,10 @@ let decodeEvent (msg: byte[]) =
             for v in fields s.Bytes |> List.filter (fun f -> f.Number = 1) do
                 let vf = fields v.Bytes
                 let tag = vf |> List.find (fun f -> f.Number = 1)
+                // values without simple_value are the run's config (text and hparams plugins, at step 0)
                 match vf |> List.tryFind (fun f -> f.Number = 2 && f.Wire = 5) with
-                | Some simple -> Text.Encoding.UTF8.GetString tag.Bytes, BitConverter.ToSingle(simple.Bytes, 0)
-                | None -> failtestf "summary value %s has no simple_value" (Text.Encoding.UTF8.GetString tag.Bytes) ]
+                | Some simple -> yield Text.Encoding.UTF8.GetString tag.Bytes, BitConverter.ToSingle(simple.Bytes, 0)
+                | None -> () ]
     { WallTime = (match one 1 with Some f -> BitConverter.ToDouble(f.Bytes, 0) | None -> 0.0)
       Step = (match one 2 with Some f -> int64 f.Varint | None -> 0L)
       Scalars = scalars

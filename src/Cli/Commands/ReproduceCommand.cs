@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Research.Cli.Reproduce;
 using Research.DeepAgents.Training;
+using Research.Studies;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -61,76 +62,52 @@ public sealed class ReproduceCommand : ICliCommand
     }
 
     /// <summary>`prox` followed by the arguments, single-quoted where a shell would split or expand them.</summary>
-    public static string Shell(IEnumerable<string> args) =>
-        "prox " + string.Join(' ', args.Select(a => a.Length > 0 && a.All(ch => char.IsLetterOrDigit(ch) || "-_./:=,+".Contains(ch)) ? a : "'" + a.Replace("'", "'\\''") + "'"));
+    public static string Shell(IEnumerable<string> args) => new ProxLauncher("prox", []).Shell(args);
 
     static int Run(ReproducePlan plan, string root, string outDir, int jobs, bool png)
     {
         var clock = Stopwatch.StartNew();
         Console.WriteLine($"prox reproduce, budget {plan.Budget}: {plan.Studies.Count} planning studies, {plan.Runs.Count} training runs on {jobs} jobs -> {Path.GetFullPath(root)}");
-        using var cts = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using var interrupt = new CtrlC();
+        // (a) planning: each study is multi-threaded itself, so they run one after another.
+        Phase("1/3 planning studies (Garnet MDPs, VI vs PVI under noise)");
+        var studies = new List<StudyOutcome>();
+        foreach (var study in plan.Studies)
         {
-            e.Cancel = true; // runs write a checkpoint and stop
-            cts.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            // (a) planning: each study is multi-threaded itself, so they run one after another.
-            Phase("1/3 planning studies (Garnet MDPs, VI vs PVI under noise)");
-            var studies = new List<StudyOutcome>();
-            foreach (var study in plan.Studies)
+            if (interrupt.Token.IsCancellationRequested) break;
+            string dir = Path.Combine(root, "planning", study.Name);
+            bool complete = new[] { "errors.csv", "summary.csv", "config.json" }.All(f => File.Exists(Path.Combine(dir, f)));
+            if (complete)
             {
-                if (cts.IsCancellationRequested) break;
-                string dir = Path.Combine(root, "planning", study.Name);
-                bool complete = new[] { "errors.csv", "summary.csv", "config.json" }.All(f => File.Exists(Path.Combine(dir, f)));
-                if (complete)
-                {
-                    Console.WriteLine($"planning/{study.Name}: complete, skipped");
-                    studies.Add(new StudyOutcome(study, dir, true, 0));
-                    continue;
-                }
-                var watch = Stopwatch.StartNew();
-                int code = ProxApp.Run(study.PlanArguments(dir, jobs));
-                if (code != 0)
-                    throw new InvalidOperationException($"planning study {study.Name} failed with exit code {code}");
-                studies.Add(new StudyOutcome(study, dir, false, watch.Elapsed.TotalSeconds));
+                Console.WriteLine($"planning/{study.Name}: complete, skipped");
+                studies.Add(new StudyOutcome(study, dir, true, 0));
+                continue;
             }
-
-            // (b) training: independent runs on `jobs` threads, resumable.
-            Phase($"2/3 training runs ({string.Join(", ", plan.Runs.Select(r => r.Agent).Distinct())} on {string.Join(", ", plan.Runs.Select(r => r.Environment).Distinct())})");
-            IReadOnlyList<RunOutcome> outcomes;
-            try
-            {
-                outcomes = ReproduceProgress.Run(plan.Runs,
-                    (progress, log) => RunScheduler.Execute(plan.Runs, root, jobs, progress, log, cts.Token), TimeSpan.FromSeconds(30));
-            }
-            catch (RunsFailedException e)
-            {
-                foreach (var failure in e.Failures)
-                    Console.Error.WriteLine($"error: run failed: {failure}");
-                Console.Error.WriteLine("The other runs are complete. Run the same prox reproduce command again: failed runs resume from their last checkpoint.");
-                return 1;
-            }
-            if (cts.IsCancellationRequested)
-            {
-                Console.WriteLine($"interrupted: active runs wrote checkpoints. Run the same prox reproduce command again to continue (complete runs are skipped).");
-                return 130;
-            }
-
-            Phase("3/3 figures and report");
-            var (report, notes, figures) = ReproduceReport.Write(plan, root, outDir, studies, outcomes, png, jobs, clock.Elapsed);
-            foreach (var note in notes.Skip(1))
-                Console.WriteLine($"note: {note}");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"done in {clock.Elapsed.TotalSeconds:F0} s: {figures} figures; report: {Path.GetFullPath(report)}"));
-            return 0;
+            var watch = Stopwatch.StartNew();
+            int code = ProxApp.Run(study.PlanArguments(dir, jobs));
+            if (code != 0)
+                throw new InvalidOperationException($"planning study {study.Name} failed with exit code {code}");
+            studies.Add(new StudyOutcome(study, dir, false, watch.Elapsed.TotalSeconds));
         }
-        finally
+
+        // (b) training: independent runs on `jobs` threads, resumable.
+        Phase($"2/3 training runs ({string.Join(", ", plan.Runs.Select(r => r.Agent).Distinct())} on {string.Join(", ", plan.Runs.Select(r => r.Environment).Distinct())})");
+        var outcomes = LocalRuns.Execute(plan.Runs, root, jobs, "prox reproduce", interrupt.Token);
+        if (outcomes is null)
+            return 1;
+        if (interrupt.Token.IsCancellationRequested)
         {
-            Console.CancelKeyPress -= onCancel;
+            Console.WriteLine($"interrupted: active runs wrote checkpoints. Run the same prox reproduce command again to continue (complete runs are skipped).");
+            return 130;
         }
+
+        Phase("3/3 figures and report");
+        var (report, notes, figures) = ReproduceReport.Write(plan, root, outDir, studies, outcomes, png, jobs, clock.Elapsed);
+        foreach (var note in notes.Skip(1))
+            Console.WriteLine($"note: {note}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"done in {clock.Elapsed.TotalSeconds:F0} s: {figures} figures; report: {Path.GetFullPath(report)}"));
+        return 0;
     }
 
     static void Phase(string title)

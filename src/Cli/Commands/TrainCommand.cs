@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Research.DeepAgents.Training;
+using Research.Studies;
 
 namespace Research.Cli.Commands;
 
@@ -16,43 +17,44 @@ public sealed class TrainCommand : ICliCommand
     /// <inheritdoc />
     public Command Build()
     {
-        var agent = new Option<string>("--agent") { Description = "dqn, dqn-pro, rainbow or rainbow-pro (docs/agents.md).", DefaultValueFactory = _ => "dqn" };
+        var config = new Option<string?>("--config") { Description = "A config file (JSON or YAML: config keys as in --set, e.g. a run's config.json); flags and --set override it." };
+        var agent = new Option<string?>("--agent") { Description = "dqn, dqn-pro, rainbow or rainbow-pro (docs/agents.md). Default: the --config file's, else dqn." };
         var env = new Option<string?>("--env") { Description = "Environment: minatar:<game> (asterix, breakout, freeway, seaquest, space_invaders), cartpole, atari:<game>. Default: the preset's." };
-        var preset = new Option<string>("--preset") { Description = "minatar-reference, minatar-dopamine, atari-paper or cartpole for dqn/dqn-pro; minatar-dopamine, atari-paper or cartpole for rainbow/rainbow-pro (docs/agents.md).", DefaultValueFactory = _ => "minatar-dopamine" };
+        var preset = new Option<string?>("--preset") { Description = "minatar-reference, minatar-dopamine, atari-paper or cartpole for dqn/dqn-pro; minatar-dopamine, atari-paper or cartpole for rainbow/rainbow-pro (docs/agents.md). Default: the --config file's, else minatar-dopamine." };
         var frames = new Option<string?>("--frames") { Description = "Training frames (k/M suffixes allowed). Agent steps = frames / frame-skip (MinAtar: 1 step = 1 frame). Default: the preset's." };
-        var seed = new Option<long>("--seed") { Description = "Run seed; every random stream derives from it.", DefaultValueFactory = _ => 0 };
+        var seed = new Option<long?>("--seed") { Description = "Run seed; every random stream derives from it. Default: the --config file's, else 0." };
         var cTilde = new Option<string?>("--c-tilde") { Description = "c~ of DQN Pro / Rainbow Pro (mu = learning-rate / c~; inf = no pull). Default: the preset's (0.2 for dqn-pro; 0.05 for rainbow-pro, 0.2 on cartpole)." };
         var set = new Option<string[]>("--set") { Description = "Override any config key: --set key=value (repeatable; keys in docs/agents.md).", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
         var output = new Option<string?>("--out") { Description = "Run directory. Default: runs/<agent>-<env>-s<seed>." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint (only --frames may be given with it)." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check everything a real run would (config, environment, --out; with --resume the checkpoint), print the resolved config as JSON and exit without training." };
         var command = new Command("train", "Train DQN / DQN Pro / Rainbow / Rainbow Pro into a run directory (config.json, metrics/*.csv, checkpoints/).");
-        foreach (var o in new Option[] { agent, env, preset, frames, seed, cTilde, set, output, resume, dryRun })
+        foreach (var o in new Option[] { config, agent, env, preset, frames, seed, cTilde, set, output, resume, dryRun })
             command.Options.Add(o);
         command.SetAction(parse =>
         {
             if (parse.GetValue(resume))
             {
-                foreach (var o in new Option[] { agent, env, preset, seed, cTilde, set })
+                foreach (var o in new Option[] { config, agent, env, preset, seed, cTilde, set })
                     if (parse.GetResult(o) is { Implicit: false })
                         throw new UsageException(o.Name, "(given)", "no other flag than --out, --frames and --dry-run with --resume: the run's config.json is used");
                 string dir = parse.GetValue(output) ?? throw new UsageException("--out", "(missing)", "the run directory to resume");
                 return Resume(dir, parse.GetValue(frames), parse.GetValue(dryRun));
             }
-            var config = Resolve(parse.GetValue(preset)!, parse.GetValue(agent)!, parse.GetValue(env), parse.GetValue(frames),
-                parse.GetValue(seed), parse.GetValue(cTilde), parse.GetValue(set) ?? []);
-            string outDir = parse.GetValue(output) ?? Path.Combine("runs", $"{config.Agent}-{config.Environment.Replace(':', '-')}-s{config.Seed}");
-            CheckEnvironment(config);
+            var resolved = new RunRequest(parse.GetValue(config), parse.GetValue(preset), parse.GetValue(agent), parse.GetValue(env),
+                parse.GetValue(frames), parse.GetValue(seed), parse.GetValue(cTilde), parse.GetValue(set) ?? []).Resolve();
+            string outDir = parse.GetValue(output) ?? Path.Combine("runs", $"{resolved.Agent}-{resolved.Environment.Replace(':', '-')}-s{resolved.Seed}");
+            CheckEnvironment(resolved);
             CliPaths.OutputDirectory("--out", outDir);
             if (File.Exists(Path.Combine(outDir, "config.json")))
                 throw new UsageException("--out", outDir, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
             if (parse.GetValue(dryRun))
             {
-                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(config, RunDirectory.JsonOptions));
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(resolved, RunDirectory.JsonOptions));
                 return 0;
             }
             using var runLock = Lock(outDir);
-            using var trainer = Trainer.Start(config, outDir);
+            using var trainer = Trainer.Start(resolved, outDir);
             return Train(trainer);
         });
         return command;
@@ -71,28 +73,6 @@ public sealed class TrainCommand : ICliCommand
 
     /// <summary>A warning on stderr (stdout carries progress lines that <c>prox reproduce</c> parses).</summary>
     static void Warn(string message) => Console.Error.WriteLine($"warning: {message}");
-
-    /// <summary>Preset + flags + <c>--set</c> overrides -> a validated config.</summary>
-    public static TrainingConfig Resolve(string presetName, string agent, string? env, string? frames, long seed, string? cTilde, IEnumerable<string> sets)
-    {
-        var config = Presets.Get(presetName, agent);
-        var assignments = new List<string> { $"agent={agent}", $"seed={seed.ToString(CultureInfo.InvariantCulture)}" };
-        if (env is not null) assignments.Add($"environment={env}");
-        if (cTilde is not null)
-        {
-            if (agent is not ("dqn-pro" or "rainbow-pro")) throw new UsageException("--c-tilde", cTilde, "only with --agent dqn-pro or rainbow-pro");
-            assignments.Add($"c-tilde={cTilde}");
-        }
-        config = ConfigOverrides.Apply(config, assignments);
-        config = ConfigOverrides.Apply(config, sets);
-        if (frames is not null)
-        {
-            if (!ConfigOverrides.TryParseCount(frames, out long n) || n < 1)
-                throw new UsageException("--frames", frames, "a positive integer (k/M/G suffixes allowed)");
-            config = ConfigOverrides.Set(config, "total-steps", Math.Max(1, n / config.FrameSkip).ToString(CultureInfo.InvariantCulture));
-        }
-        return ConfigValidation.Validate(config);
-    }
 
     static int Resume(string dir, string? frames, bool dryRun)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Research.Studies;
 
 namespace Research.Cli.Reproduce;
 
@@ -19,39 +20,6 @@ public sealed record PlanningStudy(string Name, string Mdp, double Gamma, string
         "--iterations", Iterations.ToString(CultureInfo.InvariantCulture), "--seeds", Seeds.ToString(CultureInfo.InvariantCulture),
         "--threads", threads.ToString(CultureInfo.InvariantCulture), "--out", dir,
     ];
-}
-
-/// <summary>One training run of <c>prox reproduce</c>: a <c>prox train</c> call.</summary>
-/// <param name="Name">Run directory name below <c>RUNS/</c>: <c>agent-game-sSEED</c>.</param>
-/// <param name="Agent">dqn or dqn-pro.</param>
-/// <param name="Preset">Training preset (docs/agents.md).</param>
-/// <param name="Environment">Environment id (minatar:breakout, cartpole, ...).</param>
-/// <param name="Frames">Training frames.</param>
-/// <param name="Seed">Run seed.</param>
-/// <param name="Sets">Config overrides (<c>key=value</c>), applied after the preset.</param>
-public sealed record TrainingRun(string Name, string Agent, string Preset, string Environment, long Frames, long Seed, string[] Sets)
-{
-    /// <summary>The <c>prox train</c> arguments writing this run into <paramref name="dir"/>.</summary>
-    public string[] TrainArguments(string dir)
-    {
-        var args = new List<string>
-        {
-            "train", "--agent", Agent, "--preset", Preset, "--env", Environment,
-            "--frames", Frames.ToString(CultureInfo.InvariantCulture), "--seed", Seed.ToString(CultureInfo.InvariantCulture),
-        };
-        foreach (var s in Sets)
-        {
-            args.Add("--set");
-            args.Add(s);
-        }
-        args.Add("--out");
-        args.Add(dir);
-        return args.ToArray();
-    }
-
-    /// <summary>The resolved, validated training config (exactly what <c>prox train</c> with <see cref="TrainArguments"/> uses).</summary>
-    public Research.DeepAgents.Training.TrainingConfig Config() =>
-        Commands.TrainCommand.Resolve(Preset, Agent, Environment, Frames.ToString(CultureInfo.InvariantCulture), Seed, null, Sets);
 }
 
 /// <summary>What <c>prox reproduce</c> runs at one budget: planning studies, then training runs (docs/reproduce.md).</summary>
@@ -112,19 +80,19 @@ public sealed record ReproducePlan(string Budget, IReadOnlyList<PlanningStudy> S
         return studies;
     }
 
-    /// <summary>DQN and DQN Pro on every game and seed with the same preset, frames and overrides.</summary>
-    static List<TrainingRun> Comparison(string[] games, int seeds, Func<string, (string Preset, string Env, long Frames, string[] Sets)> setting)
-    {
-        var runs = new List<TrainingRun>();
-        foreach (var game in games)
+    /// <summary>
+    /// DQN and DQN Pro on every game and seed with the same preset, frames and overrides: per game, a predefined study
+    /// (docs/sweeps.md) expanded by the same grid as <c>prox sweep</c> (run names <c>agent-game-sSEED</c>).
+    /// </summary>
+    static List<TrainingRun> Comparison(string[] games, int seeds, Func<string, (string Preset, string Env, long Frames, string[] Sets)> setting) =>
+        games.SelectMany(game =>
         {
             var (preset, env, frames, sets) = setting(game);
-            for (int seed = 0; seed < seeds; seed++)
-                foreach (var agent in new[] { "dqn", "dqn-pro" })
-                    runs.Add(new TrainingRun($"{agent}-{game}-s{seed}", agent, preset, env, frames, seed, sets));
-        }
-        return runs;
-    }
+            var keys = sets.Select(a => new StudyKey(a[..a.IndexOf('=')], [a[(a.IndexOf('=') + 1)..]], false)).ToList();
+            var study = new Study("reproduce", ["dqn", "dqn-pro"], [env], Enumerable.Range(0, seeds).Select(i => (long)i).ToList(),
+                null, frames.ToString(CultureInfo.InvariantCulture), preset, keys);
+            return StudyGrid.Expand(study);
+        }).ToList();
 
     static (string, string, long, string[]) Setting(string game, long frames, long minatarEval, string[] extra) =>
         game == "cartpole"

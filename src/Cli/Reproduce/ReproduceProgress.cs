@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Spectre.Console;
+using Research.Studies;
 
 namespace Research.Cli.Reproduce;
 
@@ -43,7 +44,7 @@ public static class ReproduceProgress
             {
                 var tasks = runs.ToDictionary(r => r.Name, r =>
                 {
-                    var t = ctx.AddTask(Markup.Escape($"{r.Name}: waiting"), maxValue: r.Frames);
+                    var t = ctx.AddTask(Markup.Escape($"{r.Name}: waiting"), maxValue: r.Frames ?? 1);
                     return t;
                 });
                 result = execute(p =>

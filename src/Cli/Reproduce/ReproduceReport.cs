@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using Research.Analysis;
+using Research.Studies;
 
 namespace Research.Cli.Reproduce;
 
@@ -48,7 +49,11 @@ public static class ReproduceReport
             $"Budget {plan.Budget}: {studies.Count} planning studies, {runs.Count} training runs ({seeds} seed{(seeds == 1 ? "" : "s")} per agent and game), {jobs} parallel job{(jobs == 1 ? "" : "s")}; planning and training in this invocation took {elapsed.TotalSeconds:F0} s."));
         notes.Add($"Versions: {Versions()}; git commit {Research.DeepAgents.Training.GitInfo.Commit()}; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}.");
         var table = RunTable(studies, runs, loaded);
-        string report = Report.writeWith(outDir, $"Proximal updates: reproduce ({plan.Budget} budget)", ListModule.OfSeq(sections), table, ListModule.OfSeq(notes));
+        // The result tables (CSV, Markdown, LaTeX next to the figures) open the report, as in prox figures.
+        var summary = loaded.Count == 0 ? [] : Pipeline.resultTables(options, ListModule.OfSeq(loaded))
+            .Select(t => new Report.Summary(t.Item1, t.Item3, Tables.write(outDir, t.Item2, t.Item3))).ToList();
+        string report = Report.writeSummarised(outDir, $"Proximal updates: reproduce ({plan.Budget} budget)", ListModule.OfSeq(summary),
+            ListModule.OfSeq(sections), table, ListModule.OfSeq(notes));
         return (report, notes, figures.Count);
     }
 

@@ -82,6 +82,23 @@ public static class MinAtarRecorder
         return Play(environment, options, renderer, lastOnly: true, (image, _) => PngEncoder.WriteIndexed(output, image));
     }
 
+    /// <summary>
+    /// Records <paramref name="policy"/> (e.g. a trained agent's greedy action from the observation) playing one episode,
+    /// at most <c>options.Steps</c> steps, as a GIF (<paramref name="png"/> false) or the PNG of its last frame.
+    /// </summary>
+    public static RecordingSummary WriteEpisode(MinAtarEnvironment environment, RecordingOptions options, Func<int> policy, bool png, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var renderer = CreateRenderer(environment, options);
+        if (png)
+            return Play(environment, options, renderer, lastOnly: true, (image, _) => PngEncoder.WriteIndexed(output, image), policy);
+        int delay = options.DelayCentiseconds;
+        using var gif = new GifWriter(output, renderer.ImageWidth, renderer.ImageHeight, renderer.Palette, loopCount: 0, leaveOpen: true);
+        var summary = Play(environment, options, renderer, lastOnly: false,
+            (image, ended) => gif.AddFrame(image, ended ? delay * RecordingOptions.EndOfEpisodeHold : delay), policy);
+        return summary with { Frames = gif.FrameCount };
+    }
+
     /// <summary>The seed of the random policy's MT19937 stream: distinct from the environment's stream for the same seed.</summary>
     public static uint PolicyStreamSeed(int seed) => unchecked((uint)seed ^ 0x9E3779B9u);
 
@@ -92,14 +109,15 @@ public static class MinAtarRecorder
         return new GridRenderer(environment.Game.Info.Channels, MinAtarGame.Size, MinAtarGame.Size, new GridRenderOptions(options.CellSize));
     }
 
+    /// <summary>Plays and draws; with <paramref name="choose"/> (an agent) it picks the actions and play stops after one episode.</summary>
     private static RecordingSummary Play(MinAtarEnvironment env, RecordingOptions options, GridRenderer renderer, bool lastOnly,
-        Action<IndexedImage, bool> emit)
+        Action<IndexedImage, bool> emit, Func<int>? choose = null)
     {
         var observation = new byte[env.Observation.Size];
         var image = renderer.CreateImage();
         var policy = new Mt19937(PolicyStreamSeed(options.PolicySeed));
         string game = env.Game.Info.Name;
-        int episode = 1, frames = 0, ended = 0;
+        int episode = 1, frames = 0, ended = 0, played = 0;
         float episodeReturn = 0;
 
         void Draw(string status, bool alert)
@@ -113,10 +131,11 @@ public static class MinAtarRecorder
         if (!lastOnly) Draw($"{game}  episode {episode}  step 0\nreturn 0", false);
         for (int t = 1; t <= options.Steps; t++)
         {
-            int action = options.Policy == RenderPolicy.Random ? policy.RandInt(0, env.ActionCount) : 0;
+            int action = choose is not null ? choose() : options.Policy == RenderPolicy.Random ? policy.RandInt(0, env.ActionCount) : 0;
             var result = env.Step(action);
+            played = t;
             episodeReturn += result.Reward;
-            bool last = t == options.Steps;
+            bool last = t == options.Steps || (choose is not null && result.Done);
             if (!lastOnly || last)
             {
                 string end = result.Terminated ? "  terminal" : result.Truncated ? "  truncated" : "";
@@ -130,6 +149,6 @@ public static class MinAtarRecorder
             episodeReturn = 0;
             if (!lastOnly) Draw($"{game}  episode {episode}  step {t}\nreturn 0  (new episode)", false);
         }
-        return new RecordingSummary(frames, options.Steps, ended, episodeReturn, renderer.ImageWidth, renderer.ImageHeight);
+        return new RecordingSummary(frames, played, ended, episodeReturn, renderer.ImageWidth, renderer.ImageHeight);
     }
 }

@@ -1,38 +1,38 @@
-using TorchSharp;
+using Tensorboard;
 
 namespace Research.DeepAgents.Training;
 
 /// <summary>
-/// Mirrors metrics to TensorBoard event files (<c>events.out.tfevents.*</c> in the run directory) through
-/// TorchSharp's <c>torch.utils.tensorboard.SummaryWriter</c>. Steps above 2^31-1 are not representable
-/// there (its <c>global_step</c> is an int) and are skipped. A resumed run starts a new events file;
-/// TensorBoard merges them (points after the checkpoint may appear twice if the first session ran past it).
+/// Mirrors metrics to a TensorBoard event file in the run directory (<see cref="TensorBoardEvents"/>), with the run's
+/// config as a text summary and in the hparams dashboard, and wall times in Unix seconds. A resumed run starts a new
+/// events file; TensorBoard merges them (points after the checkpoint may appear twice if the first session ran past it).
 /// </summary>
 public sealed class TensorBoardSink : IScalarSink
 {
-    readonly TorchSharp.Modules.SummaryWriter _writer;
+    readonly TensorBoardEvents _events;
 
-    /// <summary>Writes into <paramref name="directory"/>.</summary>
-    public TensorBoardSink(string directory)
+    /// <summary>Writes into <paramref name="directory"/>, starting with <paramref name="config"/>.</summary>
+    public TensorBoardSink(string directory, TrainingConfig config)
     {
-        var before = Directory.Exists(directory) ? Directory.GetFiles(directory, "events.out.tfevents.*") : [];
-        _writer = torch.utils.tensorboard.SummaryWriter(directory);
-        // TorchSharp 0.107 stamps the file-version event that opens the new file with DateTime ticks, not Unix
-        // seconds (its scalar events are right): rewrite that single record.
-        foreach (var file in Directory.GetFiles(directory, "events.out.tfevents.*").Except(before))
-            File.WriteAllBytes(file, TfRecord.Frame(TfRecord.FileVersionEvent(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0)));
+        _events = new TensorBoardEvents(directory);
+        _events.Write(0, TensorBoardConfig.Text(config));
+        _events.Write(0, TensorBoardConfig.HParams(config, System.IO.Path.GetFileName(System.IO.Path.GetFullPath(directory).TrimEnd('/'))));
+        _events.Flush();
     }
+
+    /// <summary>The event file.</summary>
+    public string Path => _events.Path;
 
     /// <inheritdoc />
     public void Scalar(string tag, double value, long step)
     {
-        if (step > int.MaxValue || !double.IsFinite(value)) return;
-        _writer.add_scalar(tag, (float)value, (int)step);
+        if (!double.IsFinite(value)) return;
+        _events.Write(step, new Summary.Types.Value { Tag = tag, SimpleValue = (float)value });
     }
 
     /// <inheritdoc />
-    public void Flush() { }
+    public void Flush() => _events.Flush();
 
     /// <inheritdoc />
-    public void Dispose() { }
+    public void Dispose() => _events.Dispose();
 }

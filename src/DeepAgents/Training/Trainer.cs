@@ -62,7 +62,7 @@ public sealed class Trainer : IDisposable
         _observation = new float[_env.Observation.Size];
         try
         {
-            IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root) : null;
+            IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root, Config) : null;
             _metrics = new RunMetrics(run.MetricsDirectory, offsets, sink);
         }
         catch

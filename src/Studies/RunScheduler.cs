@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Research.DeepAgents.Training;
 
-namespace Research.Cli.Reproduce;
+namespace Research.Studies;
 
-/// <summary>Where a training run stands before <c>prox reproduce</c> works on it.</summary>
+/// <summary>Where a training run stands before an executor works on it.</summary>
 public enum RunState
 {
     /// <summary>No run directory yet: start it.</summary>
@@ -51,28 +51,28 @@ public static partial class RunScheduler
             return RunState.New;
         var (existing, _) = directory.ReadConfig();
         if (!RunDirectory.SameRun(existing, config))
-            throw new UsageException("--runs", dir,
+            throw new ConfigException("--runs", dir,
                 $"a folder whose runs match this budget; {directory.ConfigPath} holds another config than run '{run.Name}' (a different budget or version?): choose another --runs or delete that folder");
-        if (Checkpoint.Latest(directory) is not { } checkpoint)
+        string? checkpoint;
+        try
+        {
+            checkpoint = Checkpoint.Latest(directory);
+        }
+        catch (CheckpointDamagedException)
+        {
+            return RunState.Resumable; // the resume fails with the damage's message: that run fails, the others go on
+        }
+        if (checkpoint is null)
             return RunState.Restart;
         long steps = Checkpoint.ReadHeader(checkpoint).Steps;
         return steps >= config.TotalSteps ? RunState.Complete : RunState.Resumable;
     }
 
-    /// <summary>The command that runs <c>prox</c> again: the dotnet host and prox.dll (the assembly of this code).</summary>
-    public static (string FileName, string[] Prefix) ProxCommand()
-    {
-        string proxDll = typeof(RunScheduler).Assembly.Location;
-        string? host = Environment.ProcessPath;
-        if (host is null || !Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-            host = "dotnet";
-        return (host, [proxDll]);
-    }
-
     /// <summary>Runs every run of <paramref name="runs"/> (directories below <paramref name="root"/>), <paramref name="jobs"/> at a time.</summary>
-    public static IReadOnlyList<RunOutcome> Execute(IReadOnlyList<TrainingRun> runs, string root, int jobs,
+    public static IReadOnlyList<RunOutcome> Execute(IReadOnlyList<TrainingRun> runs, string root, int jobs, ProxLauncher prox,
         Action<RunProgress> progress, Action<string> log, CancellationToken cancel)
     {
+        var markers = new RunMarkers(root);
         var configs = runs.Select(r => r.Config()).ToArray();
         var dirs = runs.Select(r => Path.Combine(root, r.Name)).ToArray();
         var states = runs.Select((r, i) => Inspect(r, dirs[i], configs[i])).ToArray();
@@ -88,7 +88,7 @@ public static partial class RunScheduler
                     return;
                 try
                 {
-                    outcomes[i] = RunOne(runs[i], dirs[i], configs[i], states[i], progress, log, cancel);
+                    outcomes[i] = RunTask(runs[i], dirs[i], configs[i], states[i], prox, markers, progress, log, cancel);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -99,7 +99,7 @@ public static partial class RunScheduler
             }
         }
         var threads = Enumerable.Range(0, Math.Max(1, Math.Min(jobs, runs.Count)))
-            .Select(k => new Thread(Worker) { Name = $"prox-reproduce-{k}", IsBackground = true }).ToList();
+            .Select(k => new Thread(Worker) { Name = $"prox-run-{k}", IsBackground = true }).ToList();
         threads.ForEach(t => t.Start());
         threads.ForEach(t => t.Join());
         if (!failures.IsEmpty)
@@ -107,8 +107,12 @@ public static partial class RunScheduler
         return outcomes.Select((o, i) => o ?? new RunOutcome(runs[i], dirs[i], states[i], false, 0, 0)).ToList();
     }
 
-    static RunOutcome RunOne(TrainingRun run, string dir, TrainingConfig config, RunState state,
-        Action<RunProgress> progress, Action<string> log, CancellationToken cancel)
+    /// <summary>
+    /// Brings one run to its end: skips it when complete, else starts or resumes it as a <c>prox train</c> child process,
+    /// noting running/failed in <paramref name="markers"/>. A failure throws (after noting it); an interruption returns.
+    /// </summary>
+    public static RunOutcome RunTask(TrainingRun run, string dir, TrainingConfig config, RunState state, ProxLauncher prox,
+        RunMarkers markers, Action<RunProgress> progress, Action<string> log, CancellationToken cancel)
     {
         var checkpoint = new RunDirectory(dir).CheckpointPath;
         if (state == RunState.Complete)
@@ -119,16 +123,15 @@ public static partial class RunScheduler
             return new RunOutcome(run, dir, state, true, header.Steps, header.Loop.WallSeconds);
         }
         // prox train --resume also restarts a run with no checkpoint yet from step 0 (under the run's lock).
-        string[] args = state is RunState.Resumable or RunState.Restart
-            ? ["train", "--resume", "--out", dir, "--frames", run.Frames.ToString(CultureInfo.InvariantCulture)]
-            : run.TrainArguments(dir);
+        string[] args = state is RunState.Resumable or RunState.Restart ? run.ResumeArguments(dir, config) : run.TrainArguments(dir);
+        markers.Start(run.Name);
         log(state switch
         {
             RunState.Resumable => $"{run.Name}: resuming at step {Checkpoint.ReadHeader(Checkpoint.Latest(new RunDirectory(dir))!).Steps}",
             RunState.Restart => $"{run.Name}: no checkpoint yet, starting again",
             _ => $"{run.Name}: started",
         });
-        var (exitCode, tail) = RunChild(args, line =>
+        var (exitCode, tail) = RunChild(prox, args, line =>
         {
             var m = StepLine().Match(line);
             if (m.Success)
@@ -137,8 +140,14 @@ public static partial class RunScheduler
         }, cancel);
         bool completed = exitCode == 0;
         var end = File.Exists(checkpoint) ? Checkpoint.ReadHeader(checkpoint) : null;
-        if (exitCode is not (0 or 130))
-            throw new InvalidOperationException($"prox {string.Join(' ', args)} exited with {exitCode}: {tail}");
+        // 130: stopped by SIGINT after a checkpoint; 143: SIGTERM (scancel, preemption): resumable, not failed.
+        if (exitCode is not (0 or 130 or 143) && !cancel.IsCancellationRequested)
+        {
+            string error = $"prox {string.Join(' ', args)} exited with {exitCode}: {tail}";
+            markers.Stop(run.Name, error);
+            throw new InvalidOperationException(error);
+        }
+        markers.Stop(run.Name, null);
         progress(new RunProgress(run, end?.Steps ?? 0, config.TotalSteps, "", completed));
         log(completed
             ? string.Create(CultureInfo.InvariantCulture, $"{run.Name}: done, {end?.Steps} steps in {end?.Loop.WallSeconds:F0} s")
@@ -147,13 +156,12 @@ public static partial class RunScheduler
     }
 
     /// <summary>Runs <c>prox ARGS</c>, feeding each stdout line to <paramref name="onLine"/>; on cancellation sends SIGINT (the child checkpoints).</summary>
-    static (int ExitCode, string Tail) RunChild(string[] args, Action<string> onLine, CancellationToken cancel)
+    static (int ExitCode, string Tail) RunChild(ProxLauncher prox, string[] args, Action<string> onLine, CancellationToken cancel)
     {
-        var (file, prefix) = ProxCommand();
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in prefix.Concat(args))
+        var psi = new ProcessStartInfo(prox.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in prox.Prefix.Concat(args))
             psi.ArgumentList.Add(a);
-        using var child = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        using var child = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {prox.FileName}");
         var tail = new Queue<string>();
         child.ErrorDataReceived += (_, e) =>
         {
