@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Research.DeepAgents.Environments.MinAtar;
 using Research.DeepAgents.Rendering;
 using Research.DeepAgents.Training;
+using Research.Random;
 
 namespace Research.Cli.Commands;
 
