@@ -119,7 +119,7 @@ int32_t prox_ale_game_md5(const char* game, char* md5_out33) {
   return guarded([&] {
     if (!game || !*game) return fail("empty game name");
     auto found = wrapper(game, "");
-    if (!found || found->rom() != game) return fail(std::string("the ALE has no game named '") + game + "'");
+    if (!found || std::string(found->rom()) != game) return fail(std::string("the ALE has no game named '") + game + "'");
     return copy_text(found->md5(), md5_out33, kMd5Length + 1, nullptr);
   });
 }

@@ -63,15 +63,19 @@ log="$out/build.log"
 case "$source" in
   git:*)
     say "build.sh: cloning $upstream at $tag"
-    rm -rf "$out/src"
+    rm -rf "$out/src" "$out/src.stamp"
     git clone --quiet --depth 1 --branch "$tag" "$upstream" "$out/src" >>"$log" 2>&1 \
       || { echo "build.sh: git clone of $upstream failed; see $log" >&2; exit 1; }
     ale_dir="$out/src" ;;
   *)
     if [ -f "$source" ]; then
-      say "build.sh: unpacking $source"
-      rm -rf "$out/src" && mkdir -p "$out/src"
-      tar xzf "$source" -C "$out/src" --strip-components=1
+      # Unpack only for a new tarball, so that a shim change rebuilds the shim alone.
+      if [ "$(cat "$out/src.stamp" 2>/dev/null)" != "$source_hash" ]; then
+        say "build.sh: unpacking $source"
+        rm -rf "$out/src" "$out/src.stamp" && mkdir -p "$out/src"
+        tar xzf "$source" -C "$out/src" --strip-components=1
+        echo "$source_hash" > "$out/src.stamp"
+      fi
       ale_dir="$out/src"
     else
       ale_dir="$source"
