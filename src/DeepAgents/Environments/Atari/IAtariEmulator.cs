@@ -54,7 +54,7 @@ public interface IAtariEmulator : IDisposable
     /// <summary>The legal action set (all 18 ALE action ids).</summary>
     IReadOnlyList<int> LegalActionSet { get; }
 
-    /// <summary>The complete emulator state including its random stream (the ALE's <c>cloneSystemState</c>), as bytes.</summary>
+    /// <summary>The complete emulator state including its random stream (the ALE's <c>cloneState(include_rng: true)</c>), as bytes.</summary>
     byte[] SaveState();
 
     /// <summary>Restores a state written by <see cref="SaveState"/> for the same ROM.</summary>
