@@ -259,6 +259,19 @@ let private conformanceTests =
             Expect.isGreaterThan overs 0 "game overs reached"
             Expect.isGreaterThan caps 0 "the step cap reached"
             Expect.isGreaterThan stickyFrames 100 "sticky frames happened")
+
+        aleTest "agent steps on the real ALE allocate nothing (preprocessing, frame stack, observation)" (fun library _ ->
+            let pre = new AtariPreprocessing(new NativeAleEmulator(library), tetrisRom (), AtariOptions(Seed = 1, StickyActionProbability = 0.25))
+            use env = new FrameStack(pre, 4) // disposes the preprocessing and the emulator
+            let observation = Array.zeroCreate<byte> env.Observation.Size
+            let step k =
+                let result = env.Step(k % env.ActionCount)
+                env.Observe(Span observation)
+                if result.Terminated || result.Truncated then env.Reset()
+            for k in 0 .. 299 do step k
+            let before = GC.GetAllocatedBytesForCurrentThread()
+            for k in 0 .. 999 do step k
+            Expect.equal (GC.GetAllocatedBytesForCurrentThread() - before) 0L "bytes allocated in 1000 steps")
     ]
 
 [<Tests>]
