@@ -10,6 +10,7 @@ open CliTestSupport
 open AleTestSupport
 open RenderingDecoders
 open Research.DeepAgents.Environments.Atari
+open Research.DeepAgents.Training
 
 let private tempDir name = Path.Combine(Path.GetTempPath(), $"prox-atari-{name}-{Guid.NewGuid():N}")
 
@@ -43,6 +44,17 @@ let private trainResume agent =
             Expect.isGreaterThan (File.ReadAllLines(Path.Combine(full, "metrics", "updates.csv")).Length) 10 "learning updates happened"
             Expect.isGreaterThan (File.ReadAllLines(Path.Combine(full, "metrics", "episodes.csv")).Length) 3 "several Tetris games"
             Expect.equal (File.ReadAllLines(Path.Combine(full, "metrics", "evaluations.csv")).Length) 2 "one evaluation"
+            // The checkpoints differ in wall-clock time and config; the environment (preprocessing + ALE state) and the
+            // agent (networks, optimizer, replay, random streams) must not.
+            let parts dir =
+                let mutable environment, agent = [||], [||]
+                Checkpoint.Read(Path.Combine(dir, "checkpoints", "checkpoint.bin"), (fun b -> environment <- b),
+                                (fun r -> agent <- r.ReadBytes(int (r.BaseStream.Length - r.BaseStream.Position) - 8))) |> ignore
+                environment, agent
+            let (envA, agentA), (envB, agentB) = parts full, parts split
+            Expect.isGreaterThan envA.Length 14_000 "the environment state holds the ALE's"
+            Expect.isTrue (envA = envB) "final environment states identical"
+            Expect.isTrue (agentA = agentB) "final agent states identical"
             let out = ok (proxWith env [ "eval"; "--run"; full; "--episodes"; "1"; "--max-episode-steps"; "200" ]) "eval"
             Expect.stringContains out $"{agent} on atari:tetris after 10000 steps: mean return" "eval report"
         finally
