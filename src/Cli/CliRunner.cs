@@ -10,7 +10,8 @@ public static class CliRunner
 
     /// <summary>
     /// Runs <paramref name="root"/> on <paramref name="args"/>: 0 on success, 2 on a parse error or a
-    /// <see cref="UsageException"/> / <see cref="ArgumentException"/> from a command, 1 on other failures.
+    /// <see cref="UsageException"/> / <see cref="ArgumentException"/> from a command, 1 on other failures (I/O and
+    /// data errors print their message only).
     /// </summary>
     public static int Run(RootCommand root, string[] args)
     {
@@ -36,6 +37,12 @@ public static class CliRunner
             // Library validation (e.g. an invalid MDP or hyperparameter) names the field and allowed values.
             Console.Error.WriteLine($"error: {e.Message}");
             return UsageError;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            // A run failure (e.g. a damaged checkpoint or an unwritable folder): the message, no stack trace.
+            Console.Error.WriteLine($"error: {e.GetType().Name}: {e.Message}");
+            return 1;
         }
     }
 }

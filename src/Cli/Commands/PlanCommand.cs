@@ -17,8 +17,8 @@ public sealed record PlanConfig(
 /// <summary>
 /// <c>prox plan</c>: noisy VI / PVI / PMPI on a tabular MDP for every (c, seed), writing
 /// DIR/errors.csv (per-iteration errors), DIR/summary.csv (per c: mean and standard error of the
-/// final error) and DIR/config.json, and printing a summary table (spec: planning-theory.md,
-/// "Experiments the toolkit must reproduce").
+/// final error) and DIR/config.json, and printing a summary table (docs/planning.md,
+/// "Experiments").
 /// </summary>
 public sealed class PlanCommand : ICliCommand
 {

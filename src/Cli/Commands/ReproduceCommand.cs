@@ -7,7 +7,7 @@ using Spectre.Console;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox reproduce</c>, the main job (docs/reproduce.md): (a) the planning study of spec planning-theory.md
+/// <c>prox reproduce</c>, the main job (docs/reproduce.md): (a) the planning study of docs/planning.md
 /// ("Experiments") and (b) DQN vs DQN Pro on MinAtar, as independent, resumable run directories executed in
 /// parallel, then every figure and a table of what was run in OUT/report.html.
 /// </summary>

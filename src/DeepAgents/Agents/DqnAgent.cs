@@ -24,7 +24,7 @@ public sealed record StepOutcome(bool Updated, float Loss, float MeanQ, bool Syn
 /// <summary>
 /// DQN (Mnih et al. 2015) as Dopamine and MinAtar run it, and DQN Pro (Asadi et al. 2022) when
 /// <see cref="TrainingConfig.Agent"/> is <c>dqn-pro</c>: the same agent whose optimizer is wrapped by the
-/// proximal pull w &lt;- (1 - mu) w + mu theta, mu = alpha / c~ (spec/proximal-updates.md, "The update").
+/// proximal pull w &lt;- (1 - mu) w + mu theta, mu = alpha / c~ (docs/proximal-updates.md, "The update").
 /// <para>Per agent step (Dopamine's <c>step</c> + <c>_train_step</c>): act epsilon-greedily, store the
 /// transition, then, once more than <c>MinReplayHistory</c> transitions are stored, update every
 /// <c>UpdatePeriod</c> steps and copy online -&gt; target every <c>TargetUpdatePeriod</c> steps or updates.</para>

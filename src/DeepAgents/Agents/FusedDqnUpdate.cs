@@ -8,7 +8,7 @@ namespace Research.DeepAgents.Agents;
 /// <summary>
 /// The DQN loss and its gradient by hand-derived kernels (<see cref="FeedForward"/>) instead of autograd, for the
 /// networks a <see cref="LayerPlan"/> covers: the same mathematics as <see cref="DqnAgent.Update"/>'s autograd path
-/// (spec proximal-updates.md, "The update"), to float rounding:
+/// (docs/proximal-updates.md, "The update"), to float rounding:
 /// <c>y = r + gamma (1 - terminal) max_a' Q_theta(s', a')</c>, <c>L = mean_b Huber(Q_w(s_b, a_b) - y_b)</c>,
 /// <c>dL/dQ_w(s_b, a_b) = clip(Q_w(s_b, a_b) - y_b, -delta, delta) / B</c> (zero for the other actions), then the
 /// backward pass into the flat gradients; with the nu variant also <c>0.5 nu ||w - theta||^2</c> and its gradient

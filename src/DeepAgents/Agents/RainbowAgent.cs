@@ -14,7 +14,8 @@ namespace Research.DeepAgents.Agents;
 /// atoms on [<c>VMin</c>, <c>VMax</c>]), <c>NStep</c>-step returns and prioritized replay (switchable to uniform:
 /// what the released Rainbow Pro code actually did); and Rainbow Pro (Asadi et al. 2022) when
 /// <see cref="TrainingConfig.Agent"/> is <c>rainbow-pro</c>: the same agent whose optimizer is wrapped by the very
-/// same <see cref="ProximalOptimizer"/> as DQN Pro's (spec/proximal-updates.md, "The update" and "Agents and presets").
+/// same <see cref="ProximalOptimizer"/> as DQN Pro's (docs/proximal-updates.md, "The update";
+/// docs/agents.md, "Rainbow and Rainbow Pro").
 /// <para>Per agent step (Dopamine's <c>RainbowAgent.step</c>): act epsilon-greedily on the mean of the online
 /// distribution, store the transition (<see cref="PrioritizedSampler.Sync"/> gives a newly complete n-step window
 /// the maximum recorded priority), then, once more than <c>MinReplayHistory</c> transitions are stored, update

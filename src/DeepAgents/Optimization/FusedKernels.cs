@@ -28,7 +28,7 @@ internal static class FusedKernels
         t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
 
     /// <summary>
-    /// The proximal pull w &lt;- w + mu (theta - w) = (1 - mu) w + mu theta (spec proximal-updates.md, "The update"),
+    /// The proximal pull w &lt;- w + mu (theta - w) = (1 - mu) w + mu theta (docs/proximal-updates.md, "The update"),
     /// in one pass. The optimizer kernels apply the same expression to each element before their step when given
     /// a pull target, so pulling here and then stepping gives the same bits as the fused step.
     /// </summary>

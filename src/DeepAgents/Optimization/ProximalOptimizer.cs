@@ -3,7 +3,7 @@ namespace Research.DeepAgents.Optimization;
 /// <summary>
 /// Any optimizer made "Pro": <see cref="Step"/> first applies the <see cref="ProximalPull"/>
 /// (w &lt;- (1 - mu) w + mu theta) and then the inner optimizer's step with the gradient already
-/// computed at the un-pulled w (spec proximal-updates.md, "The update"). Everything else
+/// computed at the un-pulled w (docs/proximal-updates.md, "The update"). Everything else
 /// (zeroing, state, learning rate) is the inner optimizer's.
 /// </summary>
 public sealed class ProximalOptimizer : IOptimizer

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Research.DeepAgents.Optimization;
 
 /// <summary>
-/// The proximal pull of DQN Pro / Rainbow Pro (spec proximal-updates.md, "The update"): every
+/// The proximal pull of DQN Pro / Rainbow Pro (docs/proximal-updates.md, "The update"): every
 /// online parameter tensor, weights and biases of every layer, moves toward its target twin,
 /// <c>w &lt;- (1 - mu) w + mu theta</c>, with one global <c>mu = alpha / c~</c> (alpha = the optimizer's
 /// base learning rate). Together with the ordinary optimizer step this is one stochastic step of
