@@ -102,10 +102,10 @@ let private spec, actions =
     let env = EnvironmentFactory.Create("minatar:breakout", EnvironmentOptions())
     env.Observation, env.ActionCount
 
-let private dqn config = new DqnAgent(config, spec, actions) :> IAgent
+let private dqn config = new DqnAgent(AgentFactory.DqnSettingsOf config, spec, actions) :> IAgent
 let private dqnOnline (a: IAgent) = (a :?> DqnAgent).Online :> torch.nn.Module
 let private dqnTarget (a: IAgent) = (a :?> DqnAgent).Target :> torch.nn.Module
-let private rainbow config = new RainbowAgent(config, spec, actions) :> IAgent
+let private rainbow config = new RainbowAgent(AgentFactory.RainbowSettingsOf config, spec, actions) :> IAgent
 let private rainbowOnline (a: IAgent) = (a :?> RainbowAgent).Online :> torch.nn.Module
 let private rainbowTarget (a: IAgent) = (a :?> RainbowAgent).Target :> torch.nn.Module
 

@@ -44,7 +44,7 @@ let fill (agent: IAgent) (steps: int) =
 let manualAgent (extra: (string * objnull) list) =
     TorchRuntime.Initialize 1
     let config = configWith tinyRainbow ([ "MinReplayHistory", box 1000000L; "BatchSize", box 32; "ReplayCapacity", box 1000 ] @ extra)
-    new RainbowAgent(config, cartpoleSpec, 2)
+    new RainbowAgent(AgentFactory.RainbowSettingsOf config, cartpoleSpec, 2)
 
 /// A synthetic Atari game (ScriptedEmulator): screen value = frame mod 256; reward 3 every 40 frames whatever the
 /// action; 3 lives lost at frames 200, 400, 600 (each exactly at the end of an agent step); game over at frame 800.
@@ -127,22 +127,22 @@ let agentTests =
                 Expect.isLessThan (abs (float c - expected)) (5.0 * sqrt expected) (sprintf "count %d vs expected %.1f" c expected)
         }
 
-        test "rainbow-pro wraps its optimizer in the same ProximalOptimizer/ProximalPull as dqn-pro; atari-paper mu = 6.25e-5 / 0.05" {
+        test "rainbow-pro has the same AgentCore and ProximalPull as dqn-pro; atari-paper mu = 6.25e-5 / 0.05" {
             TorchRuntime.Initialize 1
             let atari = configWith (Presets.Get("atari-paper", "rainbow-pro")) [ "ReplayCapacity", box 1000 ]
-            use rainbow = new RainbowAgent(atari, ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
-            use dqn = new DqnAgent(configWith (Presets.Get("cartpole", "dqn-pro")) [], cartpoleSpec, 2)
-            Expect.equal (rainbow.Optimizer.GetType()) typeof<ProximalOptimizer> "Rainbow Pro's optimizer is ProximalOptimizer"
-            Expect.equal (rainbow.Optimizer.GetType()) (dqn.Optimizer.GetType()) "the same class as DQN Pro's"
-            let pro = rainbow.Optimizer :?> ProximalOptimizer
-            Expect.equal (pro.Pull.GetType()) ((dqn.Optimizer :?> ProximalOptimizer).Pull.GetType()) "the same pull class"
-            Expect.isTrue (obj.ReferenceEquals(pro.Pull, rainbow.Pull)) "the pull of the agent"
+            use rainbow = new RainbowAgent(AgentFactory.RainbowSettingsOf atari, ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
+            use dqn = new DqnAgent(AgentFactory.DqnSettingsOf(configWith (Presets.Get("cartpole", "dqn-pro")) []), cartpoleSpec, 2)
+            Expect.isTrue (box rainbow :? AgentCore && box dqn :? AgentCore) "one skeleton"
+            let rainbowPull, dqnPull = nonNull rainbow.Pull, nonNull dqn.Pull
+            Expect.equal (rainbowPull.GetType()) (dqnPull.GetType()) "the same pull class as DQN Pro's"
             Expect.floatClose Accuracy.veryHigh rainbow.Mu 1.25e-3 "mu = 6.25e-5 / 0.05"
+            Expect.floatClose Accuracy.veryHigh rainbowPull.Mu 1.25e-3 "the pull's mu"
             Expect.equal atari.BatchSize 64 "batch 64"
             Expect.equal (rainbow.Replay.GetType()) typeof<FrameStackReplay> "Atari frames are stored once (FrameStackReplay)"
-            use plain = new RainbowAgent(configWith atari [ "Agent", box "rainbow" ], ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
-            Expect.isFalse (plain.Optimizer :? ProximalOptimizer) "rainbow has no pull"
+            use plain = new RainbowAgent(AgentFactory.RainbowSettingsOf(configWith atari [ "Agent", box "rainbow" ]), ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
+            Expect.isNull plain.Pull "rainbow has no pull"
             Expect.equal plain.Mu 0.0 "mu 0"
+            Expect.throwsT<ConfigException> (fun () -> AgentFactory.RainbowSettingsOf(configWith atari [ "Agent", box "dqn" ]) |> ignore) "dqn settings are not Rainbow's"
         }
     ]
 
@@ -181,7 +181,7 @@ let runTests =
         test "full Rainbow options (double-q, dueling, noisy): modules, epsilon 0, deterministic, exact resume" {
             let config = configWith tinyRainbow [ "DoubleQ", box true; "Dueling", box true; "Noisy", box true; "TotalSteps", box 2000L ]
             do
-                use agent = new RainbowAgent(configWith config [ "ReplayCapacity", box 1000 ], cartpoleSpec, 2)
+                use agent = new RainbowAgent(AgentFactory.RainbowSettingsOf(configWith config [ "ReplayCapacity", box 1000 ]), cartpoleSpec, 2)
                 let modules = agent.Online.modules() |> Seq.toList
                 Expect.isTrue (modules |> List.exists (fun m -> m :? Research.DeepAgents.Networks.Layers.DuelingHead)) "a dueling head"
                 Expect.equal (modules |> List.filter (fun m -> m :? Research.DeepAgents.Networks.Layers.NoisyLinear)).Length 2 "noisy value and advantage streams"

@@ -49,6 +49,7 @@ public sealed class PlanCommand : ICliCommand
     private static int Run(string mdpText, double gammaValue, string noiseText, string cText, int iterations, int seeds,
                            int pmpiSteps, int threads, string outDir)
     {
+        CliPaths.OutputDirectory("--out", outDir);
         double gamma = PlanningArgs.Gamma(gammaValue);
         var noise = PlanningArgs.ParseNoise(noiseText);
         double[] cs = PlanningArgs.CList(cText);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Research.Cli.Reproduce;
+using Research.DeepAgents.Training;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -40,6 +41,10 @@ public sealed class ReproduceCommand : ICliCommand
                 PrintCommands(plan, root, parse.GetValue(output)!, j);
                 return 0;
             }
+            CliPaths.OutputDirectory("--runs", parse.GetValue(runs)!);
+            CliPaths.OutputDirectory("--out", parse.GetValue(output)!);
+            using var runLock = RunDirectoryLock.Acquire(root); // one prox reproduce per runs folder; each run is locked by its prox train
+            if (runLock.TakenOver is { } note) Console.Error.WriteLine($"warning: {note}");
             return Run(plan, root, parse.GetValue(output)!, j, !parse.GetValue(noPng));
         });
         return command;

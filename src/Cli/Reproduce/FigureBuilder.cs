@@ -19,10 +19,21 @@ public static class FigureBuilder
     /// <summary>Checks the flags (exit 2 with a message naming the flag otherwise) and builds <see cref="Pipeline.Options"/>.</summary>
     public static Pipeline.Options Options(FigureSettings s)
     {
-        if (!Directory.Exists(s.Runs))
-            throw new UsageException("--runs", s.Runs, "an existing folder holding run directories (prox train) or planning studies (prox plan)");
-        if (s.Scores is not null && !File.Exists(s.Scores))
-            throw new UsageException("--scores", s.Scores, "an existing CSV file game,random,human,in_atari57,in_paper55 (leave --scores out for the built-in table)");
+        CliPaths.InputDirectory("--runs", s.Runs, "an existing folder holding run directories (prox train) or planning studies (prox plan)");
+        CliPaths.OutputDirectory("--out", s.Out);
+        if (s.Scores is not null)
+        {
+            const string scores = "a CSV file with columns game,random,human,in_atari57,in_paper55 (leave --scores out for the built-in table)";
+            CliPaths.InputFile("--scores", s.Scores, scores);
+            try
+            {
+                Normalisation.load(s.Scores);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new UsageException("--scores", s.Scores, $"{scores} ({e.Message.TrimEnd('.')})");
+            }
+        }
         PlanningArgs.AtLeast(s.BootstrapSamples, 10, "--bootstrap-samples");
         var bootstrap = new Bootstrap.Options(s.BootstrapSamples, 0.95, s.Seed);
         return new Pipeline.Options(s.Runs, s.Out, s.Scores is null ? FSharpOption<string>.None : FSharpOption<string>.Some(s.Scores),
