@@ -47,9 +47,14 @@ let private trainResume agent =
             // The checkpoints differ in wall-clock time and config; the environment (preprocessing + ALE state) and the
             // agent (networks, optimizer, replay, random streams) must not.
             let parts dir =
+                let path = Path.Combine(dir, "checkpoints", "checkpoint.bin")
+                // The agent's bytes run up to the checksum footer: "PROXHASH", content length, XxHash128 (32 bytes).
+                let bytes = File.ReadAllBytes path
+                let footer = 32
+                Expect.equal (Text.Encoding.ASCII.GetString(bytes, bytes.Length - footer, 8)) "PROXHASH" "checkpoint footer"
                 let mutable environment, agent = [||], [||]
-                Checkpoint.Read(Path.Combine(dir, "checkpoints", "checkpoint.bin"), (fun b -> environment <- b),
-                                (fun r -> agent <- r.ReadBytes(int (r.BaseStream.Length - r.BaseStream.Position) - 8))) |> ignore
+                Checkpoint.Read(path, (fun b -> environment <- b),
+                                (fun r -> agent <- r.ReadBytes(int (r.BaseStream.Length - r.BaseStream.Position) - footer))) |> ignore
                 environment, agent
             let (envA, agentA), (envB, agentB) = parts full, parts split
             Expect.isGreaterThan envA.Length 14_000 "the environment state holds the ALE's"
