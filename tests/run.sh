@@ -7,6 +7,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# The ALE shim and reference driver for the Atari tests (docs/atari.md); does nothing when up to date.
+if ! bash native/ale/build.sh --quiet >/dev/null; then
+  echo "warning: native/ale/build.sh failed (see above); the Atari tests say why they cannot run"
+fi
+
 if ! dotnet build Research.sln -c Release -v quiet -nologo; then
   echo "build failed"
   echo "0 passed, 1 failed, 0 skipped"

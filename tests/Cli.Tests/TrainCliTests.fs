@@ -166,17 +166,17 @@ let tests =
             try Directory.Delete(dir, true) with _ -> ()
         }
 
-        test "atari-paper without the ALE library exits 2 with the loader's message, before writing a run" {
+        test "atari-paper without the ALE shim exits 2 with the loader's message and the build command, before writing a run" {
             let roms = tempRun "roms"
             Directory.CreateDirectory roms |> ignore
             File.WriteAllBytes(Path.Combine(roms, "pong.bin"), [| 0uy |])
             let out = tempRun "atari"
             for agent in [ "dqn"; "rainbow-pro" ] do
                 let code, _, err =
-                    proxWith [ "ALE_LIBRARY", None; "ALE_ROM_DIR", Some roms ]
+                    proxWith [ "ALE_LIBRARY", Some "/nonexistent/libprox_ale.so"; "ALE_ROM_DIR", Some roms ]
                         [ "train"; "--agent"; agent; "--env"; "atari:pong"; "--preset"; "atari-paper"; "--frames"; "400"; "--out"; out ]
                 Expect.equal code 2 (sprintf "%s: exit code (stderr: %s)" agent err)
-                for f in [ "error: Atari needs the Arcade Learning Environment's C library"; "libale_c.so"; "ALE_LIBRARY"; "docs/atari.md" ] do
+                for f in [ "error: Atari needs the toolkit's ALE shim"; "/nonexistent/libprox_ale.so"; "ALE_LIBRARY"; "bash native/ale/build.sh"; "docs/atari.md" ] do
                     Expect.stringContains err f (sprintf "%s: message" agent)
                 Expect.isFalse (File.Exists(Path.Combine(out, "config.json"))) "no run written"
             try Directory.Delete(roms, true) with _ -> ()

@@ -456,13 +456,14 @@ let errorTests =
             Expect.stringContains e.Message "0..3" "range"
         }
 
-        test "a missing ALE library: what was looked for, where, and how to get it" {
-            let path = Path.Combine(Path.GetTempPath(), "no-such-dir", "libale_c.so")
+        test "a missing ALE shim: what was looked for, where, and the build command" {
+            let path = Path.Combine(Path.GetTempPath(), "no-such-dir", "libprox_ale.so")
             let e = catchExn<DllNotFoundException> (fun () -> new NativeAleEmulator(path) |> ignore)
             Expect.stringContains e.Message path "the path"
             Expect.stringContains e.Message "AtariOptions.AleLibrary" "where the path came from"
             Expect.stringContains e.Message "ALE_LIBRARY" "the environment variable"
             Expect.stringContains e.Message "docs/atari.md" "the docs"
+            Expect.stringContains e.Message "bash native/ale/build.sh" "the build command"
             let struct (resolved, source) = AleLibrary.Resolve path
             Expect.equal (resolved, source) (path, "AtariOptions.AleLibrary") "explicit path wins"
         }

@@ -7,6 +7,7 @@
 // `replay` (Order 10: the conformance runner) and `info` (Order 20); `render` lives in EnvRenderCommand.cs.
 using System.CommandLine;
 using Research.DeepAgents.Environments;
+using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Environments.MinAtar;
 
 namespace Research.Cli.Commands;
@@ -92,7 +93,10 @@ public sealed class EnvReplayCommand : IEnvSubcommand
     }
 }
 
-/// <summary><c>prox env info --game seaquest</c>: channels, full and minimal actions, and options of a game.</summary>
+/// <summary>
+/// <c>prox env info --game seaquest</c>: channels, full and minimal actions, and options of a game;
+/// <c>prox env info --env atari:tetris</c>: the ROM's path and MD5, the ALE's minimal and legal actions, modes, difficulties.
+/// </summary>
 public sealed class EnvInfoCommand : IEnvSubcommand
 {
     /// <inheritdoc />
@@ -101,16 +105,24 @@ public sealed class EnvInfoCommand : IEnvSubcommand
     /// <inheritdoc />
     public Command Build()
     {
-        var game = new Option<string>("--game")
+        var game = new Option<string>("--game", "--env")
         {
-            Description = $"Game or environment id: {string.Join(", ", MinAtarGames.Names)} (or minatar:<game>), cartpole.",
+            Description = $"Game or environment id: {string.Join(", ", MinAtarGames.Names)} (or minatar:<game>), cartpole, atari:<game> (ALE names).",
             Required = true,
         };
-        var command = new Command("info", "Print a game's channels, actions (full and minimal) and options.");
+        var romDir = new Option<string?>("--rom-dir") { Description = "atari:<game>: directory of <game>.bin ROM files (default: the ALE_ROM_DIR environment variable)." };
+        var command = new Command("info", "Print a game's channels or screen, actions (full and minimal) and options; for atari:<game> the ROM and its MD5, modes and difficulties.");
         command.Options.Add(game);
+        command.Options.Add(romDir);
         command.SetAction(parseResult =>
         {
             string name = parseResult.GetValue(game)!;
+            if (name.StartsWith(AtariCli.Prefix, StringComparison.Ordinal))
+            {
+                using var atari = AtariCli.Open(name, parseResult.GetValue(romDir), seed: 0, stickyActionProbability: 0);
+                PrintAtari(atari);
+                return 0;
+            }
             string bare = name.StartsWith("minatar:", StringComparison.Ordinal) ? name["minatar:".Length..] : name;
             if (bare == "cartpole")
             {
@@ -142,6 +154,23 @@ public sealed class EnvInfoCommand : IEnvSubcommand
         Console.WriteLine($"  sticky_action_probability  default {d.StickyActionProbability} (in [0, 1])");
         Console.WriteLine($"  difficulty_ramping         default {(d.DifficultyRamping ? "on" : "off")}");
         Console.WriteLine($"  minimal_actions            default {(d.MinimalActions ? "on" : "off")}");
+    }
+
+    static void PrintAtari(AtariPreprocessing environment)
+    {
+        var ale = (NativeAleEmulator)environment.Emulator;
+        Console.WriteLine($"environment: {environment.Name} (ALE {ale.AleVersion} through {ale.LibraryPath})");
+        Console.WriteLine($"rom: {Path.GetFullPath(ale.RomPath)}");
+        Console.WriteLine($"md5: {ale.RomMd5} (matches the ALE's {ale.Game})");
+        Console.WriteLine($"screen: {IAtariEmulator.ScreenHeight} x {IAtariEmulator.ScreenWidth} (grayscale, RGB); observation [1, 84, 84] after the paper's preprocessing");
+        Console.WriteLine("actions (minimal; agent index -> ALE action):");
+        for (int i = 0; i < ale.MinimalActionSet.Count; i++)
+            Console.WriteLine($"  {i} -> {ale.MinimalActionSet[i]} {ale.ActionName(ale.MinimalActionSet[i])}");
+        Console.WriteLine("actions (legal):");
+        foreach (int a in ale.LegalActionSet) Console.WriteLine($"  {a} {ale.ActionName(a)}");
+        var (mode, difficulty) = ale.CurrentMode;
+        Console.WriteLine($"modes: {string.Join(", ", ale.Modes)} (default {mode})");
+        Console.WriteLine($"difficulties: {string.Join(", ", ale.Difficulties)} (default {difficulty})");
     }
 
     static void PrintCartPole()

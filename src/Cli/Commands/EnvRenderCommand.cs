@@ -1,12 +1,14 @@
 using System.CommandLine;
 using Research.DeepAgents.Environments;
+using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Environments.MinAtar;
 using Research.DeepAgents.Rendering;
 
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox env render --game breakout --seed 0 --steps 300 --policy random --out breakout.gif</c>:
+/// <c>prox env render --env atari:tetris --out tetris.gif</c>: the real RGB screens of an Atari game (one per agent
+/// step, <see cref="AtariRecorder"/>). <c>prox env render --game breakout --seed 0 --steps 300 --policy random --out breakout.gif</c>:
 /// plays a MinAtar game with a random or noop policy and draws it (grid, legend, status) as an
 /// animated GIF, or, when <c>--out</c> ends in <c>.png</c>, as one PNG of the state after the last step.
 /// Episodes that end show their terminal frame, then the game resets and play continues
@@ -20,22 +22,25 @@ public sealed class EnvRenderCommand : IEnvSubcommand
     /// <inheritdoc />
     public Command Build()
     {
-        var game = new Option<string>("--game") { Description = $"MinAtar game: {string.Join(", ", MinAtarGames.Names)} (or minatar:<game>).", Required = true };
+        var game = new Option<string>("--game", "--env") { Description = $"MinAtar game: {string.Join(", ", MinAtarGames.Names)} (or minatar:<game>), or atari:<game> (real ALE screens).", Required = true };
+        var romDir = new Option<string?>("--rom-dir") { Description = "atari:<game>: directory of <game>.bin ROM files (default: the ALE_ROM_DIR environment variable)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the environment and of the random policy (>= 0).", DefaultValueFactory = _ => 0 };
         var steps = new Option<int>("--steps") { Description = "Number of actions to play (>= 1).", DefaultValueFactory = _ => 300 };
         var policy = new Option<string>("--policy") { Description = "random (uniform over the 6 actions, seeded from --seed) or noop.", DefaultValueFactory = _ => "random" };
         var output = new Option<string>("--out") { Description = "Output file: .gif (animation of every step) or .png (the state after --steps steps).", Required = true };
-        var sticky = new Option<double>("--sticky") { Description = "Sticky-action probability in [0, 1].", DefaultValueFactory = _ => EnvironmentOptions.Default.StickyActionProbability };
+        var sticky = new Option<double?>("--sticky") { Description = $"Sticky-action probability in [0, 1] (default: {EnvironmentOptions.Default.StickyActionProbability} for MinAtar, 0 for atari:<game> as in the paper)." };
         var ramping = new Option<bool>("--ramping") { Description = "Difficulty ramping (true/false).", DefaultValueFactory = _ => EnvironmentOptions.Default.DifficultyRamping };
         var scale = new Option<int>("--scale") { Description = "Pixels per grid cell (4..128).", DefaultValueFactory = _ => 24 };
         var fps = new Option<int>("--fps") { Description = "GIF frames per second (1..50); a frame that ends an episode stays 5 frame times.", DefaultValueFactory = _ => 10 };
 
-        var command = new Command("render", "Draw a MinAtar game played by a random or noop policy as an animated GIF or a PNG.");
-        foreach (var option in new Option[] { game, seed, steps, policy, output, sticky, ramping, scale, fps })
+        var command = new Command("render", "Draw a MinAtar game or an Atari game (real ALE screens) played by a random or noop policy as an animated GIF or a PNG.");
+        foreach (var option in new Option[] { game, romDir, seed, steps, policy, output, sticky, ramping, scale, fps })
             command.Options.Add(option);
         command.SetAction(parseResult =>
         {
-            string gameName = ParseGame(parseResult.GetValue(game)!);
+            string gameId = parseResult.GetValue(game)!;
+            bool atari = gameId.StartsWith(AtariCli.Prefix, StringComparison.Ordinal);
+            string gameName = atari ? gameId : ParseGame(gameId);
             string path = parseResult.GetValue(output)!;
             bool png = ParseFormat(path);
             int seedValue = Check(parseResult.GetValue(seed), "--seed", v => v >= 0, "an integer >= 0");
@@ -45,10 +50,21 @@ public sealed class EnvRenderCommand : IEnvSubcommand
                 PolicySeed: seedValue,
                 CellSize: Check(parseResult.GetValue(scale), "--scale", v => v is >= 4 and <= 128, "an integer in 4..128 (pixels per cell)"),
                 FramesPerSecond: Check(parseResult.GetValue(fps), "--fps", v => v is >= 1 and <= 50, "an integer in 1..50"));
-            double stickyProbability = parseResult.GetValue(sticky);
+            double stickyProbability = parseResult.GetValue(sticky) ?? (atari ? 0.0 : EnvironmentOptions.Default.StickyActionProbability);
             if (!(stickyProbability is >= 0.0 and <= 1.0))
                 throw new UsageException("--sticky", stickyProbability.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "a probability in [0, 1]");
 
+            if (atari)
+            {
+                using var atariEnvironment = AtariCli.Open(gameId, parseResult.GetValue(romDir), seedValue, stickyProbability);
+                RecordingSummary played;
+                using (var file = File.Create(path))
+                    played = png ? AtariRecorder.WritePng(atariEnvironment, recording, file) : AtariRecorder.WriteGif(atariEnvironment, recording, file);
+                Console.WriteLine(png
+                    ? $"wrote {path}: {played.Width}x{played.Height} PNG of {gameId} (RGB) after {played.Steps} steps ({played.EpisodesEnded} games ended)"
+                    : $"wrote {path}: {played.Frames} frames {played.Width}x{played.Height} GIF of {gameId} (RGB), {played.Steps} steps ({played.EpisodesEnded} games ended)");
+                return 0;
+            }
             var environment = new MinAtarEnvironment(gameName, new EnvironmentOptions(
                 Seed: seedValue, StickyActionProbability: stickyProbability, DifficultyRamping: parseResult.GetValue(ramping)));
             RecordingSummary summary;

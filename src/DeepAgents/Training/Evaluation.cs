@@ -85,7 +85,7 @@ public static class TrainingEnvironments
             {
                 return AtariEnvironment.Create(config.Environment, OptionsOf(config, seed), AtariOptionsOf(config));
             }
-            catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or EntryPointNotFoundException)
+            catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or InvalidDataException)
             {
                 throw new ArgumentException(e.Message, e); // the loader's message says what is missing and how to get it
             }
@@ -132,6 +132,7 @@ public static class TrainingEnvironments
             MaxEpisodeSteps: config.MaxEpisodeSteps,
             StickyActionProbability: config.StickyActionProbability,
             MinimalActions: config.MinimalActions,
-            FrameStack: config.FrameStack);
+            FrameStack: config.FrameStack,
+            RomDirectory: config.RomDir);
     }
 }

@@ -78,6 +78,8 @@ public sealed record TrainingConfig
     public int FrameSkip { get; init; } = 1;
     /// <summary>Atari: observations stacked per input.</summary>
     public int FrameStack { get; init; } = 1;
+    /// <summary>Atari: directory of the ROM files (<c>&lt;game&gt;.bin</c>, ALE names); null = the <c>ALE_ROM_DIR</c> environment variable.</summary>
+    public string? RomDir { get; init; }
 
     // ---- network and learning ---------------------------------------------------------------------
     /// <summary>Q-network architecture.</summary>

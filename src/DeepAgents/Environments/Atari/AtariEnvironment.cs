@@ -3,7 +3,7 @@ namespace Research.DeepAgents.Environments.Atari;
 /// <summary>
 /// Creates <c>atari:&lt;game&gt;</c> environments on the native ALE (docs/atari.md): the ROM
 /// <c>&lt;RomDirectory&gt;/&lt;game&gt;.bin</c> (ALE file names, e.g. <c>breakout</c>, <c>space_invaders</c>)
-/// in <see cref="NativeAleEmulator"/> under <see cref="AtariPreprocessing"/>, wrapped in a
+/// (MD5-checked) in <see cref="NativeAleEmulator"/> under <see cref="AtariPreprocessing"/>, wrapped in a
 /// <see cref="FrameStack"/> when <see cref="AtariOptions.FrameStack"/> &gt; 1.
 /// </summary>
 public static class AtariEnvironment
@@ -22,8 +22,10 @@ public static class AtariEnvironment
     /// Without <paramref name="options"/> all values come from <paramref name="atari"/>.
     /// </summary>
     /// <exception cref="ArgumentException">Invalid game name or options; no ROM directory given.</exception>
+    /// <exception cref="ArgumentException">The ALE has no such game.</exception>
     /// <exception cref="FileNotFoundException">The ROM file does not exist.</exception>
-    /// <exception cref="DllNotFoundException">The ALE C library was not found (docs/atari.md).</exception>
+    /// <exception cref="InvalidDataException">The ROM file is not the one the ALE expects (MD5).</exception>
+    /// <exception cref="DllNotFoundException">The ALE shim was not found (docs/atari.md, "Building the shim").</exception>
     public static IEnvironment Create(string game, EnvironmentOptions? options = null, AtariOptions? atari = null)
     {
         ArgumentNullException.ThrowIfNull(game);
@@ -43,10 +45,11 @@ public static class AtariEnvironment
             };
         }
         resolved.Validate();
-        string romPath = RomPath(name, resolved.RomDirectory);
         var emulator = new NativeAleEmulator(resolved.AleLibrary);
         try
         {
+            CheckGame(emulator, name);
+            string romPath = RomPath(name, resolved.RomDirectory);
             return Wrap(new AtariPreprocessing(emulator, romPath, resolved, Prefix + name), resolved.FrameStack);
         }
         catch
@@ -54,6 +57,16 @@ public static class AtariEnvironment
             emulator.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when the ALE has no game <paramref name="game"/>.</summary>
+    public static void CheckGame(NativeAleEmulator emulator, string game)
+    {
+        ArgumentNullException.ThrowIfNull(emulator);
+        if (emulator.ExpectedMd5(game) is null)
+            throw new ArgumentException(
+                $"The ALE {emulator.AleVersion} has no game '{game}': use an ALE ROM name (lower case with underscores, " +
+                "e.g. breakout, space_invaders, ms_pacman, tetris).", nameof(game));
     }
 
     /// <summary>Wraps <paramref name="environment"/> in a <see cref="FrameStack"/> of <paramref name="frames"/> when frames &gt; 1.</summary>
@@ -69,11 +82,11 @@ public static class AtariEnvironment
         if (string.IsNullOrWhiteSpace(directory))
             throw new ArgumentException(
                 $"No ROM directory for atari:{game}: set AtariOptions.RomDirectory or the {RomDirectoryVariable} environment variable " +
-                $"to a directory holding {game}.bin. ROMs are not shipped; see docs/atari.md, \"ROMs\".", nameof(romDirectory));
+                $"(--set rom-dir=DIR) to a directory holding {game}.bin. {NativeAleEmulator.RomSource}", nameof(romDirectory));
         string path = Path.Combine(directory, game + ".bin");
         if (!File.Exists(path))
             throw new FileNotFoundException(
-                $"ROM for atari:{game} not found: '{path}' does not exist. ROMs are not shipped; see docs/atari.md, \"ROMs\".", path);
+                $"ROM for atari:{game} not found: '{path}' does not exist. {NativeAleEmulator.RomSource}", path);
         return path;
     }
 }

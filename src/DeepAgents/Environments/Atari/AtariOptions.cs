@@ -17,7 +17,7 @@ namespace Research.DeepAgents.Environments.Atari;
 /// <param name="ObservationWidth">Width of the resized screen (84).</param>
 /// <param name="FrameStack">Frames per observation from <see cref="AtariEnvironment.Create(string, EnvironmentOptions?, AtariOptions?)"/>: 1 = single frames (replay rebuilds stacks), k &gt; 1 = wrapped in a <see cref="FrameStack"/>.</param>
 /// <param name="RomDirectory">Directory of ROM files <c>&lt;game&gt;.bin</c>; null = the <c>ALE_ROM_DIR</c> environment variable.</param>
-/// <param name="AleLibrary">Path of the ALE C library; null = the <c>ALE_LIBRARY</c> environment variable, then <c>libale_c.so</c> on the loader's search path.</param>
+/// <param name="AleLibrary">Path of the ALE shim <c>libprox_ale.so</c>; null = the <c>ALE_LIBRARY</c> environment variable, then native/ale/out/ (<see cref="Atari.AleLibrary"/>).</param>
 public sealed record AtariOptions(
     int Seed = 0,
     int FrameSkip = 4,

@@ -5,7 +5,7 @@ namespace Research.DeepAgents.Environments.Atari;
 /// Environment's interface that <see cref="AtariPreprocessing"/> needs. One <see cref="Act"/> emulates one
 /// frame; frame skipping, pooling, resizing, sticky actions and life-loss handling live in the preprocessing,
 /// so a backend is seeded with the ALE's own sticky actions switched off (<c>repeat_action_probability = 0</c>).
-/// Implementations: <see cref="NativeAleEmulator"/> (a user-supplied ALE C library) and
+/// Implementations: <see cref="NativeAleEmulator"/> (the ALE 0.12 through the shim built by native/ale/build.sh) and
 /// <see cref="ScriptedEmulator"/> (synthetic frames for tests).
 /// </summary>
 public interface IAtariEmulator : IDisposable
@@ -54,7 +54,7 @@ public interface IAtariEmulator : IDisposable
     /// <summary>The legal action set (all 18 ALE action ids).</summary>
     IReadOnlyList<int> LegalActionSet { get; }
 
-    /// <summary>The complete emulator state including its random stream (the ALE's <c>cloneSystemState</c>), as bytes.</summary>
+    /// <summary>The complete emulator state including its random stream (the ALE's <c>cloneState(include_rng: true)</c>), as bytes.</summary>
     byte[] SaveState();
 
     /// <summary>Restores a state written by <see cref="SaveState"/> for the same ROM.</summary>

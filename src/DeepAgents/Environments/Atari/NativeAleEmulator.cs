@@ -1,139 +1,166 @@
-using System.Runtime.InteropServices;
-using System.Text;
+using System.Security.Cryptography;
 
 namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>
-/// The Arcade Learning Environment through its C interface (<c>ale_c_wrapper.h</c> of ALE 0.6: <c>ALE_new</c>,
-/// <c>loadROM</c>, <c>act</c>, <c>game_over</c>, ...), in a library the user supplies (<see cref="AleLibrary"/>).
-/// Before loading a ROM it sets <c>random_seed</c> and <c>repeat_action_probability = 0</c> (the ALE's own sticky
-/// actions, 0.25 by default in ALE 0.6, are off: <see cref="AtariPreprocessing"/> implements them).
-/// Not tested in this repository (no ALE here) beyond the missing-library error; docs/atari.md.
+/// The Arcade Learning Environment 0.12 through the toolkit's shim <c>libprox_ale.so</c> (native/ale/, built by
+/// <c>bash native/ale/build.sh</c>; docs/atari.md). Every ROM is MD5-checked before the ALE sees it; the shim sets
+/// <c>random_seed</c>, <c>repeat_action_probability = 0</c> (sticky actions live in <see cref="AtariPreprocessing"/>)
+/// and <c>frame_skip = 1</c> before <c>loadROM</c>. Bad input is an exception; the process is never ended.
+/// Checked frame for frame against the native ALE (tests/DeepAgents.Tests/AleConformanceTests.fs).
 /// One instance per thread; not thread-safe.
 /// </summary>
-public sealed unsafe class NativeAleEmulator : IAtariEmulator
+public sealed class NativeAleEmulator : IAtariEmulator
 {
-    readonly delegate* unmanaged[Cdecl]<nint> _new;
-    readonly delegate* unmanaged[Cdecl]<nint, void> _delete;
-    readonly delegate* unmanaged[Cdecl]<nint, byte*, int, void> _setInt;
-    readonly delegate* unmanaged[Cdecl]<nint, byte*, float, void> _setFloat;
-    readonly delegate* unmanaged[Cdecl]<nint, byte*, void> _loadRom;
-    readonly delegate* unmanaged[Cdecl]<nint, int, int> _act;
-    readonly delegate* unmanaged[Cdecl]<nint, void> _resetGame;
-    readonly delegate* unmanaged[Cdecl]<nint, byte> _gameOver;
-    readonly delegate* unmanaged[Cdecl]<nint, int> _lives;
-    readonly delegate* unmanaged[Cdecl]<nint, int> _legalSize, _minimalSize, _screenWidth, _screenHeight;
-    readonly delegate* unmanaged[Cdecl]<nint, int*, void> _legalSet, _minimalSet;
-    readonly delegate* unmanaged[Cdecl]<nint, byte*, void> _screenGrayscale, _screenRgb;
-    readonly delegate* unmanaged[Cdecl]<nint, nint> _cloneSystemState;
-    readonly delegate* unmanaged[Cdecl]<nint, nint, void> _restoreSystemState;
-    readonly delegate* unmanaged[Cdecl]<nint, void> _deleteState;
-    readonly delegate* unmanaged[Cdecl]<nint, byte*, int, void> _encodeState;
-    readonly delegate* unmanaged[Cdecl]<nint, int> _encodeStateLength;
-    readonly delegate* unmanaged[Cdecl]<byte*, int, nint> _decodeState;
+    /// <summary>Where good ROMs come from (used in the errors).</summary>
+    public const string RomSource =
+        "Good ROMs: the ALE's Python package ships them (`pip install ale-py`: the .bin files in ale_py/roms/, " +
+        "named as the ALE names its games); their licences are the user's responsibility. See docs/atari.md, \"ROMs\".";
+
+    readonly AleShim _shim;
     nint _ale;
     int[] _minimal = [], _legal = [];
     bool _loaded;
 
-    /// <summary>Opens the ALE C library (<paramref name="libraryPath"/>, else <c>ALE_LIBRARY</c>, else the search path) and creates an ALE instance.</summary>
-    /// <exception cref="DllNotFoundException">The library was not found (the message says where it looked and how to get it).</exception>
-    /// <exception cref="EntryPointNotFoundException">The library lacks functions of the ALE C interface (the message lists them).</exception>
+    /// <summary>Opens the shim (<paramref name="libraryPath"/>, else <c>ALE_LIBRARY</c>, else native/ale/out/) and creates an ALE instance.</summary>
+    /// <exception cref="DllNotFoundException">The library was not found or is not the shim (the message names the build command).</exception>
     public NativeAleEmulator(string? libraryPath = null)
     {
-        var (handle, path) = AleLibrary.Load(libraryPath);
-        LibraryPath = path;
-        var missing = new List<string>();
-        nint Export(string name)
-        {
-            if (NativeLibrary.TryGetExport(handle, name, out nint address)) return address;
-            missing.Add(name);
-            return 0;
-        }
-        _new = (delegate* unmanaged[Cdecl]<nint>)Export("ALE_new");
-        _delete = (delegate* unmanaged[Cdecl]<nint, void>)Export("ALE_del");
-        _setInt = (delegate* unmanaged[Cdecl]<nint, byte*, int, void>)Export("setInt");
-        _setFloat = (delegate* unmanaged[Cdecl]<nint, byte*, float, void>)Export("setFloat");
-        _loadRom = (delegate* unmanaged[Cdecl]<nint, byte*, void>)Export("loadROM");
-        _act = (delegate* unmanaged[Cdecl]<nint, int, int>)Export("act");
-        _resetGame = (delegate* unmanaged[Cdecl]<nint, void>)Export("reset_game");
-        _gameOver = (delegate* unmanaged[Cdecl]<nint, byte>)Export("game_over");
-        _lives = (delegate* unmanaged[Cdecl]<nint, int>)Export("lives");
-        _legalSize = (delegate* unmanaged[Cdecl]<nint, int>)Export("getLegalActionSize");
-        _legalSet = (delegate* unmanaged[Cdecl]<nint, int*, void>)Export("getLegalActionSet");
-        _minimalSize = (delegate* unmanaged[Cdecl]<nint, int>)Export("getMinimalActionSize");
-        _minimalSet = (delegate* unmanaged[Cdecl]<nint, int*, void>)Export("getMinimalActionSet");
-        _screenWidth = (delegate* unmanaged[Cdecl]<nint, int>)Export("getScreenWidth");
-        _screenHeight = (delegate* unmanaged[Cdecl]<nint, int>)Export("getScreenHeight");
-        _screenGrayscale = (delegate* unmanaged[Cdecl]<nint, byte*, void>)Export("getScreenGrayscale");
-        _screenRgb = (delegate* unmanaged[Cdecl]<nint, byte*, void>)Export("getScreenRGB");
-        _cloneSystemState = (delegate* unmanaged[Cdecl]<nint, nint>)Export("cloneSystemState");
-        _restoreSystemState = (delegate* unmanaged[Cdecl]<nint, nint, void>)Export("restoreSystemState");
-        _deleteState = (delegate* unmanaged[Cdecl]<nint, void>)Export("deleteState");
-        _encodeState = (delegate* unmanaged[Cdecl]<nint, byte*, int, void>)Export("encodeState");
-        _encodeStateLength = (delegate* unmanaged[Cdecl]<nint, int>)Export("encodeStateLen");
-        _decodeState = (delegate* unmanaged[Cdecl]<byte*, int, nint>)Export("decodeState");
-        if (missing.Count > 0)
-            throw new EntryPointNotFoundException(
-                $"'{path}' is not an ALE C library with the interface this project uses: it lacks {string.Join(", ", missing)}. " +
-                "Use the C interface of ALE 0.6.x (ale_c_wrapper); see docs/atari.md, \"Plugging in the ALE\".");
-        _ale = _new();
-        if (_ale == 0) throw new InvalidOperationException($"ALE_new in '{path}' returned a null instance.");
+        _shim = new AleShim(libraryPath);
+        _ale = _shim.Create();
     }
 
     /// <summary>The library that was opened.</summary>
-    public string LibraryPath { get; }
+    public string LibraryPath => _shim.LibraryPath;
 
-    /// <inheritdoc />
-    /// <exception cref="InvalidOperationException">A ROM is already loaded, or the emulator reports a screen other than 210 x 160.</exception>
-    public void LoadRom(string romPath, int seed)
+    /// <summary>The ALE's version ("0.12.1").</summary>
+    public string AleVersion => _shim.Version();
+
+    /// <summary>The loaded ROM's file, its MD5 and the ALE's game name.</summary>
+    public string RomPath { get; private set; } = "";
+
+    /// <inheritdoc cref="RomPath"/>
+    public string RomMd5 { get; private set; } = "";
+
+    /// <inheritdoc cref="RomPath"/>
+    public string Game { get; private set; } = "";
+
+    /// <summary>The MD5 the ALE expects for game <paramref name="game"/> (ALE name, e.g. <c>breakout</c>), or null if it has no such game.</summary>
+    public string? ExpectedMd5(string game) => _shim.GameMd5(game);
+
+    /// <summary>The ALE's name of action id 0..17 (<c>PLAYER_A_NOOP</c>, ...).</summary>
+    public string ActionName(int action)
+    {
+        CheckAction(action);
+        return _shim.ActionName(action);
+    }
+
+    /// <summary>
+    /// Checks that <paramref name="romPath"/> holds the ROM the ALE expects for the game its file name names
+    /// (<c>tetris.bin</c> = tetris), by MD5; returns (game, MD5).
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No file.</exception>
+    /// <exception cref="InvalidDataException">Unreadable, or the wrong bytes: the message names the expected game and MD5, the MD5 found and where good ROMs come from.</exception>
+    public (string Game, string Md5) CheckRom(string romPath)
     {
         ArgumentNullException.ThrowIfNull(romPath);
+        if (!File.Exists(romPath))
+            throw new FileNotFoundException($"Atari ROM '{romPath}' does not exist. {RomSource}", romPath);
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(romPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"Atari ROM '{romPath}' cannot be read: {e.Message}", e);
+        }
+        string md5 = Convert.ToHexStringLower(MD5.HashData(bytes));
+        string game = Path.GetFileNameWithoutExtension(romPath);
+        string? expected = _shim.GameMd5(game);
+        string? found = _shim.RomGame(romPath);
+        if (expected is not null && found == game) return (game, md5);
+        throw new InvalidDataException((expected, found) switch
+        {
+            (not null, null) => $"Atari ROM '{romPath}' is not the ALE's {game}: MD5 {md5}, expected {expected}. {RomSource}",
+            (not null, _) => $"Atari ROM '{romPath}' holds the ALE's {found}, not {game} (MD5 {md5}, expected {expected}). {RomSource}",
+            (null, null) => $"Atari ROM '{romPath}': the ALE has no game '{game}' and no game with MD5 {md5}. {RomSource}",
+            (null, _) => $"Atari ROM '{romPath}' holds the ALE's {found} (MD5 {md5}); name it {found}.bin. {RomSource}",
+        });
+    }
+
+    /// <inheritdoc />
+    public void LoadRom(string romPath, int seed) => LoadRom(romPath, seed, -1, -1);
+
+    /// <summary>Loads the ROM with game mode <paramref name="mode"/> and difficulty <paramref name="difficulty"/> (-1 = the game's default).</summary>
+    /// <exception cref="FileNotFoundException">No file at <paramref name="romPath"/>.</exception>
+    /// <exception cref="InvalidDataException">Not the ROM the ALE expects (<see cref="CheckRom"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative seed, or a mode or difficulty the game does not have.</exception>
+    public void LoadRom(string romPath, int seed, int mode, int difficulty)
+    {
         var ale = Instance;
         if (_loaded) throw new InvalidOperationException("NativeAleEmulator: a ROM is already loaded; create a new emulator for another ROM.");
-        if (!File.Exists(romPath))
-            throw new FileNotFoundException($"Atari ROM '{romPath}' does not exist. ROMs are not shipped; see docs/atari.md, \"ROMs\".", romPath);
         if (seed < 0) throw new ArgumentOutOfRangeException(nameof(seed), seed, "The ALE's random_seed must be >= 0.");
-        WithUtf8("random_seed", key => _setInt(ale, key, seed));
-        WithUtf8("repeat_action_probability", key => _setFloat(ale, key, 0f));
-        WithUtf8(Path.GetFullPath(romPath), path => _loadRom(ale, path));
-        int width = _screenWidth(ale), height = _screenHeight(ale);
+        var (game, md5) = CheckRom(romPath);
+        try
+        {
+            _shim.Load(ale, Path.GetFullPath(romPath), seed, mode, difficulty);
+        }
+        catch (AleException e) when (mode >= 0 || difficulty >= 0)
+        {
+            throw new ArgumentOutOfRangeException(mode >= 0 ? nameof(mode) : nameof(difficulty),
+                $"atari:{game} mode {mode}, difficulty {difficulty}: {e.Message}");
+        }
+        _loaded = true;
+        var (height, width) = _shim.ScreenSize(ale);
         if (width != IAtariEmulator.ScreenWidth || height != IAtariEmulator.ScreenHeight)
             throw new InvalidOperationException(
                 $"The ALE reports a {height} x {width} screen for '{romPath}'; the preprocessing needs {IAtariEmulator.ScreenHeight} x {IAtariEmulator.ScreenWidth}.");
-        _minimal = ReadSet(_minimalSize(ale), p => _minimalSet(ale, p));
-        _legal = ReadSet(_legalSize(ale), p => _legalSet(ale, p));
-        _loaded = true;
+        _minimal = _shim.List(ale, 0);
+        _legal = _shim.List(ale, 1);
+        AtariActions.ValidateSet(_minimal, "the ALE's minimal action set");
+        AtariActions.ValidateSet(_legal, "the ALE's legal action set");
+        (RomPath, RomMd5, Game) = (romPath, md5, game);
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException">The id is outside 0..17.</exception>
     public int Act(int action)
     {
-        if (!AtariActions.IsValid(action))
-            throw new ArgumentOutOfRangeException(nameof(action), action, $"ALE action ids are 0..{AtariActions.Count - 1}.");
-        return _act(Loaded, action);
+        CheckAction(action);
+        return _shim.Act(Loaded, action);
     }
 
     /// <inheritdoc />
-    public bool GameOver => _gameOver(Loaded) != 0;
+    public bool GameOver => _shim.GameOver(Loaded);
 
     /// <inheritdoc />
-    public int Lives => _lives(Loaded);
+    public int Lives => _shim.Lives(Loaded);
 
     /// <inheritdoc />
-    public void ResetGame() => _resetGame(Loaded);
+    public void ResetGame() => _shim.Reset(Loaded);
+
+    /// <summary>Frames emulated since the ROM was loaded and since the episode started (reset frames excluded, as in the ALE).</summary>
+    public (int Frame, int EpisodeFrame) FrameNumber => _shim.FrameNumber(Loaded);
+
+    /// <summary>The game's available modes and difficulties, and the current ones.</summary>
+    public IReadOnlyList<int> Modes => _shim.List(Loaded, 2);
+
+    /// <inheritdoc cref="Modes"/>
+    public IReadOnlyList<int> Difficulties => _shim.List(Loaded, 3);
+
+    /// <inheritdoc cref="Modes"/>
+    public (int Mode, int Difficulty) CurrentMode => _shim.Mode(Loaded);
 
     /// <inheritdoc />
     public void GetScreenGrayscale(Span<byte> destination)
     {
         CheckLength(destination.Length, IAtariEmulator.GrayscaleSize);
-        fixed (byte* p = destination) _screenGrayscale(Loaded, p);
+        _shim.Grayscale(Loaded, destination);
     }
 
     /// <inheritdoc />
     public void GetScreenRgb(Span<byte> destination)
     {
         CheckLength(destination.Length, IAtariEmulator.RgbSize);
-        fixed (byte* p = destination) _screenRgb(Loaded, p);
+        _shim.Rgb(Loaded, destination);
     }
 
     /// <inheritdoc />
@@ -143,28 +170,15 @@ public sealed unsafe class NativeAleEmulator : IAtariEmulator
     public IReadOnlyList<int> LegalActionSet => _loaded ? _legal : throw NotLoaded();
 
     /// <inheritdoc />
-    public byte[] SaveState()
-    {
-        nint state = _cloneSystemState(Loaded);
-        try
-        {
-            var bytes = new byte[_encodeStateLength(state)];
-            fixed (byte* p = bytes) _encodeState(state, p, bytes.Length);
-            return bytes;
-        }
-        finally { _deleteState(state); }
-    }
+    /// <remarks>The ALE's <c>cloneState(include_rng: true)</c>, serialised, tagged with the ROM's MD5.</remarks>
+    public byte[] SaveState() => _shim.SaveState(Loaded);
 
     /// <inheritdoc />
     public void RestoreState(ReadOnlySpan<byte> state)
     {
         var ale = Loaded;
-        if (state.IsEmpty) throw new InvalidDataException("Empty ALE state.");
-        nint decoded;
-        fixed (byte* p = state) decoded = _decodeState(p, state.Length);
-        if (decoded == 0) throw new InvalidDataException($"The ALE could not decode a {state.Length}-byte state.");
-        try { _restoreSystemState(ale, decoded); }
-        finally { _deleteState(decoded); }
+        try { _shim.RestoreState(ale, state); }
+        catch (AleException e) { throw new InvalidDataException($"Cannot restore an ALE state of {state.Length} bytes: {e.Message}", e); }
     }
 
     /// <summary>Deletes the ALE instance.</summary>
@@ -179,7 +193,7 @@ public sealed unsafe class NativeAleEmulator : IAtariEmulator
 
     void Release()
     {
-        if (_ale != 0) { _delete(_ale); _ale = 0; }
+        if (_ale != 0) { _shim.Destroy(_ale); _ale = 0; }
     }
 
     nint Instance => _ale != 0 ? _ale : throw new ObjectDisposedException(nameof(NativeAleEmulator));
@@ -188,23 +202,10 @@ public sealed unsafe class NativeAleEmulator : IAtariEmulator
 
     static InvalidOperationException NotLoaded() => new("NativeAleEmulator: call LoadRom before using the emulator.");
 
-    delegate void Utf8Action(byte* text);
-    delegate void IntsAction(int* values);
-
-    static void WithUtf8(string text, Utf8Action action)
+    static void CheckAction(int action)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(text + "\0");
-        fixed (byte* p = bytes) action(p);
-    }
-
-    static int[] ReadSet(int size, IntsAction read)
-    {
-        if (size < 1 || size > AtariActions.Count)
-            throw new InvalidOperationException($"The ALE reports an action set of {size} actions; expected 1..{AtariActions.Count}.");
-        var set = new int[size];
-        fixed (int* p = set) read(p);
-        AtariActions.ValidateSet(set, "the ALE's action set");
-        return set;
+        if (!AtariActions.IsValid(action))
+            throw new ArgumentOutOfRangeException(nameof(action), action, $"ALE action ids are 0..{AtariActions.Count - 1}.");
     }
 
     static void CheckLength(int length, int needed)

@@ -1,0 +1,85 @@
+using Research.DeepAgents.Environments.Atari;
+
+namespace Research.DeepAgents.Rendering;
+
+/// <summary>
+/// Plays an Atari game (<see cref="AtariPreprocessing"/>) with a random or noop policy and writes the emulator's
+/// real RGB screens (210 x 160, the ALE's palette) as an animated GIF, one frame per agent step (the screen after
+/// the step's last emulated frame), or as a PNG of the screen after the last step. Frame 0 is the screen after
+/// the reset; a game that ends is reset and play continues. Atari screens use at most 128 colours (NTSC), so
+/// the GIF's global palette is exactly the colours that occur.
+/// </summary>
+public static class AtariRecorder
+{
+    /// <summary>Plays <paramref name="options"/>.Steps agent steps and writes a GIF of every screen.</summary>
+    public static RecordingSummary WriteGif(AtariPreprocessing environment, RecordingOptions options, Stream output)
+    {
+        var (frames, summary) = Play(environment, options);
+        var palette = new List<Rgb>();
+        var index = new Dictionary<int, byte>();
+        var indexed = new byte[IAtariEmulator.GrayscaleSize];
+        using var gif = new GifWriter(output, IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight, PaletteOf(frames, palette, index), leaveOpen: true);
+        int delay = Math.Max(1, 100 / options.FramesPerSecond);
+        foreach (var rgb in frames)
+        {
+            for (int i = 0; i < indexed.Length; i++) indexed[i] = index[Key(rgb, i)];
+            gif.AddFrame(indexed, delay);
+        }
+        return summary with { Frames = frames.Count };
+    }
+
+    /// <summary>Plays <paramref name="options"/>.Steps agent steps and writes a PNG of the last screen.</summary>
+    public static RecordingSummary WritePng(AtariPreprocessing environment, RecordingOptions options, Stream output)
+    {
+        var (frames, summary) = Play(environment, options);
+        PngEncoder.WriteRgb(output, IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight, frames[^1]);
+        return summary with { Frames = 1 };
+    }
+
+    static (List<byte[]> Frames, RecordingSummary Summary) Play(AtariPreprocessing environment, RecordingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(options);
+        var random = new Random.Mt19937((uint)options.PolicySeed);
+        var frames = new List<byte[]> { Screen(environment) };
+        int ended = 0;
+        float total = 0;
+        for (int step = 0; step < options.Steps; step++)
+        {
+            int action = options.Policy == RenderPolicy.Random ? random.RandInt(0, environment.ActionCount) : 0;
+            var result = environment.Step(action);
+            total += result.Reward;
+            frames.Add(Screen(environment));
+            if (result.Done)
+            {
+                if (environment.GameEnded) ended++;
+                environment.Reset();
+            }
+        }
+        return (frames, new RecordingSummary(frames.Count, options.Steps, ended, total,
+            IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight));
+    }
+
+    static byte[] Screen(AtariPreprocessing environment)
+    {
+        var rgb = new byte[IAtariEmulator.RgbSize];
+        environment.Emulator.GetScreenRgb(rgb);
+        return rgb;
+    }
+
+    static int Key(byte[] rgb, int pixel) => rgb[3 * pixel] << 16 | rgb[3 * pixel + 1] << 8 | rgb[3 * pixel + 2];
+
+    static List<Rgb> PaletteOf(List<byte[]> frames, List<Rgb> palette, Dictionary<int, byte> index)
+    {
+        foreach (var rgb in frames)
+            for (int i = 0; i < IAtariEmulator.GrayscaleSize; i++)
+            {
+                int key = Key(rgb, i);
+                if (index.ContainsKey(key)) continue;
+                if (palette.Count == 256) throw new InvalidOperationException("The screens use more than 256 colours; a GIF cannot hold them.");
+                index[key] = (byte)palette.Count;
+                palette.Add(new Rgb(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]));
+            }
+        return palette;
+    }
+}

@@ -1,0 +1,120 @@
+/// `prox` on a real Atari game (Tetris through the ALE shim; docs/atari.md): train, checkpoint and resume byte for
+/// byte (metrics) for dqn and rainbow-pro with the atari-paper preset, eval, env render (real RGB screens), env info, and
+/// the errors (wrong ROM, unknown game, missing shim) as exit codes with messages.
+module AtariCliTests
+
+open System
+open System.IO
+open Expecto
+open CliTestSupport
+open AleTestSupport
+open RenderingDecoders
+open Research.DeepAgents.Environments.Atari
+open Research.DeepAgents.Training
+
+let private tempDir name = Path.Combine(Path.GetTempPath(), $"prox-atari-{name}-{Guid.NewGuid():N}")
+
+let private ok (code, out: string, err: string) what =
+    Expect.equal code 0 $"{what}: exit code (stderr: {err})"
+    out
+
+/// Metrics that depend only on config and seed (throughput.csv holds wall-clock data).
+let private reproducible = [ "episodes.csv"; "evaluations.csv"; "updates.csv"; "target_syncs.csv"; "target_sync_layers.csv" ]
+
+let private trainArgs agent frames out =
+    [ "train"; "--agent"; agent; "--env"; "atari:tetris"; "--preset"; "atari-paper"; "--frames"; frames; "--out"; out
+      // 40k frames = 10k agent steps: learning starts at 9.5k steps (the preset's 20k would never start),
+      // one evaluation of >= 100 steps at the end, checkpoints only at the end (they hold the 1M replay).
+      "--set"; $"rom-dir={romDir ()}"; "--set"; "min-replay-history=9500"; "--set"; "eval-period=10000"
+      "--set"; "eval-steps=100"; "--set"; "checkpoint-period=0"; "--set"; "update-log-period=10" ]
+
+let private trainResume agent =
+    aleTest $"{agent} atari-paper on atari:tetris, 40k frames: train, checkpoint, resume byte for byte, eval" (fun library _ ->
+        let full, split = tempDir "full", tempDir "split"
+        try
+            let env = [ AleLibrary.EnvironmentVariable, Some library; AtariEnvironment.RomDirectoryVariable, None ]
+            let out = ok (proxWith env (trainArgs agent "40000" full)) "full run"
+            Expect.stringContains out "done: 10000 steps" "10k agent steps"
+            ok (proxWith env (trainArgs agent "20000" split)) "first half" |> ignore
+            let out = ok (proxWith env [ "train"; "--resume"; "--out"; split; "--frames"; "40000" ]) "resume"
+            Expect.stringContains out "from step 5000" "resumed from the checkpoint"
+            for f in reproducible do
+                let a, b = File.ReadAllBytes(Path.Combine(full, "metrics", f)), File.ReadAllBytes(Path.Combine(split, "metrics", f))
+                Expect.isTrue (a = b) $"metrics/{f} identical ({a.Length} vs {b.Length} bytes)"
+            Expect.isGreaterThan (File.ReadAllLines(Path.Combine(full, "metrics", "updates.csv")).Length) 10 "learning updates happened"
+            Expect.isGreaterThan (File.ReadAllLines(Path.Combine(full, "metrics", "episodes.csv")).Length) 3 "several Tetris games"
+            Expect.equal (File.ReadAllLines(Path.Combine(full, "metrics", "evaluations.csv")).Length) 2 "one evaluation"
+            // The checkpoints differ in wall-clock time and config; the environment (preprocessing + ALE state) and the
+            // agent (networks, optimizer, replay, random streams) must not.
+            let parts dir =
+                let path = Path.Combine(dir, "checkpoints", "checkpoint.bin")
+                // The agent's bytes run up to the checksum footer: "PROXHASH", content length, XxHash128 (32 bytes).
+                let bytes = File.ReadAllBytes path
+                let footer = 32
+                Expect.equal (Text.Encoding.ASCII.GetString(bytes, bytes.Length - footer, 8)) "PROXHASH" "checkpoint footer"
+                let mutable environment, agent = [||], [||]
+                Checkpoint.Read(path, (fun b -> environment <- b),
+                                (fun r -> agent <- r.ReadBytes(int (r.BaseStream.Length - r.BaseStream.Position) - footer))) |> ignore
+                environment, agent
+            let (envA, agentA), (envB, agentB) = parts full, parts split
+            Expect.isGreaterThan envA.Length 14_000 "the environment state holds the ALE's"
+            Expect.isTrue (envA = envB) "final environment states identical"
+            Expect.isTrue (agentA = agentB) "final agent states identical"
+            let out = ok (proxWith env [ "eval"; "--run"; full; "--episodes"; "1"; "--max-episode-steps"; "200" ]) "eval"
+            Expect.stringContains out $"{agent} on atari:tetris after 10000 steps: mean return" "eval report"
+        finally
+            for d in [ full; split ] do try Directory.Delete(d, true) with _ -> ())
+
+[<Tests>]
+let tests =
+    testList "prox on Atari" [
+        // One training test at a time: each runs three prox processes.
+        testSequenced (testList "train" [ trainResume "dqn"; trainResume "rainbow-pro" ])
+
+        aleTest "env render --env atari:tetris writes the emulator's RGB screens as a GIF" (fun library _ ->
+            let gif = tempDir "render" + ".gif"
+            try
+                let out = ok (proxWith [ AleLibrary.EnvironmentVariable, Some library ]
+                                  [ "env"; "render"; "--env"; "atari:tetris"; "--rom-dir"; romDir (); "--steps"; "40"; "--out"; gif ]) "render"
+                Expect.stringContains out "41 frames 160x210 GIF of atari:tetris (RGB)" "report"
+                let image = decodeGif (File.ReadAllBytes gif)
+                Expect.equal (image.Width, image.Height, image.Frames.Length) (160, 210, 41) "size and frames"
+                // Frame 0 is the screen after the reset: the same pixels as the emulator's RGB screen.
+                use emulator = new NativeAleEmulator(library)
+                emulator.LoadRom(tetrisRom (), 0)
+                emulator.ResetGame()
+                let rgb = Array.zeroCreate<byte> IAtariEmulator.RgbSize
+                emulator.GetScreenRgb(Span rgb)
+                let canvas = image.Frames.Head.Canvas
+                let decoded = Array.init IAtariEmulator.RgbSize (fun i -> image.Palette[3 * int canvas[i / 3] + i % 3])
+                Expect.isTrue (decoded = rgb) "frame 0 = the ALE's RGB screen"
+                Expect.isGreaterThan (image.Palette.Length / 3) 4 "real colours"
+            finally
+                try File.Delete gif with _ -> ())
+
+        aleTest "env info --env atari:tetris: ROM path and MD5, ALE action names, modes, difficulties; errors exit 2" (fun library _ ->
+            let env = [ AleLibrary.EnvironmentVariable, Some library ]
+            let out = ok (proxWith env [ "env"; "info"; "--env"; "atari:tetris"; "--rom-dir"; romDir () ]) "info"
+            for part in [ tetrisRom (); "md5: b0e1ee07fbc73493eac5651a52f90f00"; "2 -> 3 PLAYER_A_RIGHT"; "17 PLAYER_A_DOWNLEFTFIRE"; "modes: 0"; "difficulties: 0" ] do
+                Expect.stringContains out part "info"
+            let dir = tempDir "roms"
+            Directory.CreateDirectory dir |> ignore
+            try
+                File.WriteAllBytes(Path.Combine(dir, "tetris.bin"), Array.create 4096 1uy)
+                let code, _, err = proxWith env [ "env"; "info"; "--env"; "atari:tetris"; "--rom-dir"; dir ]
+                Expect.equal code 2 "wrong ROM"
+                for part in [ "is not the ALE's tetris"; "expected b0e1ee07fbc73493eac5651a52f90f00"; "ale-py" ] do
+                    Expect.stringContains err part "wrong ROM message"
+                Expect.isFalse (err.Contains "   at ") "no stack trace"
+                let code, _, err = proxWith env [ "env"; "info"; "--env"; "atari:pong"; "--rom-dir"; dir ]
+                Expect.equal code 2 "missing ROM"
+                Expect.stringContains err (Path.Combine(dir, "pong.bin")) "names the file"
+            finally
+                Directory.Delete(dir, true)
+            let code, _, err = proxWith env [ "env"; "info"; "--env"; "atari:no_such_game"; "--rom-dir"; romDir () ]
+            Expect.equal code 2 "unknown game"
+            Expect.stringContains err "has no game 'no_such_game'" "unknown game message"
+            let code, _, err = proxWith [ AleLibrary.EnvironmentVariable, Some "/nonexistent/libprox_ale.so" ] [ "env"; "info"; "--env"; "atari:tetris"; "--rom-dir"; romDir () ]
+            Expect.equal code 2 "missing library"
+            Expect.stringContains err "bash native/ale/build.sh" "names the build command")
+    ]
