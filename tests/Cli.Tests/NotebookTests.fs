@@ -146,6 +146,27 @@ let runs =
             Expect.equal plotlyCopies 1 "plotly.js appears exactly once"
         }
 
+        test "HTML export keeps TeX intact for KaTeX and loads KaTeX from files written next to it" {
+            let run = basic.Force()
+            Expect.equal run.ExitCode 0 run.Stderr
+            let html = File.ReadAllText run.Html
+            Expect.stringContains html
+                """<span class="math display">\[v_{k+1} = \arg\min_v \|v - T^* v_k\|^2 + \tfrac{1}{c}\,\|v - v_k\|^2\]</span>"""
+                "display maths inside a paragraph: TeX untouched, \[ \] delimiters"
+            Expect.stringContains html """<span class="math">\(\rho = \frac{1 + c\gamma}{1 + c} &lt; 1\)</span>""" "inline maths, HTML-escaped only"
+            Expect.stringContains html "<div class=\"math\">\n\\[\n\\beta = \\tfrac{c}{1+c}\n\\]</div>" "a $$ block"
+            Expect.stringContains html "a<sup>sup</sup> outside" "Markdown extras still apply outside maths"
+            let dir = Path.GetDirectoryName run.Html |> nonNull
+            for reference in [ "katex/katex.min.css"; "katex/katex.min.js" ] do
+                Expect.stringContains html $"\"{reference}\"" $"references {reference}"
+                Expect.isTrue (File.Exists(Path.Combine(dir, reference))) $"{reference} written next to the page"
+            let css = File.ReadAllText(Path.Combine(dir, "katex", "katex.min.css"))
+            let fonts = Text.RegularExpressions.Regex.Matches(css, @"url\((fonts/[^)]+\.woff2)\)") |> Seq.map _.Groups[1].Value |> Seq.distinct |> List.ofSeq
+            Expect.isGreaterThanOrEqual fonts.Length 15 "KaTeX's CSS names its woff2 fonts"
+            for font in fonts do
+                Expect.isTrue (File.Exists(Path.Combine(dir, "katex", font))) $"{font} written next to the page"
+        }
+
         test "-p values are injected after the parameters cell and change the result" {
             let path = fixture "notebook-params.ipynb"
             let defaults = runNotebook path []
