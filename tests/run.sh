@@ -12,6 +12,9 @@ if ! dotnet build Research.sln -c Release -v quiet -nologo; then
   exit 1
 fi
 
+# The .NET Interactive kernel that the notebook tests drive (pinned in .config/dotnet-tools.json).
+dotnet tool restore >/dev/null || echo "dotnet tool restore failed: the Polyglot kernel tests will fail"
+
 passed=0; failed=0; status=0
 for proj in tests/*/*.fsproj; do
   name=$(basename "$proj" .fsproj)
