@@ -254,6 +254,19 @@ let units =
             Expect.equal (CellLanguages.StripMagic "#!csharp\nvar x = 1;") "var x = 1;" "magic stripped"
         }
 
+        test "cell language by the kernel's document reader: kernelspec language, other kernels, raw cells" {
+            let notebook (metadata: string) (cells: string) =
+                Notebook.Parse($"""{{"cells": [{cells}], "metadata": {metadata}, "nbformat": 4, "nbformat_minor": 5}}""", "test")
+            let code (source: string) = $"""{{"cell_type": "code", "metadata": {{}}, "outputs": [], "source": ["{source}"]}}"""
+            let langs (nb: Notebook) = objects nb.Cells |> List.map nb.CellLanguage
+            let csharpSpec = notebook """{"kernelspec": {"name": ".net-csharp", "language": "C#", "display_name": ".NET (C#)"}}"""
+            Expect.equal (langs (csharpSpec (code "var x = 1;"))) [ "csharp" ] "kernelspec language C#"
+            Expect.equal (langs (notebook "{}" (code "let x = 1"))) [ "fsharp" ] "no metadata: fsharp"
+            Expect.equal (langs (notebook "{}" (code "#!pwsh\\nls"))) [ "pwsh" ] "a magic naming another kernel"
+            Expect.equal (langs (notebook "{}" ("""{"cell_type": "raw", "metadata": {}, "source": ["r"]}, """ + code "1")))
+                [ "raw"; "fsharp" ] "raw cells are not code"
+        }
+
         test "console output and display calls land in the capture of the current flow, in order" {
             let capture = OutputCapture.Begin(ValueDisplay(), fun v -> $"<{v}>")
             try
