@@ -26,18 +26,19 @@ let tests =
             Expect.stringContains (shown garnet) "states=7" "display produced a value"
             Expect.stringContains (shown csharp) "42" "C# cell's value"
         }
-        for name in [ "planning-with-noise"; "proximal-dqn-minatar"; "paper-figures" ] do
-            // Pending: Plotly.NET 6.0.0 (the only version served) references FSharp.Core 10.1.0.0, which the served
-            // kernel (FSharp.Core 10.0) cannot load, so Research.Analysis and every chart fail there with a
-            // FileLoadException. docs/notebooks.md, "FSharp.Core and the kernel". Un-pend when the pair loads.
-            yield ptest (sprintf "%s runs top to bottom in the kernel, every chart cell displaying a value" name) {
-                let path = Path.Combine(repoRoot, "notebooks", name + ".ipynb")
-                let results = PolyglotKernel.runNotebook path (fun _ -> false) perCell
-                Expect.equal (failureReport results) "" "every cell succeeds"
-                let chartCells = PolyglotKernel.codeCells path |> List.filter (fun (_, _, _, code) -> code.Contains "Figures.")
-                for cell, _, _, _ in chartCells do
-                    let r = results |> List.find (fun r -> r.Cell = cell)
-                    Expect.isTrue (r.Displays |> List.concat |> List.exists (fun (_, v) -> v.Contains "Plotly.newPlot"))
-                        $"cell {cell} displays its chart"
+        // The whole notebooks cannot pass in the served kernel yet: Plotly.NET 6.0.0 (the only version served)
+        // references FSharp.Core 10.1.0.0, which the kernel (FSharp.Core 10.0) cannot load, so Research.Analysis
+        // and every chart fail there (docs/notebooks.md, "FSharp.Core and the kernel"). This pins that state:
+        // every cell before the first Analysis cell succeeds (the #r cell loading Plotly.NET.Interactive, the
+        // parameters, Theory/Tabular work), and that cell fails for exactly this reason. When it starts to pass,
+        // replace it with "every cell succeeds and every Figures.* cell displays a Plotly chart".
+        for name, firstAnalysisCell in [ "planning-with-noise", 6; "proximal-dqn-minatar", 6; "paper-figures", 4 ] do
+            yield test (sprintf "%s runs in the kernel up to its first Research.Analysis cell (cell %d)" name firstAnalysisCell) {
+                let results = PolyglotKernel.runNotebook (Path.Combine(repoRoot, "notebooks", name + ".ipynb")) (fun _ -> false) perCell
+                let before, last = List.take (results.Length - 1) results, List.last results
+                Expect.equal (failureReport before) "" "every cell before it succeeds"
+                Expect.equal last.Cell firstAnalysisCell "the first failing cell"
+                Expect.isFalse last.Succeeded "the Analysis cell fails in the served kernel"
+                Expect.stringContains last.Error "FSharp.Core, Version=10.1.0.0" "... because FSharp.Core 10.1 cannot load there"
             }
     ]
