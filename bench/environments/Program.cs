@@ -18,7 +18,8 @@ namespace Research.Bench.Environments;
 /// window is the closest estimate of the code's own speed; compared with the Python reference measured the
 /// same way (<c>bench/environments/reference_windows.py</c>). Measure one game per process
 /// (<c>--games g</c>): games measured later in a shared process run the workload loop after its call sites
-/// have seen other game types, which costs Seaquest 2-3 ns per step. Any other arguments go to
+/// have seen other game types, which costs Seaquest 2-3 ns per step. <c>--resize [ROUNDS]</c>: the Atari
+/// 84 x 84 area resize, accelerated against reference (<see cref="ResizeBench"/>). Any other arguments go to
 /// BenchmarkDotNet, run in-process (no generated project is built, so it needs no build lock).
 /// </summary>
 public static class Program
@@ -60,6 +61,12 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
+        if (args.Contains("--resize"))
+        {
+            int at = Array.IndexOf(args, "--resize");
+            ResizeBench.Run(at + 1 < args.Length && int.TryParse(args[at + 1], out int r) ? r : 2000);
+            return 0;
+        }
         if (args.Contains("--quick"))
         {
             double seconds = 1.0;

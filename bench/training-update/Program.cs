@@ -2,9 +2,10 @@
 // target forward without autograd, online forward, gather, Huber, backward, [pull], optimizer step,
 // for the MinAtar reference network and the Dopamine MinAtar network, batch 32, one thread.
 // "baseline" is a straightforward TorchSharp loop (nn.Sequential, torch.optim, per-tensor pull);
-// "flat" is the autograd path on this project's networks (flat parameters, fused optimizer, one-op pull);
-// "fused" is the default path (update-kernel=fused): hand-derived forward/backward (FusedDqnUpdate) with the
-// pull folded into the optimizer's pass.
+// "flat" is the autograd path on this project's networks as DqnAgent.ProximalUpdate runs it (flat parameters,
+// one-pass pull, then the fused optimizer step);
+// "fused" is the default path (update-kernel=fused): FusedDqnUpdate.Update, hand-derived forward/backward with
+// the pull folded into the optimizer's pass (ProximalOptimizer).
 //
 // Usage: dotnet bench/training-update/bin/Release/net10.0/training-update.dll [--updates N] [--rounds R] [--threads T]
 
@@ -116,8 +117,8 @@ Action FlatUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
 {
     var online = QNetworkFactory.Create(kind, observation, Actions, seed: 3);
     var target = QNetworkFactory.CreateTarget(online);
-    var inner = Optimizers.Create(config, online);
-    IOptimizer optimizer = pro ? new ProximalOptimizer(inner, new ProximalPull(online, target, 0.2, config.LearningRate)) : inner;
+    var optimizer = Optimizers.Create(config, online);
+    var pull = pro ? new ProximalPull(online, target, 0.2, config.LearningRate) : null;
     var step = 0;
     return () =>
     {
@@ -128,11 +129,12 @@ Action FlatUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
         var loss = Losses.HuberMean(q, y);
         optimizer.ZeroGrad();
         loss.backward();
+        pull?.Apply();
         optimizer.Step();
     };
 }
 
-// The default path: FusedDqnUpdate (sparse conv + BLAS products, no autograd) and, for Pro, the pull inside the optimizer pass.
+// The default path: FusedDqnUpdate.Update (sparse conv + BLAS products, no autograd) and, for Pro, the pull inside the optimizer pass.
 Action FusedUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
 {
     var online = QNetworkFactory.Create(kind, observation, Actions, seed: 3);
@@ -142,11 +144,7 @@ Action FusedUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
     var update = new FusedDqnUpdate(online, target, Batch);
     var replay = batches.Select(ToReplayBatch).ToArray();
     var step = 0;
-    return () =>
-    {
-        update.LossAndGradient(replay[step++ % replay.Length], 0.99, 1.0, 0.0);
-        optimizer.Step();
-    };
+    return () => update.Update(replay[step++ % replay.Length], 0.99, 1.0, 0.0, optimizer);
 }
 
 static ReplayBatch ToReplayBatch(Batch b)

@@ -61,7 +61,7 @@ else if (mode == "overhead")
     string preset = args.Length > 2 ? args[2] : "minatar-reference";
     var env = new SyntheticEnvironment(7);
     var agents = new[] { "dqn", "dqn-pro" }.Select(name => new DqnAgent(
-        ConfigOverrides.Apply(Presets.Get(preset), [$"agent={name}", "c-tilde=0.2", "min-replay-history=1000000"]),
+        AgentFactory.DqnSettingsOf(ConfigOverrides.Apply(Presets.Get(preset), [$"agent={name}", "c-tilde=0.2", "min-replay-history=1000000"])),
         env.Observation, env.ActionCount)).ToArray();
     FillReplay(env, agents, 2000);
     var (d, p) = InterleavedUpdateMedians(() => agents[0].Update(), () => agents[1].Update(), updates);
@@ -75,7 +75,7 @@ else if (mode == "rainbow-overhead")
     int updates = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
     var env = new SyntheticEnvironment(7);
     var agents = new[] { "rainbow", "rainbow-pro" }.Select(name => new RainbowAgent(
-        ConfigOverrides.Apply(Presets.Get("minatar-dopamine", name), ["c-tilde=0.05", "min-replay-history=1000000"]),
+        AgentFactory.RainbowSettingsOf(ConfigOverrides.Apply(Presets.Get("minatar-dopamine", name), ["c-tilde=0.05", "min-replay-history=1000000"])),
         env.Observation, env.ActionCount)).ToArray();
     FillReplay(env, agents, 2000);
     var (d, p) = InterleavedUpdateMedians(() => agents[0].Update(), () => agents[1].Update(), updates);
@@ -96,7 +96,7 @@ static double Synthetic(string agentName, int steps, int repeat)
         $"agent={agentName}", "c-tilde=0.2", $"min-replay-history={warmup}", $"epsilon-warmup-steps={warmup}", $"seed={repeat}"]);
     var env = new SyntheticEnvironment((ulong)repeat + 1);
     env.Reset();
-    using var agent = new DqnAgent(config, env.Observation, env.ActionCount);
+    using var agent = new DqnAgent(AgentFactory.DqnSettingsOf(config), env.Observation, env.ActionCount);
     var obs = new float[env.Observation.Size];
     env.Observe(obs);
     agent.BeginEpisode(obs);

@@ -1,5 +1,5 @@
 /// Stratified bootstrap confidence intervals and performance profiles (Agarwal et al., NeurIPS 2021;
-/// spec/proximal-updates.md, "Metrics": beyond the paper). Seeded with the project's xoshiro256**.
+/// docs/proximal-updates.md, "Metrics": beyond the paper). Seeded with the project's xoshiro256**.
 module Research.Analysis.Bootstrap
 
 open Research.Tabular

@@ -1,5 +1,5 @@
 /// Learning curves across seeds, target-network norm differences and the c~ radar
-/// (spec/proximal-updates.md, "Metrics the paper reports").
+/// (docs/proximal-updates.md, "Metrics").
 module Research.Analysis.Curves
 
 open System
@@ -81,7 +81,7 @@ let layers (runs: Run list) =
 
 /// The paper's median human-normalised score per iteration: at each evaluation phase k present in every
 /// run, per game the mean over its runs of `normalise game (mean return at k)`, then the median across
-/// games (spec "Metrics"). x = frames at phase k. Runs without evaluations are ignored.
+/// games (docs/proximal-updates.md, "Metrics"). x = frames at phase k. Runs without evaluations are ignored.
 let medianAcrossGames (normalise: string -> float -> float) (runs: Run list) : (float * float)[] =
     let evaluating = runs |> List.filter (fun r -> r.Evaluations.Length > 0)
     if evaluating.IsEmpty then [||]
@@ -100,7 +100,8 @@ let medianAcrossGames (normalise: string -> float -> float) (runs: Run list) : (
 /// One spoke value of the c~ radar.
 type RadarPoint = { Game: string; CTilde: float; MeanFinal: float; Ratio: float }
 
-/// The c~ sensitivity radar (spec "Metrics"): per game, the mean final return of each c~ divided by the
+/// The c~ sensitivity radar (docs/proximal-updates.md, "Metrics"): per game, the mean final return of each
+/// c~ divided by the
 /// best c~'s mean final return on that game. Input: (game, c~, final returns of its seeds). When the
 /// best mean is <= 0 the ratio is not meaningful and is NaN for that game.
 let radar (finals: (string * float * float[]) list) : RadarPoint list =

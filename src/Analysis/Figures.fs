@@ -1,4 +1,4 @@
-/// The paper's figures (and the planning experiments of spec/planning-theory.md) as Plotly.NET charts.
+/// The paper's figures (and the planning experiments of docs/planning.md) as Plotly.NET charts.
 /// Each builder takes analysed data and a caption (seeds, budgets) and returns a GenericChart; save it
 /// with Export.save.
 module Research.Analysis.Figures
@@ -67,7 +67,7 @@ let noiseSigma (noise: string) =
 
 /// Final error vs c (U-shaped; log x axis): mean +- s.e. over seeds of ||v_K - v*||_inf per finite c,
 /// VI as a dashed horizontal line, and the closed form sqrt(MSE_K(beta(c))) of the scalar model
-/// e_{k+1} = a e_k + beta eps_k, a = 1 - beta (1 - gamma) (spec planning-theory.md, result 4;
+/// e_{k+1} = a e_k + beta eps_k, a = 1 - beta (1 - gamma) (docs/planning.md, result 4;
 /// Research.Theory.NoiseMoments.mse) with e_0 = the mean initial error and sigma from the noise.
 let errorVsC (caption: string) (errors: ErrorRow[]) : GenericChart =
     if errors.Length = 0 then invalidArg "errors" "errors is empty; errorVsC needs the rows of errors.csv"

@@ -1,5 +1,5 @@
-/// Reference scores (random and human, ../shared/data/atari-scores.csv), the human-normalised score and
-/// the paper's per-game improvement (spec/proximal-updates.md, "Metrics the paper reports").
+/// Reference scores (random and human; data/atari-scores.csv, built in), the human-normalised score and
+/// the paper's per-game improvement (docs/proximal-updates.md, "Metrics").
 module Research.Analysis.Normalisation
 
 open System
@@ -19,10 +19,9 @@ type ScoreTable = { Path: string; Games: Map<string, GameReference> }
 let gameKey (game: string) =
     game.ToLowerInvariant().Replace("_", "").Replace("-", "").Replace(" ", "")
 
-/// Loads a scores table with columns game,random,human,in_atari57,in_paper55 (empty random/human =
+/// A scores table from a CSV table with columns game,random,human,in_atari57,in_paper55 (empty random/human =
 /// not available). Malformed numbers are errors naming the file, line and column.
-let load (path: string) : ScoreTable =
-    let t = Csv.read path
+let ofCsv (t: Csv.Table) : ScoreTable =
     let game = Csv.stringColumn t "game"
     let optional name =
         let i = Csv.columnIndex t name
@@ -36,7 +35,24 @@ let load (path: string) : ScoreTable =
             let g = { Game = game r; RandomScore = random r; HumanScore = human r; InAtari57 = a57 r; InPaper55 = p55 r }
             gameKey g.Game, g)
         |> Map.ofArray
-    { Path = path; Games = games }
+    { Path = t.Path; Games = games }
+
+/// Loads a scores table file (format of `ofCsv`).
+let load (path: string) : ScoreTable = ofCsv (Csv.read path)
+
+/// The name the built-in table goes by in messages.
+let builtInName = "built-in data/atari-scores.csv"
+
+/// The table compiled into this assembly: the repository's data/atari-scores.csv (docs/analysis.md,
+/// "Reference scores"), so the packaged tool needs no file.
+let builtIn () : ScoreTable =
+    let assembly = typeof<ScoreTable>.Assembly
+    use stream =
+        match assembly.GetManifestResourceStream "atari-scores.csv" with
+        | null -> failwith "the built-in atari-scores.csv resource is missing from Research.Analysis"
+        | s -> s
+    use reader = new StreamReader(stream)
+    ofCsv (Csv.parse builtInName (reader.ReadToEnd()))
 
 /// The references of a game, or an error naming the game and why (unknown, or no random/human score).
 let tryReference (table: ScoreTable) (game: string) : Result<Reference, string> =
@@ -53,18 +69,19 @@ let reference (table: ScoreTable) (game: string) =
     | Ok r -> r
     | Error message -> invalidArg "game" message
 
-/// Human-normalised score (score - random) / (human - random) (Mnih et al. 2015; spec "Metrics").
+/// Human-normalised score (score - random) / (human - random) (Mnih et al. 2015;
+/// docs/proximal-updates.md, "Metrics").
 let humanNormalised (reference: Reference) (score: float) =
     (score - reference.Random) / (reference.Human - reference.Random)
 
 /// The paper's per-game improvement of agent 1 over agent 2 in percent (final mean returns r1, r2):
 /// if r1 >= r2: 100 (r1 - r2) / (max(r2, human) - random), else 100 (r1 - r2) / (max(r1, human) - random)
-/// (spec/proximal-updates.md, "Metrics"; the denominator is the larger of the weaker agent's score and
-/// human, measured from random).
+/// (docs/proximal-updates.md, "Metrics"; the denominator is the larger of the weaker agent's score and human,
+/// measured from random).
 let improvement (reference: Reference) (r1: float) (r2: float) =
     let weaker = if r1 >= r2 then r2 else r1
     100.0 * (r1 - r2) / (max weaker reference.Human - reference.Random)
 
-/// The games of the paper's 55-game set that have reference scores.
+/// The games of the paper's 55-game set (four of them, not Atari-57 games, have no reference scores).
 let paperGames (table: ScoreTable) =
     table.Games |> Map.toList |> List.map snd |> List.filter (fun g -> g.InPaper55) |> List.map (fun g -> g.Game)

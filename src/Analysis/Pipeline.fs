@@ -14,8 +14,8 @@ type Options =
       Runs: string
       /// Output folder (figures, report.html).
       Out: string
-      /// Reference scores CSV (game,random,human,...) for human-normalised scores; None = games are
-      /// max-normalised (see `normalisers`).
+      /// Reference scores CSV (game,random,human,...) for human-normalised Atari scores; None = the
+      /// built-in table (`Normalisation.builtIn`). Games without references are max-normalised (`normalisers`).
       Scores: string option
       Bootstrap: Bootstrap.Options
       /// Bins of training-return learning curves (runs without evaluations).
@@ -25,7 +25,7 @@ type Options =
       /// plotly.js inside every figure's HTML, or one shared file in Out (see Export.PlotlyJs).
       PlotlyJs: Export.PlotlyJs }
 
-/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, no scores table, PNGs on, one shared plotly.js in Out.
+/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, the built-in scores table, PNGs on, one shared plotly.js in Out.
 let defaults runs out =
     { Runs = runs; Out = out; Scores = None; Bootstrap = Bootstrap.defaults; Bins = 50; Png = true; PlotlyJs = Export.Shared }
 
@@ -70,6 +70,12 @@ let private budget (runs: Run list) =
     let presets = runs |> List.map (fun r -> r.Config.Preset) |> List.distinct |> String.concat ", "
     sprintf "%d seed%s, budget %s frames per run, preset %s" seeds (if seeds = 1 then "" else "s") (frames.ToString("N0", CultureInfo.InvariantCulture)) presets
 
+/// The scores table of a figures pass: the CSV of `Options.Scores`, else the built-in table.
+let scoreTable (options: Options) =
+    match options.Scores with
+    | Some path -> Normalisation.load path
+    | None -> Normalisation.builtIn ()
+
 /// The random/human references of a run's game: only for Atari environments (`atari:<game>`; MinAtar's
 /// `breakout` is not Atari's Breakout) whose game has both scores in the table.
 let atariReference (table: Normalisation.ScoreTable option) (run: Run) =
@@ -94,7 +100,7 @@ let normalisers (table: Normalisation.ScoreTable option) (runs: Run list) : (str
             game, (fun x -> if scale > 0.0 then x / scale else nan), "max-normalised")
 
 /// Planning figures for one study folder (errors.csv): convergence and error vs c, and the bound check of
-/// spec planning-theory.md's third experiment: noiseless studies get the measured contraction modulus vs
+/// the third experiment of docs/planning.md: noiseless studies get the measured contraction modulus vs
 /// rho (result 2), bounded-noise studies (uniform, adversarial) the measured error vs the bound of result 3.
 let planningFiguresAs (plotly: Export.PlotlyJs) (png: bool) (dir: string) (out: string) : (Report.Section * Export.SavedFigure) list =
     let errors = PlanningFiles.readErrors (Path.Combine(dir, "errors.csv"))
@@ -109,7 +115,7 @@ let planningFiguresAs (plotly: Export.PlotlyJs) (png: bool) (dir: string) (out: 
         let c1 = sprintf "Mean over seeds of ‖v_k − v*‖∞ (log scale) with ±1 standard-error bands. %s Source: %s/errors.csv." setting dir
         let sigmaText =
             match Figures.noiseSigma r0.Noise with
-            | Some s -> sprintf "Dotted: closed-form √MSE_K(β) of the scalar model e_{k+1} = a e_k + β ε_k, a = 1 − β(1 − γ), Var ε = σ² = %s, e_0 = mean initial error (spec planning-theory.md, result 4); it shows the predicted shape, the MDP error is a max over states." (inv (s * s))
+            | Some s -> sprintf "Dotted: closed-form √MSE_K(β) of the scalar model e_{k+1} = a e_k + β ε_k, a = 1 − β(1 − γ), Var ε = σ² = %s, e_0 = mean initial error (docs/planning.md, result 4); it shows the predicted shape, the MDP error is a max over states." (inv (s * s))
             | None -> "No closed form for this noise model (not zero-mean i.i.d.)."
         let c2 = sprintf "Final error ‖v_K − v*‖∞ (mean ± 1 s.e. over seeds) against c on a log axis; dashed: VI. %s %s" sigmaText setting
         let f1 = Export.saveAs plotly png out (sprintf "planning-%s-convergence" name) (Figures.convergence c1 errors)
@@ -122,7 +128,7 @@ let planningFiguresAs (plotly: Export.PlotlyJs) (png: bool) (dir: string) (out: 
                 let points = PlanningBounds.contraction errors |> Array.filter (fun p -> p.Ratios > 0)
                 let worst = points |> Array.map (fun p -> p.Worst / p.Bound) |> Array.fold max 0.0
                 let c3 =
-                    sprintf "Per c, the per-iteration ratio ‖v_(k+1) − v*‖∞ / ‖v_k − v*‖∞ of the noiseless runs (worst over seeds and k, and geometric mean; ratios while the error exceeds 1e-4 of its initial value, above rounding) against the proven modulus ρ = (1 + cγ)/(1 + c) (spec planning-theory.md, result 2). Largest measured/ρ over all c: 1 %s %s (%s). PVI target assumed. %s"
+                    sprintf "Per c, the per-iteration ratio ‖v_(k+1) − v*‖∞ / ‖v_k − v*‖∞ of the noiseless runs (worst over seeds and k, and geometric mean; ratios while the error exceeds 1e-4 of its initial value, above rounding) against the proven modulus ρ = (1 + cγ)/(1 + c) (docs/planning.md, result 2). Largest measured/ρ over all c: 1 %s %s (%s). PVI target assumed. %s"
                         (if worst >= 1.0 then "+" else "−") ((abs (worst - 1.0)).ToString("0.0e0", CultureInfo.InvariantCulture))
                         (if worst <= 1.0 + 1e-9 then "the bound holds, up to floating-point rounding" else "ABOVE the bound beyond rounding") setting
                 [ section (sprintf "Empirical contraction modulus vs the bound (%s)" name) c3
@@ -130,7 +136,7 @@ let planningFiguresAs (plotly: Export.PlotlyJs) (png: bool) (dir: string) (out: 
             | _, Some e ->
                 let worst = PlanningBounds.worstBoundRatio (PlanningBounds.boundedNoise e errors)
                 let c3 =
-                    sprintf "Largest error over seeds (solid) and the bound ρ^k e_0 + (1 − ρ^k) e/(1 − γ) for ‖ε_k‖∞ ≤ e (dotted, same colour; spec planning-theory.md, result 3), per c. Worst measured/bound over all c and k ≥ 1: %s (≤ 1: the bound holds). %s"
+                    sprintf "Largest error over seeds (solid) and the bound ρ^k e_0 + (1 − ρ^k) e/(1 − γ) for ‖ε_k‖∞ ≤ e (dotted, same colour; docs/planning.md, result 3), per c. Worst measured/bound over all c and k ≥ 1: %s (≤ 1: the bound holds). %s"
                         (inv worst) setting
                 [ section (sprintf "Error under bounded noise vs the bound (%s)" name) c3
                       (Export.saveAs plotly png out (sprintf "planning-%s-noise-bound" name) (PlanningBounds.boundedNoiseFigure c3 e errors)) ]
@@ -183,11 +189,11 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
         |> List.map (fun ((g, c), rs) -> g, c, rs |> List.map finalReturn |> List.filter Double.IsFinite |> Array.ofList)
         |> List.filter (fun (_, _, xs) -> xs.Length > 0)
     if radarInput |> List.map (fun (_, c, _) -> c) |> List.distinct |> List.length >= 2 then
-        let caption = sprintf "Per game, mean final return of each c~ divided by the best c~'s mean final return on that game (1 = best; spec \"Metrics\"). Final return: last evaluation's mean return, or the mean of the last 100 training episodes. %s." (budget pro)
+        let caption = sprintf "Per game, mean final return of each c~ divided by the best c~'s mean final return on that game (1 = best; the paper's sensitivity metric). Final return: last evaluation's mean return, or the mean of the last 100 training episodes. %s." (budget pro)
         add "c~ sensitivity" caption (Export.saveAs options.PlotlyJs options.Png out "ctilde-radar" (Figures.radar "Sensitivity to c~ across games" caption (Curves.radar radarInput)))
     else notes.Add "c~ radar skipped: needs Pro runs with at least two finite c~ values"
     // Per-game improvement of each Pro configuration over its base agent
-    let table = options.Scores |> Option.map Normalisation.load
+    let table = Some(scoreTable options)
     for proLabel, proRuns in pro |> List.groupBy label do
         let baseAgent = proRuns.Head.Config.Agent.Replace("-pro", "")
         let baseRuns = runs |> List.filter (fun r -> r.Config.Agent = baseAgent)
@@ -204,7 +210,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
                     g, Normalisation.improvement reference (meanFinal proRuns g) (meanFinal baseRuns g))
             let baseLabel = agentLabel baseRuns.Head.Config
             let caption =
-                sprintf "Improvement of %s over %s per game: 100 (r1 − r2) / (max(weaker, human) − random) with r the mean final return over seeds (spec \"Metrics\"). Games without human/random references (all non-Atari games) use random = human = 0 (percent of the weaker agent's return). Bar height sign(x)·log10(1 + |x|), ticks show percentages. %s."
+                sprintf "Improvement of %s over %s per game: 100 (r1 − r2) / (max(weaker, human) − random) with r the mean final return over seeds (the paper's metric). Games without human/random references (all non-Atari games) use random = human = 0 (percent of the weaker agent's return). Bar height sign(x)·log10(1 + |x|), ticks show percentages. %s."
                     proLabel baseLabel (budget (proRuns @ baseRuns))
             add (sprintf "Per-game improvement: %s vs %s" proLabel baseLabel) caption
                 (Export.saveAs options.PlotlyJs options.Png out ("improvement-" + fileSafe proLabel) (Figures.improvementBars (sprintf "%s vs %s: per-game improvement" proLabel baseLabel) caption proLabel baseLabel rows))

@@ -1,4 +1,4 @@
-/// The third planning experiment of spec planning-theory.md ("Experiments the toolkit must reproduce"):
+/// The third planning experiment of docs/planning.md ("Experiments"):
 /// the measured contraction modulus against the bound of result 2, and the measured error under bounded
 /// noise against the bound of result 3, from the errors.csv of a `prox plan` study (PVI target).
 module Research.Analysis.PlanningBounds

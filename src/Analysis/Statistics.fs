@@ -12,7 +12,7 @@ let private requireNonEmpty (name: string) (xs: float[]) =
     if xs.Length = 0 then invalidArg name (sprintf "%s is empty; at least one value is required" name)
 
 /// Mean and standard error `s / sqrt n`, s the sample standard deviation (divisor n - 1)
-/// (spec/proximal-updates.md, "Metrics": learning curves are mean +- 1 s.e. over seeds).
+/// (docs/proximal-updates.md, "Metrics": learning curves are mean +- 1 s.e. over seeds).
 /// With one value the standard error is 0 (no spread can be measured; figures draw no band).
 let meanSe (xs: float[]) : MeanSe =
     requireNonEmpty "values" xs

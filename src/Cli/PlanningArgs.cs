@@ -17,6 +17,9 @@ public static class PlanningArgs
     public const string MdpForms =
         "garnet:states=N,actions=N,branching=N[,seed=N][,storage=sparse|dense] | gridworld:size=N[,slip=P] | chain:states=N[,slip=P]";
 
+    /// <summary>Largest garnet transition table (entries) <c>--mdp</c> builds: 50M entries, 400 MB of doubles.</summary>
+    public const long MaxTransitionEntries = 50_000_000;
+
     /// <summary>Allowed forms of <c>--noise</c>.</summary>
     public const string NoiseForms = "none | gaussian:SIGMA | uniform:E | adversarial:E (SIGMA, E finite numbers >= 0)";
 
@@ -142,6 +145,9 @@ public static class PlanningArgs
                 if (storage is not ("sparse" or "dense"))
                     throw new UsageException("--mdp", text, "garnet storage sparse or dense");
                 NoUnknownKeys();
+                long entries = storage == "dense" ? (long)states * states * actions : (long)states * actions * branching;
+                if (entries > MaxTransitionEntries)
+                    throw new UsageException("--mdp", text, $"garnet sizes whose transition table ({(storage == "dense" ? "states^2 x actions" : "states x actions x branching")} = {entries}) has at most {MaxTransitionEntries} entries");
                 var mdp = Generators.garnet(states, actions, branching, gamma, seed, storage == "dense");
                 return new MdpChoice(mdp, $"garnet:states={states},actions={actions},branching={branching},seed={seed},storage={storage}");
             }

@@ -1,6 +1,6 @@
 /// One iteration of many noisy proximal-planning runs at once, on the column-panel matrices of
 /// `BatchKernel` (column r = run r). Each function is one step of the update of
-/// spec planning-theory.md, "Proximal value iteration": backup, target, noise + proximal step.
+/// docs/planning.md, "The update": backup, target, noise + proximal step.
 module Research.Tabular.Batch
 
 open System.Threading.Tasks

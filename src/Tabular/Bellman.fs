@@ -1,4 +1,4 @@
-/// Bellman operators on a single value vector (spec: planning-theory.md, "Setting").
+/// Bellman operators on a single value vector (docs/planning.md, "The update").
 /// Sums over next states run in ascending order with fused multiply-adds, exactly as the batched
 /// kernel does, so single-vector and batched results are bit-identical.
 module Research.Tabular.Bellman

@@ -1,4 +1,4 @@
-/// Exact v* and pi* by policy iteration with linear solves (spec: planning-theory.md, "Setting").
+/// Exact v* and pi* by policy iteration with linear solves (docs/planning.md, "The update").
 module Research.Tabular.Exact
 
 open Research.Tabular.Mdp

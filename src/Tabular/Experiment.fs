@@ -1,6 +1,6 @@
 /// Seeded planning experiments: many noisy VI / PVI / PMPI runs (one per (c, seed) pair) batched
-/// into one value matrix, with per-iteration error traces (spec: planning-theory.md,
-/// "Experiments the toolkit must reproduce").
+/// into one value matrix, with per-iteration error traces (docs/planning.md,
+/// "Experiments").
 module Research.Tabular.Experiment
 
 open System

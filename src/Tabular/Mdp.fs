@@ -1,4 +1,4 @@
-/// Finite MDPs, validated on construction (spec: planning-theory.md, "Setting").
+/// Finite MDPs, validated on construction (docs/planning.md, "The update").
 module Research.Tabular.Mdp
 
 open System

@@ -1,5 +1,5 @@
-/// Noise injected into the planning target: Target_k + eps_k (spec: planning-theory.md,
-/// "Noise injection").
+/// Noise injected into the planning target: Target_k + eps_k (docs/planning.md,
+/// "Noise models").
 module Research.Tabular.Noise
 
 open System
@@ -16,7 +16,7 @@ type NoiseModel =
     /// |eps| = e with the sign chosen against convergence: eps[s] = e * sign(d[s]), where
     /// d = (noiseless proximal update) - v_ref, i.e. the error the step would have without noise
     /// (sign(0) = +1). Among all |eps| <= e this maximises every |v_{k+1}[s] - v_ref[s]|: the
-    /// one-step worst case, for which the bound of spec result 3 must still hold.
+    /// one-step worst case, for which the bound of docs/planning.md, result 3, must still hold.
     | Adversarial of bound: float
 
 /// Validates the parameters (finite, >= 0), naming the model and value.

@@ -1,5 +1,5 @@
 /// Single-run VI, PVI and PMPI with noise: the plain reference implementation (one vector, one
-/// run), written to read like the spec (planning-theory.md, "Proximal value iteration"). The
+/// run), written to read like docs/planning.md ("The update"). The
 /// batched `Experiment` engine reproduces it bit for bit.
 module Research.Tabular.Planning
 
@@ -12,9 +12,9 @@ type Target =
     | Optimality
     /// PMPI(m): pi_{k+1} greedy w.r.t. v_k, Target_k = (T^{pi_{k+1}})^m v_k (m = 1 is PVI).
     | ModifiedPolicy of steps: int
-    /// Proximal policy evaluation: Target_k = T^pi v_k (linear; spec result 4).
+    /// Proximal policy evaluation: Target_k = T^pi v_k (linear; docs/planning.md, result 4).
     | Evaluation of policy: int[]
-    /// Target_k = (T*)^m v_k, a gamma^m-contraction (spec result 2: modulus (1 + c gamma^m)/(1 + c)).
+    /// Target_k = (T*)^m v_k, a gamma^m-contraction (docs/planning.md, result 2: modulus (1 + c gamma^m)/(1 + c)).
     | OptimalityPower of steps: int
 
 /// Validates the target against the MDP (m >= 1, policy shape and actions).

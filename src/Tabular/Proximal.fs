@@ -1,5 +1,5 @@
 /// Proximal terms: v_{k+1} = argmin_v ||v - Target_k||^2 + (1/c) D(v, v_k)
-/// (spec: planning-theory.md, "Proximal value iteration").
+/// (docs/planning.md, "The update").
 module Research.Tabular.Proximal
 
 open Research.Theory

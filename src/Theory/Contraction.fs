@@ -1,9 +1,9 @@
-/// Contraction moduli of proximal value iteration (spec: planning-theory.md, results 1-2).
+/// Contraction moduli of proximal value iteration (docs/planning.md, results 1-2).
 module Research.Theory.Contraction
 
 open System
 
-/// beta = c / (1 + c): the weight PVI puts on the new target (spec: "Proximal value iteration").
+/// beta = c / (1 + c): the weight PVI puts on the new target (docs/planning.md, "The update").
 /// Assumes c > 0; c = +infinity gives beta = 1 exactly (plain VI).
 let beta (c: float) =
     if Double.IsPositiveInfinity c then 1.0 else c / (1.0 + c)
@@ -20,7 +20,7 @@ let validate (gamma: float) (c: float) =
     if not (c > 0.0) then
         invalidArg "c" $"c is %g{c}; allowed: c > 0 (or infinity for VI)"
 
-/// Sup-norm contraction modulus of PVI (spec result 2):
+/// Sup-norm contraction modulus of PVI (docs/planning.md, result 2):
 /// rho = 1 - beta (1 - gamma) = (1 + c gamma) / (1 + c).
 /// Assumes 0 <= gamma < 1 and c > 0; c = infinity gives gamma (plain VI). rho >= gamma always,
 /// so without noise PVI is never faster than VI.
@@ -29,7 +29,7 @@ let pviModulus (gamma: float) (c: float) =
     1.0 - beta c * (1.0 - gamma)
 
 /// Sup-norm contraction modulus when the target applies a gamma^m-contraction, e.g. (T*)^m or
-/// (T^pi)^m in PMPI(m) (spec result 2): (1 + c gamma^m) / (1 + c) = 1 - beta (1 - gamma^m).
+/// (T^pi)^m in PMPI(m) (docs/planning.md, result 2): (1 + c gamma^m) / (1 + c) = 1 - beta (1 - gamma^m).
 /// Assumes 0 <= gamma < 1, c > 0, m >= 1; m = 1 is `pviModulus`.
 let pmpiModulus (gamma: float) (c: float) (m: int) =
     validate gamma c

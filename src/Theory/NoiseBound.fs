@@ -1,7 +1,7 @@
-/// Error bound of PVI under bounded noise (spec: planning-theory.md, result 3).
+/// Error bound of PVI under bounded noise (docs/planning.md, result 3).
 module Research.Theory.NoiseBound
 
-/// Bound on ||v_K - v*||_inf after K noisy PVI steps (spec result 3):
+/// Bound on ||v_K - v*||_inf after K noisy PVI steps (docs/planning.md, result 3):
 /// rho^K e0 + (1 - rho^K) e / (1 - gamma), with rho = `Contraction.pviModulus gamma c`.
 /// Assumptions: the noise is added to the target, ||eps_k||_inf <= e for every k (any sign pattern,
 /// adversarial included), e0 = ||v_0 - v*||_inf, 0 <= gamma < 1, c > 0 (infinity = VI), K >= 0.
@@ -14,7 +14,7 @@ let afterSteps (gamma: float) (c: float) (iterations: int) (e0: float) (noiseBou
     let rhoK = pown (Contraction.pviModulus gamma c) iterations
     rhoK * e0 + (1.0 - rhoK) * noiseBound / (1.0 - gamma)
 
-/// The same bound for PMPI(m), whose target is a gamma^m-contraction (spec results 2-3):
+/// The same bound for PMPI(m), whose target is a gamma^m-contraction (docs/planning.md, results 2-3):
 /// rho_m^K e0 + (1 - rho_m^K) beta e / (1 - rho_m), rho_m = `Contraction.pmpiModulus gamma c m`.
 /// For m = 1 this equals `afterSteps`. Same assumptions as `afterSteps`, plus m >= 1.
 let afterStepsPmpi (gamma: float) (c: float) (m: int) (iterations: int) (e0: float) (noiseBound: float) =

@@ -1,4 +1,4 @@
-/// The c minimising the scalar-model MSE for a budget of K steps (spec: planning-theory.md, result 5).
+/// The c minimising the scalar-model MSE for a budget of K steps (docs/planning.md, result 5).
 module Research.Theory.OptimalC
 
 /// The minimiser and the values to compare it with.
@@ -34,11 +34,11 @@ let private goldenSection (f: float -> float) (lo: float) (hi: float) (tol: floa
 /// Number of points in the coarse grid over beta that brackets the minimum before refinement.
 let gridPoints = 2000
 
-/// Minimises MSE_K(beta) (`NoiseMoments.mseOfBeta`, spec result 4) over beta in (0, 1]:
+/// Minimises MSE_K(beta) (`NoiseMoments.mseOfBeta`, docs/planning.md, result 4) over beta in (0, 1]:
 /// a coarse grid of `gridPoints` values finds the best bracket, then golden-section search refines
 /// it to |beta error| < 1e-10. Assumptions: the scalar model of result 4 with 0 <= gamma < 1,
 /// K >= 1, e0 >= 0, sigma >= 0. The grid makes the result robust even if MSE_K were not unimodal
-/// (the tests check unimodality on the spec's cases).
+/// (the tests check unimodality on the check-value cases of result 5).
 let optimalC (gamma: float) (iterations: int) (e0: float) (sigma: float) : Optimum =
     Contraction.validate gamma 1.0
     if iterations < 1 then invalidArg "iterations" $"iterations is %d{iterations}; allowed: >= 1"

@@ -7,9 +7,8 @@ open Research.Analysis
 let close (tol: float) (actual: float) (expected: float) (message: string) =
     Expect.isTrue (abs (actual - expected) <= tol) (sprintf "%s: expected %.12g, got %.12g" message expected actual)
 
-let scoresPath =
-    [ "../shared/data/atari-scores.csv"; "/work/shared/data/atari-scores.csv" ]
-    |> List.tryFind IO.File.Exists
+/// data/atari-scores.csv of the repository (a missing file fails the test).
+let scoresPath () = TestSupport.repoPath "data/atari-scores.csv"
 
 [<Tests>]
 let statistics =
@@ -73,26 +72,42 @@ let normalisation =
             close 1e-12 (Normalisation.improvement ({ Random = 10.0; Human = 60.0 } : Normalisation.Reference) 20.0 30.0) -20.0 "with random: 100 * -10 / (60 - 10)"
         }
         test "human-normalised score from the scores table (Breakout: random 1.7, human 30.5)" {
-            match scoresPath with
-            | None -> skiptest "../shared/data/atari-scores.csv not found"
-            | Some path ->
-                let table = Normalisation.load path
-                let r = Normalisation.reference table "Breakout"
-                close 1e-12 (Normalisation.humanNormalised r 30.5) 1.0 "human"
-                close 1e-12 (Normalisation.humanNormalised r 1.7) 0.0 "random"
-                close 1e-12 (Normalisation.humanNormalised r 16.1) 0.5 "halfway"
-                Expect.equal (Normalisation.reference table "space_invaders").Human 1668.7 "name matching ignores case and _"
-                Expect.equal (table.Games.Count) 61 "61 games in the table"
-                Expect.equal (Normalisation.paperGames table |> List.length) 55 "paper's 55-game set"
+            let table = Normalisation.load (scoresPath ())
+            let r = Normalisation.reference table "Breakout"
+            close 1e-12 (Normalisation.humanNormalised r 30.5) 1.0 "human"
+            close 1e-12 (Normalisation.humanNormalised r 1.7) 0.0 "random"
+            close 1e-12 (Normalisation.humanNormalised r 16.1) 0.5 "halfway"
+            Expect.equal (Normalisation.reference table "space_invaders").Human 1668.7 "name matching ignores case and _"
+            Expect.equal (table.Games.Count) 61 "61 games in the table"
+            Expect.equal (table.Games |> Seq.filter (fun g -> g.Value.InAtari57) |> Seq.length) 57 "the Atari-57 set"
+            Expect.equal (Normalisation.paperGames table |> List.length) 55 "paper's 55-game set"
         }
         test "games without references are a clear error when used" {
-            match scoresPath with
-            | None -> skiptest "../shared/data/atari-scores.csv not found"
-            | Some path ->
-                let table = Normalisation.load path
-                Expect.throwsC (fun () -> Normalisation.reference table "AirRaid" |> ignore)
-                    (fun e -> Expect.stringContains e.Message "game 'AirRaid' has no human/random reference scores" "message")
-                Expect.throwsC (fun () -> Normalisation.reference table "Tetris" |> ignore)
-                    (fun e -> Expect.stringContains e.Message "game 'Tetris' is not in the scores table" "message")
+            let table = Normalisation.load (scoresPath ())
+            Expect.throwsC (fun () -> Normalisation.reference table "AirRaid" |> ignore)
+                (fun e -> Expect.stringContains e.Message "game 'AirRaid' has no human/random reference scores" "message")
+            Expect.throwsC (fun () -> Normalisation.reference table "Tetris" |> ignore)
+                (fun e -> Expect.stringContains e.Message "game 'Tetris' is not in the scores table" "message")
+        }
+        test "the built-in table is data/atari-scores.csv" {
+            let file, builtIn = Normalisation.load (scoresPath ()), Normalisation.builtIn ()
+            Expect.equal builtIn.Games file.Games "same games, scores and flags"
+            Expect.equal builtIn.Path Normalisation.builtInName "named as built in"
+            Expect.throwsC (fun () -> Normalisation.reference builtIn "Tetris" |> ignore)
+                (fun e -> Expect.stringContains e.Message "not in the scores table built-in data/atari-scores.csv" "message")
+        }
+        test "the pipeline's default table human-normalises Atari runs only" {
+            let root = Fixtures.tempDir "scores-default"
+            let run (environment: string) =
+                let dir = IO.Path.Combine(root, environment.Replace(":", "-"))
+                IO.Directory.CreateDirectory dir |> ignore
+                IO.File.WriteAllText(IO.Path.Combine(dir, "config.json"), Fixtures.configJson "dqn" environment 0 infinity 1000L 4)
+                RunFiles.load dir
+            let table = Some(Normalisation.builtIn ())
+            Expect.equal (Pipeline.atariReference table (run "atari:breakout")) (Some { Random = 1.7; Human = 30.5 }) "Atari Breakout"
+            Expect.isNone (Pipeline.atariReference table (run "minatar:breakout")) "MinAtar's breakout is not Atari's"
+            Expect.equal (Pipeline.scoreTable (Pipeline.defaults "runs" "out")).Path Normalisation.builtInName "default table"
+            let csv = scoresPath ()
+            Expect.equal (Pipeline.scoreTable { Pipeline.defaults "runs" "out" with Scores = Some csv }).Path csv "--scores FILE"
         }
     ]

@@ -87,7 +87,7 @@ let tests =
                 Expect.equal code 2 $"exit code for {args}"
                 Expect.stringContains err expected $"message for {args}"
         }
-        test "theory optimal-c prints the spec's check values (gamma 0.9, K 200: beta 0.166, c 0.198, MSE 0.96, VI 5.26)" {
+        test "theory optimal-c prints the check values of result 5 (gamma 0.9, K 200: beta 0.166, c 0.198, MSE 0.96, VI 5.26)" {
             let code, out, _ = prox [ "theory"; "optimal-c"; "--gamma"; "0.9"; "--iterations"; "200"; "--e0"; "10"; "--sigma"; "1" ]
             Expect.equal code 0 "exit code"
             let kv = keyValues out

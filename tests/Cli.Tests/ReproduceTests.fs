@@ -49,7 +49,7 @@ let tests =
             for file in [ "episodes.csv"; "evaluations.csv"; "target_syncs.csv" ] do
                 Expect.equal (File.ReadAllBytes(Path.Combine(root, "tiny", dqn.Name, "metrics", file))) (File.ReadAllBytes(Path.Combine(reference, "metrics", file)))
                     (file + ": the resumed run equals the uninterrupted one byte for byte")
-            // The planning bounds hold on the studies reproduce ran (spec planning-theory.md, results 2 and 3).
+            // The planning bounds hold on the studies reproduce ran (docs/planning.md, results 2 and 3).
             let noiseless = PlanningFiles.readErrors (Path.Combine(root, "tiny", "planning", "gamma0.9-none", "errors.csv"))
             for p in PlanningBounds.contraction noiseless do
                 Expect.isLessThanOrEqual p.Worst (p.Bound * (1.0 + 1e-9)) (sprintf "measured modulus <= rho at c = %g" p.C)

@@ -75,7 +75,7 @@ let tests =
 
         test "the update's loss is the mean Huber loss of Q(s,a) - y, computed by hand from both networks" {
             TorchRuntime.Initialize()
-            use agent = new DqnAgent((configWith smallConfig [ "PullTowardRandomTargetAtStart", box (true); "HuberDelta", box (0.5) ]), cartpoleSpec, 2)
+            use agent = new DqnAgent(AgentFactory.DqnSettingsOf(configWith smallConfig [ "PullTowardRandomTargetAtStart", box (true); "HuberDelta", box (0.5) ]), cartpoleSpec, 2)
             let s = [| 0.1f; -0.2f; 0.03f; 0.4f |]
             let s' = [| 0.12f; 0.1f; 0.02f; 0.1f |]
             agent.BeginEpisode(ReadOnlySpan s)
@@ -96,7 +96,7 @@ let tests =
 
         test "updates start after min-replay-history and the target refreshes every target-update-period steps" {
             TorchRuntime.Initialize()
-            use agent = new DqnAgent(smallConfig, cartpoleSpec, 2)
+            use agent = new DqnAgent(AgentFactory.DqnSettingsOf smallConfig, cartpoleSpec, 2)
             let outcomes = drive agent 40
             let stepsWith f = outcomes |> List.indexed |> List.filter (snd >> f) |> List.map (fst >> (+) 1)
             Expect.equal (stepsWith (fun o -> o.Updated)) [ 12; 16; 20; 24; 28; 32; 36; 40 ] "updates at multiples of 4 after step 10"
@@ -110,7 +110,7 @@ let tests =
 
         test "MinAtar-style target period counts updates" {
             TorchRuntime.Initialize()
-            use agent = new DqnAgent((configWith smallConfig [ "UpdatePeriod", box (2); "TargetUpdatePeriod", box (3L); "TargetPeriodUnit", box (TargetPeriodUnit.Updates) ]), cartpoleSpec, 2)
+            use agent = new DqnAgent(AgentFactory.DqnSettingsOf(configWith smallConfig [ "UpdatePeriod", box (2); "TargetUpdatePeriod", box (3L); "TargetPeriodUnit", box (TargetPeriodUnit.Updates) ]), cartpoleSpec, 2)
             let outcomes = drive agent 30
             let syncSteps = outcomes |> List.indexed |> List.filter (fun (_, o) -> o.Synced) |> List.map (fst >> (+) 1)
             // updates at 12, 14, ..., 30 (10 updates); syncs after updates 3, 6, 9 -> steps 16, 22, 28
@@ -122,17 +122,17 @@ let tests =
             let distance (agent: DqnAgent) =
                 use d = agent.Online.Flat.Values - agent.Target.Flat.Values
                 d.norm().item<float32>()
-            use copied = new DqnAgent((configWith smallConfig [ "Agent", box ("dqn-pro") ]), cartpoleSpec, 2)
+            use copied = new DqnAgent(AgentFactory.DqnSettingsOf(configWith smallConfig [ "Agent", box ("dqn-pro") ]), cartpoleSpec, 2)
             Expect.equal (distance copied) 0.0f "w = theta at start (Algorithm 1)"
-            use independent = new DqnAgent((configWith smallConfig [ "Agent", box ("dqn-pro"); "PullTowardRandomTargetAtStart", box (true) ]), cartpoleSpec, 2)
+            use independent = new DqnAgent(AgentFactory.DqnSettingsOf(configWith smallConfig [ "Agent", box ("dqn-pro"); "PullTowardRandomTargetAtStart", box (true) ]), cartpoleSpec, 2)
             Expect.isGreaterThan (distance independent) 0.1f "released code: independent random target"
         }
 
         test "DQN Pro pulls w toward theta: mu = alpha / c~ and a step moves w by the pull plus the optimizer step" {
             TorchRuntime.Initialize()
             let config = (configWith smallConfig [ "Agent", box ("dqn-pro"); "CTilde", box (0.01); "PullTowardRandomTargetAtStart", box (true) ])
-            use pro = new DqnAgent(config, cartpoleSpec, 2)
-            use plain = new DqnAgent((configWith config [ "Agent", box ("dqn") ]), cartpoleSpec, 2)
+            use pro = new DqnAgent(AgentFactory.DqnSettingsOf config, cartpoleSpec, 2)
+            use plain = new DqnAgent(AgentFactory.DqnSettingsOf(configWith config [ "Agent", box ("dqn") ]), cartpoleSpec, 2)
             close 0.1 pro.Mu "mu = 1e-3 / 0.01"
             let fill (a: DqnAgent) =
                 let s = [| 0.1f; -0.2f; 0.03f; 0.4f |]
@@ -148,5 +148,35 @@ let tests =
             use expected = plain.Online.Flat.Values + 0.1 * (theta - w0)
             let err = (pro.Online.Flat.Values - expected).abs().max().item<float32>()
             Expect.isLessThan err 1e-6f "w_pro = w_dqn + mu (theta - w0)"
+        }
+
+        test "the fused accelerator runs Algorithm 1 as ProximalUpdate does: same batches, losses and parameters (dqn-pro, nu, RMSProp)" {
+            TorchRuntime.Initialize()
+            let rng = Random 6
+            let states = Array.init 60 (fun _ -> Array.init 4 (fun _ -> float32 (rng.NextDouble() - 0.5)))
+            let cases =
+                [ "dqn-pro c~ 0.01, Adam", [ "Agent", box "dqn-pro"; "CTilde", box 0.01; "PullTowardRandomTargetAtStart", box true ]
+                  "dqn nu 0.5, Adam", [ "Nu", box 0.5; "PullTowardRandomTargetAtStart", box true ]
+                  "dqn-pro c~ 0.05, RMSProp TF", [ "Agent", box "dqn-pro"; "CTilde", box 0.05; "Optimizer", box OptimizerKind.RmsProp
+                                                   "OptimizerForm", box OptimizerForm.TensorFlow; "OptimizerEpsilon", box 0.01 ] ]
+            for name, keys in cases do
+                let build kernel = new DqnAgent(AgentFactory.DqnSettingsOf(configWith smallConfig (keys @ [ "UpdateKernel", box kernel ])), cartpoleSpec, 2)
+                use reference = build UpdateKernel.Autograd
+                use fused = build UpdateKernel.Fused
+                Expect.equal (reference.Kernel, fused.Kernel) (UpdateKernel.Autograd, UpdateKernel.Fused) $"{name}: the switch"
+                for a in [ reference; fused ] do
+                    a.BeginEpisode(ReadOnlySpan states[0])
+                    for i in 1 .. states.Length - 1 do
+                        a.Replay.Add(i % 2, (if i % 7 = 0 then 1.0f else 0.0f), i % 13 = 0, ReadOnlySpan states[i])
+                use w0 = reference.Online.Flat.Values.clone()
+                for k in 1 .. 5 do
+                    let struct (l1, q1) = reference.Update()
+                    let struct (l2, q2) = fused.Update()
+                    Expect.floatClose { absolute = 1e-5; relative = 1e-5 } (float l2) (float l1) $"{name}, update {k}: loss"
+                    Expect.floatClose { absolute = 1e-5; relative = 1e-5 } (float q2) (float q1) $"{name}, update {k}: mean Q"
+                use d = (reference.Online.Flat.Values - fused.Online.Flat.Values).abs()
+                Expect.isLessThan (d.max().item<float32>()) 1e-5f $"{name}: parameters after 5 updates"
+                use moved = (reference.Online.Flat.Values - w0).abs()
+                Expect.isGreaterThan (moved.max().item<float32>()) 1e-4f $"{name}: (the updates moved w by more than the tolerance)"
         }
     ]

@@ -80,7 +80,8 @@ let private build (flags: string) =
 
 let private native name body =
     test name {
-        if compiler.Force().IsNone || not (OperatingSystem.IsLinux()) then skiptest "no C compiler (or not Linux): the fake ALE cannot be built"
+        if not (OperatingSystem.IsLinux()) then skiptest "not Linux: the fake ALE is built as a Linux shared library"
+        if compiler.Force().IsNone then skiptest "no C compiler (/usr/bin/cc or gcc): the fake ALE cannot be built"
         body ()
     }
 
@@ -145,7 +146,8 @@ let tests =
             finally
                 Directory.Delete(dir, true))
 
-        test "ALE_LIBRARY is used when no path is given" {
+        // Sequenced: it changes a process-wide environment variable (docs/testing.md, "Isolation").
+        testSequenced <| test "ALE_LIBRARY is used when no path is given" {
             let previous = Environment.GetEnvironmentVariable AleLibrary.EnvironmentVariable
             try
                 Environment.SetEnvironmentVariable(AleLibrary.EnvironmentVariable, "/nowhere/libale_c.so")

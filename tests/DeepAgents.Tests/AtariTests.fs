@@ -4,6 +4,7 @@ module AtariTests
 
 open System
 open System.IO
+open System.Runtime.Intrinsics
 open Expecto
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Environments.Atari
@@ -100,6 +101,79 @@ let resizeTests =
             Expect.equal [ for n in 0 .. 8 -> AreaResize.RoundHalfToEven(n, 2) ] [ 0; 0; 1; 2; 2; 2; 3; 4; 4 ] "n / 2"
             Expect.equal (AreaResize.RoundHalfToEven(8, 3)) 3 "8/3 -> 3"
             Expect.equal (AreaResize.RoundHalfToEven(7, 3)) 2 "7/3 -> 2"
+        }
+
+        test "accelerated path equals the reference on random and adversarial 210x160 frames, ties included" {
+            let r = AreaResize(H, W, 84, 84)
+            Expect.equal r.IsAccelerated System.Runtime.Intrinsics.X86.Avx2.IsSupported "accelerated where AVX2 is"
+            let rng = Mt19937 17u
+            let random () = Array.init (H * W) (fun _ -> byte (rng.RandInt(0, 256)))
+            // pixels in {v, v + 1}: many averages land on or next to .5 (odd and even v round ties differently)
+            let twoLevel v = Array.init (H * W) (fun _ -> v + byte (rng.RandInt(0, 2)))
+            let frames =
+                [ yield! List.init 4 (fun _ -> random ())
+                  for v in [ 0uy; 1uy; 100uy; 127uy; 128uy; 254uy ] do yield twoLevel v
+                  yield Array.create (H * W) 255uy
+                  yield Array.init (H * W) (fun i -> if (i / W + i % W) % 2 = 0 then 255uy else 0uy) // checkerboard
+                  yield Array.init (H * W) (fun i -> if i % W % 3 = 0 then 255uy else 0uy)        // column stripes
+                  yield Array.init (H * W) (fun i -> if i / W % 5 < 2 then 1uy else 0uy)          // row stripes
+                  yield patternScreen 3 ]
+            let fast, reference = Array.zeroCreate<byte> (84 * 84), Array.zeroCreate<byte> (84 * 84)
+            let mutable ties = 0
+            for k, frame in List.indexed frames do
+                r.Resize(ReadOnlySpan frame, Span fast)
+                r.ResizeReference(ReadOnlySpan frame, Span reference)
+                Expect.equal fast reference $"frame {k}"
+                ties <- ties + (directArea (H, W, 84, 84) frame |> Array.filter (fun d -> abs (d - floor d - 0.5) < 1e-9) |> Array.length)
+            Expect.isGreaterThan ties 100 "the frames contain exact .5 ties"
+        }
+
+        test "accelerated path equals the reference at random sizes (tails, padding, 1-pixel sides, many taps)" {
+            let rng = Mt19937 23u
+            let sizes =
+                [ (1, 1, 1, 1); (7, 5, 3, 2); (8, 8, 8, 8); (9, 17, 9, 9); (3, 1000, 2, 7); (1000, 3, 1, 3); (250, 160, 100, 84)
+                  yield! List.init 40 (fun _ ->
+                      let sh, sw = rng.RandInt(1, 300), rng.RandInt(1, 300)
+                      sh, sw, rng.RandInt(1, sh + 1), rng.RandInt(1, sw + 1)) ]
+            for (sh, sw, dh, dw) in sizes do
+                let r = AreaResize(sh, sw, dh, dw)
+                for levels in [ 256; 2 ] do
+                    let v = rng.RandInt(0, 255)
+                    let frame = Array.init (sh * sw) (fun _ -> if levels = 2 then byte (v + rng.RandInt(0, 2)) else byte (rng.RandInt(0, 256)))
+                    let fast, reference = Array.zeroCreate<byte> (dh * dw), Array.zeroCreate<byte> (dh * dw)
+                    r.Resize(ReadOnlySpan frame, Span fast)
+                    r.ResizeReference(ReadOnlySpan frame, Span reference)
+                    Expect.equal fast reference $"{sh}x{sw} -> {dh}x{dw}, {levels} levels"
+        }
+
+        test "the accelerated division equals RoundHalfToEven: every numerator of 210x160, edges of the largest denominators" {
+            let check (d: int) (ns: int[]) =
+                let dv, inverse = Vector256.Create d, Vector256.Create(1.0f / float32 d)
+                for k in 0 .. 8 .. ns.Length - 8 do
+                    let q = AreaResizeAccelerated.DivideRoundHalfToEven(Vector256.Create<int>(ReadOnlySpan<int>(ns, k, 8)), dv, inverse)
+                    for l in 0 .. 7 do
+                        let n = ns.[k + l]
+                        if q.[l] <> AreaResize.RoundHalfToEven(n, d) then failtest $"{n} / {d}: got {q.[l]}"
+            check (H * W) (Array.init (255 * H * W + 8) (fun n -> min n (255 * H * W)))
+            // n near every multiple and every tie of d, up to 255 d, where the float estimate is least sure
+            for d in [ 3; 8; 33600; 1 <<< 22; Int32.MaxValue / 255 - 1; Int32.MaxValue / 255 ] do
+                let ns =
+                    [| for q in 0 .. 255 do
+                         for base' in [ int64 q * int64 d; int64 q * int64 d + int64 (d / 2) ] do
+                             for delta in -2L .. 2L do
+                                 let n = base' + delta
+                                 if n >= 0L && n <= 255L * int64 d then int n |]
+                check d (Array.append ns (Array.zeroCreate (8 - ns.Length % 8)))
+        }
+
+        test "the accelerated resize allocates nothing per call" {
+            let r = AreaResize(H, W, 84, 84)
+            let src, out = patternScreen 1, Array.zeroCreate<byte> (84 * 84)
+            let run () = for _ in 1 .. 200 do r.Resize(ReadOnlySpan src, Span out)
+            run () // warm up (JIT)
+            let before = GC.GetAllocatedBytesForCurrentThread()
+            run ()
+            Expect.equal (GC.GetAllocatedBytesForCurrentThread() - before) 0L "bytes allocated"
         }
 
         test "enlarging and empty sizes are rejected with the axis named" {

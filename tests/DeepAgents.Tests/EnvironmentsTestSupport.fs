@@ -20,7 +20,7 @@ let catchExn<'E when 'E :> exn> (f: unit -> unit) : 'E =
 /// The repository root (<see cref="TestSupport.repoRoot"/>).
 let repoRoot = TestSupport.repoRoot
 
-/// ../shared/minatar-golden relative to the repository root.
+/// tests/data/minatar-golden (<see cref="TestSupport.goldenDir"/>).
 let goldenDir = TestSupport.goldenDir
 
 /// All golden trace files, sorted.

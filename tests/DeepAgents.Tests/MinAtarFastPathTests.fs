@@ -92,7 +92,7 @@ let private randomAsterix (rng: Mt19937) =
         else g.SetEntity(slot, rng.RandInt(0, 10), right, gold)
     env, g
 
-/// Asterix's observation written directly from the spec and the game's public state.
+/// Asterix's observation written directly from docs/minatar.md and the game's public state.
 let private asterixSpecObservation (g: Asterix) =
     let o = Array.zeroCreate<byte> 400
     o.[cellIndex 0 g.PlayerY g.PlayerX] <- 1uy
@@ -104,7 +104,8 @@ let private asterixSpecObservation (g: Asterix) =
             if back >= 0 && back <= 9 then o.[cellIndex 2 (slot + 1) back] <- 1uy
     o
 
-/// Freeway's observation from the spec: chicken, cars, and the trail behind each car (wrapping) in speed{|speed|}.
+/// Freeway's observation from docs/minatar.md: chicken, cars, and the trail behind each car (wrapping)
+/// in speed{|speed|}.
 let private freewaySpecObservation (g: Freeway) =
     let o = Array.zeroCreate<byte> 700
     o.[cellIndex 0 g.ChickenRow 4] <- 1uy
@@ -124,7 +125,7 @@ let private randomFreeway (rng: Mt19937) =
         g.SetCar(i, rng.RandInt(0, 10), rng.RandInt(0, 6), (if rng.RandInt(0, 40) = 0 then 0 else speed)) // speed 0: sign(0) = 0
     env, g
 
-/// Seaquest's observation from the spec.
+/// Seaquest's observation from docs/minatar.md.
 let private seaquestSpecObservation (g: Seaquest) =
     let o = Array.zeroCreate<byte> 1000
     let set c y x = if x >= 0 && x <= 9 then o.[cellIndex c y x] <- 1uy
@@ -192,7 +193,7 @@ let tests =
         ]
 
         testList "Asterix" [
-            test "observations of random states equal the spec's drawing, on the scalar and the vector path" {
+            test "observations of random states equal the rules' drawing, on the scalar and the vector path" {
                 let rng = Mt19937 11u
                 for _ in 1 .. 2000 do
                     let env, g = randomAsterix rng
@@ -202,7 +203,7 @@ let tests =
                         g.UpdateCellsWith vector
                         Expect.sequenceEqual (observe env) expected $"cells computed with vector = {vector}"
             }
-            test "the vector entity move equals the scalar one and the spec" {
+            test "the vector entity move equals the scalar one and the rules" {
                 let rng = Mt19937 12u
                 for _ in 1 .. 2000 do
                     let env, g = randomAsterix rng
@@ -216,12 +217,12 @@ let tests =
                     g.MoveEntitiesScalar()
                     (twin.Game :?> Asterix).MoveEntitiesVector()
                     Expect.sequenceEqual (twin.SaveState()) (env.SaveState()) "same state after the move"
-                    Expect.equal [ for slot in 0 .. 7 -> g.IsOccupied slot, g.EntityX slot ] expected "spec: occupied slots move one column, off-grid ones are removed"
+                    Expect.equal [ for slot in 0 .. 7 -> g.IsOccupied slot, g.EntityX slot ] expected "rules: occupied slots move one column, off-grid ones are removed"
             }
         ]
     
         testList "Freeway" [
-            test "observations of random states equal the spec's drawing, on the scalar and the vector path" {
+            test "observations of random states equal the rules' drawing, on the scalar and the vector path" {
                 let rng = Mt19937 21u
                 for _ in 1 .. 2000 do
                     let env, g = randomFreeway rng
@@ -232,7 +233,7 @@ let tests =
                         g.ObserveWith(Span o, vector)
                         Expect.sequenceEqual o expected $"vector = {vector}"
             }
-            test "the vector car move equals the scalar one and the spec" {
+            test "the vector car move equals the scalar one and the rules" {
                 let rng = Mt19937 22u
                 for _ in 1 .. 2000 do
                     let env, g = randomFreeway rng
@@ -244,12 +245,12 @@ let tests =
                     g.MoveCarsWith false
                     (twin.Game :?> Freeway).MoveCarsWith true
                     Expect.sequenceEqual (twin.SaveState()) (env.SaveState()) "same state after the move"
-                    Expect.equal [ for i in 0 .. 7 -> g.CarX i, g.CarTimer i, g.CarSpeed i ] expected "spec: Style-B timers, wrap-around"
+                    Expect.equal [ for i in 0 .. 7 -> g.CarX i, g.CarTimer i, g.CarSpeed i ] expected "rules: Style-B timers, wrap-around"
             }
         ]
 
         testList "Seaquest" [
-            test "observations of random states equal the spec's drawing" {
+            test "observations of random states equal the rules' drawing" {
                 let rng = Mt19937 31u
                 for _ in 1 .. 3000 do
                     let env, g = randomSeaquest rng
@@ -321,7 +322,7 @@ let tests =
         ]
 
         testList "Breakout" [
-            test "observations of random states equal the spec's drawing, bricks anywhere on the board" {
+            test "observations of random states equal the rules' drawing, bricks anywhere on the board" {
                 let rng = Mt19937 41u
                 for _ in 1 .. 2000 do
                     let env = MinAtarEnvironment("breakout", noSticky)

@@ -1,4 +1,4 @@
-/// Per-game rules of spec/minatar.md checked on constructed states (beyond what the golden traces cover).
+/// Per-game rules of docs/minatar.md checked on constructed states (beyond what the golden traces cover).
 module MinAtarRuleTests
 
 open System

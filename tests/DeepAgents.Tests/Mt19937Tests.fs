@@ -27,7 +27,8 @@ type private WordAtATime(seed: uint32) =
 
 let private twoPow53 = 9007199254740992.0
 
-/// Known outputs of the MT19937 reference and of numpy's legacy RandomState (spec/minatar.md, "Randomness").
+/// Known outputs of the MT19937 reference and of numpy's legacy RandomState
+/// (docs/environments.md, "The random stream").
 [<Tests>]
 let tests =
     testList "Mt19937" [

@@ -44,7 +44,7 @@ let fill (agent: IAgent) (steps: int) =
 let manualAgent (extra: (string * objnull) list) =
     TorchRuntime.Initialize 1
     let config = configWith tinyRainbow ([ "MinReplayHistory", box 1000000L; "BatchSize", box 32; "ReplayCapacity", box 1000 ] @ extra)
-    new RainbowAgent(config, cartpoleSpec, 2)
+    new RainbowAgent(AgentFactory.RainbowSettingsOf config, cartpoleSpec, 2)
 
 /// A synthetic Atari game (ScriptedEmulator): screen value = frame mod 256; reward 3 every 40 frames whatever the
 /// action; 3 lives lost at frames 200, 400, 600 (each exactly at the end of an agent step); game over at frame 800.
@@ -127,22 +127,22 @@ let agentTests =
                 Expect.isLessThan (abs (float c - expected)) (5.0 * sqrt expected) (sprintf "count %d vs expected %.1f" c expected)
         }
 
-        test "rainbow-pro wraps its optimizer in the same ProximalOptimizer/ProximalPull as dqn-pro; atari-paper mu = 6.25e-5 / 0.05" {
+        test "rainbow-pro has the same AgentCore and ProximalPull as dqn-pro; atari-paper mu = 6.25e-5 / 0.05" {
             TorchRuntime.Initialize 1
             let atari = configWith (Presets.Get("atari-paper", "rainbow-pro")) [ "ReplayCapacity", box 1000 ]
-            use rainbow = new RainbowAgent(atari, ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
-            use dqn = new DqnAgent(configWith (Presets.Get("cartpole", "dqn-pro")) [], cartpoleSpec, 2)
-            Expect.equal (rainbow.Optimizer.GetType()) typeof<ProximalOptimizer> "Rainbow Pro's optimizer is ProximalOptimizer"
-            Expect.equal (rainbow.Optimizer.GetType()) (dqn.Optimizer.GetType()) "the same class as DQN Pro's"
-            let pro = rainbow.Optimizer :?> ProximalOptimizer
-            Expect.equal (pro.Pull.GetType()) ((dqn.Optimizer :?> ProximalOptimizer).Pull.GetType()) "the same pull class"
-            Expect.isTrue (obj.ReferenceEquals(pro.Pull, rainbow.Pull)) "the pull of the agent"
+            use rainbow = new RainbowAgent(AgentFactory.RainbowSettingsOf atari, ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
+            use dqn = new DqnAgent(AgentFactory.DqnSettingsOf(configWith (Presets.Get("cartpole", "dqn-pro")) []), cartpoleSpec, 2)
+            Expect.isTrue (box rainbow :? AgentCore && box dqn :? AgentCore) "one skeleton"
+            let rainbowPull, dqnPull = nonNull rainbow.Pull, nonNull dqn.Pull
+            Expect.equal (rainbowPull.GetType()) (dqnPull.GetType()) "the same pull class as DQN Pro's"
             Expect.floatClose Accuracy.veryHigh rainbow.Mu 1.25e-3 "mu = 6.25e-5 / 0.05"
+            Expect.floatClose Accuracy.veryHigh rainbowPull.Mu 1.25e-3 "the pull's mu"
             Expect.equal atari.BatchSize 64 "batch 64"
             Expect.equal (rainbow.Replay.GetType()) typeof<FrameStackReplay> "Atari frames are stored once (FrameStackReplay)"
-            use plain = new RainbowAgent(configWith atari [ "Agent", box "rainbow" ], ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
-            Expect.isFalse (plain.Optimizer :? ProximalOptimizer) "rainbow has no pull"
+            use plain = new RainbowAgent(AgentFactory.RainbowSettingsOf(configWith atari [ "Agent", box "rainbow" ]), ObservationSpec(4, 84, 84, ObservationKind.Pixels), 6)
+            Expect.isNull plain.Pull "rainbow has no pull"
             Expect.equal plain.Mu 0.0 "mu 0"
+            Expect.throwsT<ConfigException> (fun () -> AgentFactory.RainbowSettingsOf(configWith atari [ "Agent", box "dqn" ]) |> ignore) "dqn settings are not Rainbow's"
         }
     ]
 
@@ -181,7 +181,7 @@ let runTests =
         test "full Rainbow options (double-q, dueling, noisy): modules, epsilon 0, deterministic, exact resume" {
             let config = configWith tinyRainbow [ "DoubleQ", box true; "Dueling", box true; "Noisy", box true; "TotalSteps", box 2000L ]
             do
-                use agent = new RainbowAgent(configWith config [ "ReplayCapacity", box 1000 ], cartpoleSpec, 2)
+                use agent = new RainbowAgent(AgentFactory.RainbowSettingsOf(configWith config [ "ReplayCapacity", box 1000 ]), cartpoleSpec, 2)
                 let modules = agent.Online.modules() |> Seq.toList
                 Expect.isTrue (modules |> List.exists (fun m -> m :? Research.DeepAgents.Networks.Layers.DuelingHead)) "a dueling head"
                 Expect.equal (modules |> List.filter (fun m -> m :? Research.DeepAgents.Networks.Layers.NoisyLinear)).Length 2 "noisy value and advantage streams"
@@ -260,40 +260,5 @@ let configTests =
             bad [ "Agent", box "dqn-pro"; "Noisy", box true ] "invalid value for noisy: 'true'"
             bad [ "NoisySigma0", box 0.0 ] "invalid value for noisy-sigma0: '0'. Allowed: a finite number > 0."
             Expect.equal (configWith tinyRainbow [ "n-step", box 5 ]).NStep 5 "kebab key n-step"
-        }
-    ]
-
-[<Tests>]
-let learningTests =
-    testSequenced <| testList "Rainbow learning" [
-        // Budget: the rainbow cartpole preset for 20k steps (greedy evaluation of 10 episodes every 5k steps), ~15-20 s
-        // of one core. A uniformly random policy scores ~22. Seed 1 gives 175, 144, 110, 92 (at 30k steps: 487, 98).
-        test "Rainbow learns CartPole: best evaluation >= 150 and mean of the four evaluations >= 100 within 20k steps" {
-            let dir = tempRun "rb-learn-cartpole"
-            use trainer = Trainer.Start(configWith (Presets.Get("cartpole", "rainbow")) [ "Seed", box 1L; "TotalSteps", box 20000L ], dir)
-            trainer.Train() |> ignore
-            let evals = TrainingLearningTests.evaluationMeans dir
-            Expect.equal evals.Length 4 "four evaluations"
-            Expect.isGreaterThanOrEqual (Array.max evals) 150.0 (sprintf "best evaluation (all: %A)" evals)
-            Expect.isGreaterThanOrEqual (Array.average evals) 100.0 (sprintf "mean evaluation (all: %A)" evals)
-            deleteRuns [ dir ]
-        }
-
-        // Budget: Dopamine's MinAtar Rainbow (minatar-dopamine for rainbow) with epsilon decaying over 20k instead of 250k
-        // steps, 50k steps (~12k updates, ~20-25 s of one core). Random play scores ~0.64; seed 1 reaches 3.15.
-        test "Rainbow on MinAtar Breakout beats the random policy clearly after 50k steps" {
-            let dir = tempRun "rb-learn-breakout"
-            let config =
-                configWith (Presets.Get("minatar-dopamine", "rainbow")) [
-                    "TotalSteps", box 50000L; "EpsilonDecaySteps", box 20000L; "EvalPeriod", box 25000L
-                    "EvalEpisodes", box 20; "CheckpointPeriod", box 0L; "TensorBoard", box false; "Seed", box 1L ]
-            use trainer = Trainer.Start(config, dir)
-            trainer.Train() |> ignore
-            let random = Evaluation.Run(trainer.Agent, config, 99L, Nullable 50, Nullable 1.0)
-            let final = TrainingLearningTests.evaluationMeans dir |> Array.last
-            Expect.isLessThan random.MeanReturn 1.5 "random policy (epsilon 1) scores below 1.5"
-            Expect.isGreaterThanOrEqual final 2.0 (sprintf "greedy return after 50k steps (random: %.2f)" random.MeanReturn)
-            Expect.isGreaterThanOrEqual final (2.0 * random.MeanReturn) "at least twice the random policy's return"
-            deleteRuns [ dir ]
         }
     ]

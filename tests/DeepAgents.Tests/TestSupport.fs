@@ -16,5 +16,13 @@ let repoRoot =
                 | parent -> up parent
         up (Path.GetFullPath AppContext.BaseDirectory))
 
-/// ../shared/minatar-golden relative to the repository root.
-let goldenDir () = Path.GetFullPath(Path.Combine(repoRoot.Force(), "..", "shared", "minatar-golden"))
+/// A file or folder of the repository (path relative to its root, `/`-separated). Missing data is a
+/// failure of the calling test, never a skip.
+let repoPath (relative: string) =
+    let path = Path.GetFullPath(Path.Combine(repoRoot.Force(), relative))
+    if not (File.Exists path || Directory.Exists path) then
+        failwithf "%s not found: test data lives in the repository at %s" path relative
+    path
+
+/// The MinAtar conformance traces, tests/data/minatar-golden (docs/environments.md, "Conformance suite").
+let goldenDir () = repoPath "tests/data/minatar-golden"

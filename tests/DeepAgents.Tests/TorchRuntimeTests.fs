@@ -15,7 +15,8 @@ let tests =
             use s = t.sum()
             Expect.equal (s.item<float32>()) 6.5f "sum of a tensor"
         }
-        test "Initialize sets the intra-op thread count and is idempotent" {
+        // Sequenced: libtorch's thread count is process-wide, and other tests compare runs byte for byte.
+        testSequenced <| test "Initialize sets the intra-op thread count and is idempotent" {
             TorchRuntime.Initialize 2
             Expect.equal TorchRuntime.Threads 2 "two threads"
             TorchRuntime.Initialize 1

@@ -1,3 +1,6 @@
+/// Learning as statistics, not one lucky seed: DQN, DQN Pro, Rainbow and Rainbow Pro each train on CartPole with
+/// their cartpole preset for three seeds, and the mean score across the seeds must clear a one-sided threshold
+/// that sits far above the random policy (measured here) and well below the measured means.
 module TrainingLearningTests
 
 open System
@@ -14,39 +17,43 @@ let evaluationMeans dir =
     |> Array.skip 1
     |> Array.map (fun l -> float (l.Split(',')[3]))
 
+/// Budget per run: the agent's cartpole preset cut to 10k steps (warm-up 1k, epsilon decay over 10k), greedy
+/// evaluations of 10 episodes at 5k and 10k steps; 12 runs take ~1.5 min of one core.
+let private steps = 10000L
+
+/// A run's score: the mean of its evaluations (the whole curve, since DQN on CartPole oscillates between them).
+let private score agent (seed: int64) =
+    let dir = tempRun $"learn-{agent}-s{seed}"
+    let config = configWith (Presets.Get("cartpole", agent)) [ "TotalSteps", box steps; "Seed", box seed ]
+    use trainer = Trainer.Start(config, dir)
+    trainer.Train() |> ignore
+    // The random policy of the same environment: epsilon = 1 for 50 evaluation episodes.
+    let random = (Evaluation.Run(trainer.Agent, config, 99L, Nullable 50, Nullable 1.0)).MeanReturn
+    let evals = evaluationMeans dir
+    deleteRuns [ dir ]
+    Expect.equal evals.Length 2 "evaluations at 5k and 10k steps"
+    Array.average evals, random
+
+/// Threshold 100 for the mean over seeds 1-3. Why: the random policy scores 21.6-21.9 (checked below 30 in every run,
+/// so 100 is more than 3x random). Measured on this project's 2-core machine (2026-12-06), seed scores and means:
+/// DQN 131.9, 174.5, 124.3 (mean 143.5, standard error 15.7); DQN Pro 229.9, 197.8, 165.5 (197.7);
+/// Rainbow 192.5, 309.8, 345.6 (282.6); Rainbow Pro 212.3, 286.0, 353.8 (284.0). 100 is below every single seed
+/// and 2.8 standard errors below the lowest mean (DQN's), so a machine whose float results differ (the fused
+/// kernels follow the CPU's SIMD width) still passes, while an agent that does not learn (stays near 22) or
+/// learns at a fraction of the speed cannot; the failure message prints every score.
+let private learns agent =
+    test $"{agent} learns CartPole: mean score over seeds 1-3 >= 100 (random ~22) within 10k steps" {
+        let results = [ for seed in 1L .. 3L -> score agent seed ]
+        let scores = results |> List.map fst
+        let mean = List.average scores
+        printfn "%s on CartPole, seeds 1-3: scores %A, random %A" agent scores (results |> List.map snd)
+        for _, random in results do
+            Expect.isLessThan random 30.0 "the random policy scores below 30"
+        Expect.isGreaterThanOrEqual mean 100.0 (sprintf "mean over seeds of the mean evaluation (seeds: %A)" scores)
+        Expect.isGreaterThanOrEqual mean (3.0 * (results |> List.map snd |> List.max)) "at least 3x the random policy"
+    }
+
 [<Tests>]
 let tests =
-    testSequenced <| testList "Learning" [
-        // Budget: the cartpole preset as is (30k steps, greedy evaluation of 10 episodes every 5k steps),
-        // ~15 s of one core. A uniformly random policy scores ~22. DQN on CartPole oscillates between
-        // evaluations, so the check is on the whole curve: best >= 150 and mean over the 6 evaluations >= 100.
-        test "DQN learns CartPole: best evaluation >= 150 and mean of the six evaluations >= 100 within 30k steps" {
-            let dir = tempRun "learn-cartpole"
-            use trainer = Trainer.Start(configWith Presets.CartPole [ "Seed", box 1L ], dir)
-            trainer.Train() |> ignore
-            let evals = evaluationMeans dir
-            Expect.equal evals.Length 6 "six evaluations"
-            Expect.isGreaterThanOrEqual (Array.max evals) 150.0 (sprintf "best evaluation (all: %A)" evals)
-            Expect.isGreaterThanOrEqual (Array.average evals) 100.0 (sprintf "mean evaluation (all: %A)" evals)
-            deleteRuns [ dir ]
-        }
-
-        // Budget: Dopamine's MinAtar DQN with epsilon decaying over 20k instead of 250k steps, 50k steps
-        // (~12k updates, ~17 s of one core). Random play in Breakout scores ~0.5-1 per episode; the
-        // check is the greedy (eval epsilon 0.001) mean return of 20 episodes at the end.
-        test "DQN on MinAtar Breakout beats the random policy clearly after 50k steps" {
-            let dir = tempRun "learn-breakout"
-            let config =
-                configWith Presets.MinAtarDopamine [
-                    "TotalSteps", box 50000L; "EpsilonDecaySteps", box 20000L; "EvalPeriod", box 25000L
-                    "EvalEpisodes", box 20; "CheckpointPeriod", box 0L; "TensorBoard", box false; "Seed", box 1L ]
-            use trainer = Trainer.Start(config, dir)
-            trainer.Train() |> ignore
-            let random = Evaluation.Run(trainer.Agent, config, 99L, Nullable 50, Nullable 1.0)
-            let final = (evaluationMeans dir) |> Array.last
-            Expect.isLessThan random.MeanReturn 1.5 "random policy (epsilon 1) scores below 1.5"
-            Expect.isGreaterThanOrEqual final 2.0 (sprintf "greedy return after 50k steps (random: %.2f)" random.MeanReturn)
-            Expect.isGreaterThanOrEqual final (2.0 * random.MeanReturn) "at least twice the random policy's return"
-            deleteRuns [ dir ]
-        }
-    ]
+    // Sequenced: trainers run one at a time (several libtorch trainers as threads of one process are avoided).
+    testSequenced <| testList "Learning" [ for agent in [ "dqn"; "dqn-pro"; "rainbow"; "rainbow-pro" ] -> learns agent ]

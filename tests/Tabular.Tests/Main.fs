@@ -1,6 +1,4 @@
 module Main
 
-open Expecto
-
 [<EntryPoint>]
-let main argv = Tests.runTestsInAssemblyWithCLIArgs [] argv
+let main argv = TestEntry.run argv

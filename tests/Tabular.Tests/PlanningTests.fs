@@ -32,7 +32,7 @@ let fixedPoint =
                     let result = Experiment.run { Experiment.config mdp Noise.NoNoise (runs cs 1) k with Target = target }
                     for t in result.Traces do
                         Expect.isLessThan (Planning.supDistance t.Final vStar) 1e-8 $"c={t.Run.C} target={target}")
-        test "same fixed point: v* is unchanged by one proximal step for every c (spec result 1)" {
+        test "same fixed point: v* is unchanged by one proximal step for every c (docs/planning.md, result 1)" {
             let mdp = Generators.garnet 20 3 4 0.9 3 true
             let vStar = (Exact.solve mdp).Value
             for c in [ 0.01; 0.3; 5.0; infinity ] do
@@ -44,7 +44,7 @@ let fixedPoint =
 [<Tests>]
 let contraction =
     testList "Tabular.Planning contraction" [
-        test "measured sup-norm contraction never exceeds rho = (1 + c gamma)/(1 + c) (spec result 2)" {
+        test "measured sup-norm contraction never exceeds rho = (1 + c gamma)/(1 + c) (docs/planning.md, result 2)" {
             for seed in 0 .. 5 do
                 for gamma in [ 0.9; 0.99 ] do
                     let mdp = Generators.garnet 25 4 3 gamma seed (seed % 2 = 1)
@@ -55,7 +55,7 @@ let contraction =
                         for k in 0 .. 149 do
                             Expect.isLessThanOrEqual t.ErrorInf.[k + 1] (rho * t.ErrorInf.[k] + 1e-12) $"seed={seed} gamma={gamma} c={t.Run.C} k={k}"
         }
-        test "with Target = (T*)^m the measured contraction never exceeds (1 + c gamma^m)/(1 + c) (spec result 2)" {
+        test "with Target = (T*)^m the measured contraction never exceeds (1 + c gamma^m)/(1 + c) (docs/planning.md, result 2)" {
             for seed in 0 .. 3 do
                 let mdp = Generators.garnet 20 3 3 0.95 seed (seed % 2 = 0)
                 for m in [ 2; 5 ] do
@@ -64,6 +64,23 @@ let contraction =
                         let rho = Contraction.pmpiModulus 0.95 t.Run.C m
                         for k in 0 .. 99 do
                             Expect.isLessThanOrEqual t.ErrorInf.[k + 1] (rho * t.ErrorInf.[k] + 1e-12) $"seed={seed} m={m} c={t.Run.C} k={k}"
+        }
+        // Two-sided: from v_0 = v* + delta 1 the error stays a constant vector (T* commutes with adding a constant:
+        // T*(v + d 1) = T* v + gamma d 1), so every step multiplies it by exactly rho. An update that ignored c
+        // (ratio gamma) or swapped the weights (ratio (c + gamma)/(1 + c)) fails. rho is written out here, not taken
+        // from Research.Theory, so a wrong beta there cannot cancel.
+        test "from v* + delta 1 the measured modulus equals rho = (1 + c gamma)/(1 + c) exactly, from both sides (spec result 2)" {
+            for seed in 0 .. 3 do
+                for gamma in [ 0.9; 0.99 ] do
+                    let mdp = Generators.garnet 15 3 3 gamma seed (seed % 2 = 0)
+                    let vStar = (Exact.solve mdp).Value
+                    let v0 = vStar |> Array.map (fun v -> v + 2.0)
+                    for c in [ 0.05; 0.3; 2.0; 10.0; infinity ] do
+                        let rho = if Double.IsPositiveInfinity c then gamma else (1.0 + c * gamma) / (1.0 + c)
+                        let vs = Planning.iterates mdp Planning.Optimality Proximal.Quadratic c Noise.NoNoise 0 vStar v0 30
+                        for k in 0 .. 29 do
+                            let ratio = Planning.supDistance vs.[k + 1] vStar / Planning.supDistance vs.[k] vStar
+                            Expect.floatClose { absolute = 0.0; relative = 1e-9 } ratio rho $"seed={seed} gamma={gamma} c={c} k={k}: ratio = rho"
         }
         test "noiseless PVI is never faster than VI: the error bound rho^K e0 holds and VI ends lowest" {
             let mdp = Generators.garnet 30 4 5 0.9 11 true
@@ -126,7 +143,7 @@ let contraction =
 [<Tests>]
 let boundedNoise =
     testList "Tabular.Planning bounded noise" [
-        test "uniform and adversarial bounded noise: ||v_k - v*||_inf <= rho^k e0 + (1 - rho^k) e/(1-gamma) at every k (spec result 3)" {
+        test "uniform and adversarial bounded noise: ||v_k - v*||_inf <= rho^k e0 + (1 - rho^k) e/(1-gamma) at every k (docs/planning.md, result 3)" {
             for seed in 0 .. 7 do
                 let gamma = if seed % 2 = 0 then 0.9 else 0.95
                 let mdp = Generators.garnet (10 + 5 * seed) 3 3 gamma seed (seed % 3 = 0)
@@ -137,6 +154,25 @@ let boundedNoise =
                         for k in 0 .. 200 do
                             let bound = NoiseBound.afterSteps gamma t.Run.C k t.ErrorInf.[0] e
                             Expect.isLessThanOrEqual t.ErrorInf.[k] (bound * (1.0 + 1e-12)) $"seed={seed} noise={noise} c={t.Run.C} k={k}"
+        }
+        // Two-sided: from v* + e_0 1 the adversarial noise is +e everywhere, so b_{k+1} = rho b_k + beta e with
+        // beta = c/(1 + c): the error equals the bound rho^k e_0 + (1 - rho^k) e/(1 - gamma) at every k. Both closed
+        // forms are written out here (not taken from Research.Theory).
+        test "constant adversarial noise from v* + e0 1 attains the bound of result 3 exactly, from both sides" {
+            for seed in 0 .. 3 do
+                let gamma = 0.9
+                let mdp = Generators.garnet 15 3 3 gamma seed (seed % 2 = 1)
+                let vStar = (Exact.solve mdp).Value
+                for e0, e in [ 5.0, 0.5; 0.1, 0.5; 1.0, 0.05 ] do
+                    let v0 = vStar |> Array.map (fun v -> v + e0)
+                    for c in [ 0.05; 0.3; 2.0; 10.0; infinity ] do
+                        let beta = if Double.IsPositiveInfinity c then 1.0 else c / (1.0 + c)
+                        let rho = 1.0 - beta * (1.0 - gamma)
+                        let vs = Planning.iterates mdp Planning.Optimality Proximal.Quadratic c (Noise.Adversarial e) 0 vStar v0 60
+                        for k in 0 .. 60 do
+                            let bound = pown rho k * e0 + (1.0 - pown rho k) * e / (1.0 - gamma)
+                            Expect.floatClose { absolute = 1e-12; relative = 1e-9 } (Planning.supDistance vs.[k] vStar) bound
+                                $"seed={seed} e0={e0} e={e} c={c} k={k}: error = bound"
         }
         test "the adversarial noise pushes the error towards the bound: higher than uniform noise and above e/(1-gamma)/2 at the end" {
             let mdp = Generators.garnet 30 4 5 0.9 3 true

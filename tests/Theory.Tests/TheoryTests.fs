@@ -90,7 +90,7 @@ let moments =
         }
     ]
 
-/// The spec's check-value table (planning-theory.md, result 5): gamma, K, beta*, c*, MSE at c*, MSE of VI.
+/// The check-value table of docs/planning.md, result 5: gamma, K, beta*, c*, MSE at c*, MSE of VI.
 let checkValues =
     [ 0.9, 50, 0.514, 1.06, 3.14, 5.27
       0.9, 200, 0.166, 0.198, 0.96, 5.26
@@ -117,7 +117,7 @@ let optimalC =
                 check "MSE at c*" mse o.Mse
                 check "MSE of VI" mseVi o.MseVi
             }
-        test "MSE_K(beta) is unimodal on the spec's cases (decreasing then increasing on a fine grid)" {
+        test "MSE_K(beta) is unimodal on the check-value cases (decreasing then increasing on a fine grid)" {
             for (gamma, k, _, _, _, _) in checkValues do
                 let f = NoiseMoments.mseOfBeta gamma k 10.0 1.0
                 let ys = Array.init 20000 (fun i -> f (float (i + 1) / 20000.0))

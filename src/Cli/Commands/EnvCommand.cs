@@ -45,7 +45,8 @@ public sealed class EnvCommand : ICliCommand
 }
 
 /// <summary>
-/// <c>prox env replay --trace FILE.jsonl.gz</c>: replays a golden trace (spec/minatar.md, "Golden traces")
+/// <c>prox env replay --trace FILE.jsonl.gz</c>: replays a golden trace
+/// (docs/environments.md, "Conformance suite")
 /// and prints <c>OK &lt;steps&gt; steps</c> (exit 0) or the first mismatch (exit 1). A malformed file or
 /// a missing file exits 2.
 /// </summary>

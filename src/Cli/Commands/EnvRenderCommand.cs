@@ -74,9 +74,7 @@ public sealed class EnvRenderCommand : IEnvSubcommand
         string extension = Path.GetExtension(path).ToLowerInvariant();
         if (extension is not (".gif" or ".png"))
             throw new UsageException("--out", path, "a file name ending in .gif (animation) or .png (last frame)");
-        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (directory is not null && !Directory.Exists(directory))
-            throw new UsageException("--out", path, "a path in an existing directory");
+        CliPaths.OutputFile("--out", path);
         return extension == ".png";
     }
 

@@ -29,10 +29,12 @@ public sealed class EvalCommand : ICliCommand
             int? cap = parse.GetValue(maxSteps);
             if (cap is int c && c < 1) throw new UsageException("--max-episode-steps", c.ToString(CultureInfo.InvariantCulture), "an integer >= 1");
             string dir = parse.GetValue(run)!;
+            const string runDirectory = "a run directory written by prox train (with config.json)";
+            CliPaths.InputDirectory("--run", dir, runDirectory);
             if (!File.Exists(Path.Combine(dir, "config.json")))
-                throw new UsageException("--run", dir, "a run directory written by prox train (with config.json)");
+                throw new UsageException("--run", dir, runDirectory + "; this one has no config.json");
 
-            var (config, agent, steps) = TrainedAgent.Load(dir);
+            var (config, agent, steps) = TrainedAgent.Load(dir, notice: note => Console.Error.WriteLine($"warning: {note}"));
             using (agent)
             {
                 int limit = cap ?? (config.MaxEpisodeSteps > 0 ? config.MaxEpisodeSteps : 27_000);

@@ -17,7 +17,7 @@ public sealed class FiguresCommand : ICliCommand
     {
         var runs = new Option<string>("--runs") { Description = "Folder searched (recursively) for run directories and planning studies.", DefaultValueFactory = _ => "runs" };
         var output = new Option<string>("--out") { Description = "Output folder for the figures and report.html.", DefaultValueFactory = _ => Path.Combine("results", "figures") };
-        var scores = new Option<string?>("--scores") { Description = "Reference scores CSV (game,random,human,...) for human-normalised Atari scores, e.g. ../shared/data/atari-scores.csv." };
+        var scores = new Option<string?>("--scores") { Description = "Reference scores CSV (game,random,human,in_atari57,in_paper55) for human-normalised Atari scores; default: the built-in table (data/atari-scores.csv)." };
         var noPng = new Option<bool>("--no-png") { Description = "HTML only (PNGs need headless Chromium; without it they are skipped anyway)." };
         var samples = new Option<int>("--bootstrap-samples") { Description = "Bootstrap repetitions of the confidence intervals.", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Bootstrap seed.", DefaultValueFactory = _ => 0 };

@@ -52,6 +52,7 @@ public sealed class NotebooksCommand : ICliCommand
         command.SetAction(parse =>
         {
             var files = Expand(parse.GetValue(paths) ?? []);
+            CliPaths.OutputDirectory("--out", parse.GetValue(output)!);
             var values = new Dictionary<string, string>();
             foreach (var pair in parse.GetValue(parameters) ?? [])
             {

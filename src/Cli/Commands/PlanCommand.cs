@@ -17,8 +17,8 @@ public sealed record PlanConfig(
 /// <summary>
 /// <c>prox plan</c>: noisy VI / PVI / PMPI on a tabular MDP for every (c, seed), writing
 /// DIR/errors.csv (per-iteration errors), DIR/summary.csv (per c: mean and standard error of the
-/// final error) and DIR/config.json, and printing a summary table (spec: planning-theory.md,
-/// "Experiments the toolkit must reproduce").
+/// final error) and DIR/config.json, and printing a summary table (docs/planning.md,
+/// "Experiments").
 /// </summary>
 public sealed class PlanCommand : ICliCommand
 {
@@ -49,6 +49,7 @@ public sealed class PlanCommand : ICliCommand
     private static int Run(string mdpText, double gammaValue, string noiseText, string cText, int iterations, int seeds,
                            int pmpiSteps, int threads, string outDir)
     {
+        CliPaths.OutputDirectory("--out", outDir);
         double gamma = PlanningArgs.Gamma(gammaValue);
         var noise = PlanningArgs.ParseNoise(noiseText);
         double[] cs = PlanningArgs.CList(cText);

@@ -2,12 +2,13 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Research.Cli.Reproduce;
+using Research.DeepAgents.Training;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox reproduce</c>, the main job (docs/reproduce.md): (a) the planning study of spec planning-theory.md
+/// <c>prox reproduce</c>, the main job (docs/reproduce.md): (a) the planning study of docs/planning.md
 /// ("Experiments") and (b) DQN vs DQN Pro on MinAtar, as independent, resumable run directories executed in
 /// parallel, then every figure and a table of what was run in OUT/report.html.
 /// </summary>
@@ -40,6 +41,10 @@ public sealed class ReproduceCommand : ICliCommand
                 PrintCommands(plan, root, parse.GetValue(output)!, j);
                 return 0;
             }
+            CliPaths.OutputDirectory("--runs", parse.GetValue(runs)!);
+            CliPaths.OutputDirectory("--out", parse.GetValue(output)!);
+            using var runLock = RunDirectoryLock.Acquire(root); // one prox reproduce per runs folder; each run is locked by its prox train
+            if (runLock.TakenOver is { } note) Console.Error.WriteLine($"warning: {note}");
             return Run(plan, root, parse.GetValue(output)!, j, !parse.GetValue(noPng));
         });
         return command;

@@ -5,7 +5,7 @@ using Research.Theory;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox theory</c>: the closed forms of spec planning-theory.md (results 2-5) from the command
+/// <c>prox theory</c>: the closed forms of docs/planning.md (results 2-5) from the command
 /// line: <c>optimal-c</c>, <c>modulus</c>, <c>bound</c>, <c>mse</c>. Output is one line of
 /// <c>key=value</c> pairs (invariant culture, 6 significant digits) so scripts can parse it.
 /// </summary>
@@ -47,7 +47,7 @@ public sealed class TheoryCommand : ICliCommand
         var iterations = Iterations(200);
         var e0 = E0();
         var sigma = Sigma();
-        var command = Subcommand("optimal-c", "c* minimising the scalar-model MSE_K (spec result 5); prints beta, c, mse, mse_vi.", gamma, iterations, e0, sigma);
+        var command = Subcommand("optimal-c", "c* minimising the scalar-model MSE_K (docs/planning.md, result 5); prints beta, c, mse, mse_vi.", gamma, iterations, e0, sigma);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));
@@ -66,7 +66,7 @@ public sealed class TheoryCommand : ICliCommand
         var gamma = Gamma();
         var c = C();
         var m = new Option<int>("--pmpi-steps") { Description = "m for a gamma^m-contracting target ((T*)^m); 1 = PVI.", DefaultValueFactory = _ => 1 };
-        var command = Subcommand("modulus", "Sup-norm contraction modulus rho = (1 + c gamma^m)/(1 + c) (spec result 2).", gamma, c, m);
+        var command = Subcommand("modulus", "Sup-norm contraction modulus rho = (1 + c gamma^m)/(1 + c) (docs/planning.md, result 2).", gamma, c, m);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));
@@ -85,7 +85,7 @@ public sealed class TheoryCommand : ICliCommand
         var iterations = Iterations(100);
         var e0 = E0();
         var bound = new Option<double>("--noise-bound") { Description = "e with ||eps_k||_inf <= e.", DefaultValueFactory = _ => 0.1 };
-        var command = Subcommand("bound", "Bound on ||v_K - v*||_inf under bounded noise (spec result 3).", gamma, c, iterations, e0, bound);
+        var command = Subcommand("bound", "Bound on ||v_K - v*||_inf under bounded noise (docs/planning.md, result 3).", gamma, c, iterations, e0, bound);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));
@@ -106,7 +106,7 @@ public sealed class TheoryCommand : ICliCommand
         var iterations = Iterations(200);
         var e0 = E0();
         var sigma = Sigma();
-        var command = Subcommand("mse", "Scalar-model MSE_K and stationary variances of PVI and VI (spec result 4).", gamma, c, iterations, e0, sigma);
+        var command = Subcommand("mse", "Scalar-model MSE_K and stationary variances of PVI and VI (docs/planning.md, result 4).", gamma, c, iterations, e0, sigma);
         command.SetAction(parse =>
         {
             double g = PlanningArgs.Gamma(parse.GetValue(gamma));

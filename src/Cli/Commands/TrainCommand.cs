@@ -25,7 +25,7 @@ public sealed class TrainCommand : ICliCommand
         var set = new Option<string[]>("--set") { Description = "Override any config key: --set key=value (repeatable; keys in docs/agents.md).", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
         var output = new Option<string?>("--out") { Description = "Run directory. Default: runs/<agent>-<env>-s<seed>." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint (only --frames may be given with it)." };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved config as JSON and exit without training." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check everything a real run would (config, environment, --out; with --resume the checkpoint), print the resolved config as JSON and exit without training." };
         var command = new Command("train", "Train DQN / DQN Pro / Rainbow / Rainbow Pro into a run directory (config.json, metrics/*.csv, checkpoints/).");
         foreach (var o in new Option[] { agent, env, preset, frames, seed, cTilde, set, output, resume, dryRun })
             command.Options.Add(o);
@@ -35,23 +35,42 @@ public sealed class TrainCommand : ICliCommand
             {
                 foreach (var o in new Option[] { agent, env, preset, seed, cTilde, set })
                     if (parse.GetResult(o) is { Implicit: false })
-                        throw new UsageException(o.Name, "(given)", "no other flag than --out and --frames with --resume: the run's config.json is used");
+                        throw new UsageException(o.Name, "(given)", "no other flag than --out, --frames and --dry-run with --resume: the run's config.json is used");
                 string dir = parse.GetValue(output) ?? throw new UsageException("--out", "(missing)", "the run directory to resume");
-                return Resume(dir, parse.GetValue(frames));
+                return Resume(dir, parse.GetValue(frames), parse.GetValue(dryRun));
             }
             var config = Resolve(parse.GetValue(preset)!, parse.GetValue(agent)!, parse.GetValue(env), parse.GetValue(frames),
                 parse.GetValue(seed), parse.GetValue(cTilde), parse.GetValue(set) ?? []);
+            string outDir = parse.GetValue(output) ?? Path.Combine("runs", $"{config.Agent}-{config.Environment.Replace(':', '-')}-s{config.Seed}");
+            CheckEnvironment(config);
+            CliPaths.OutputDirectory("--out", outDir);
+            if (File.Exists(Path.Combine(outDir, "config.json")))
+                throw new UsageException("--out", outDir, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
             if (parse.GetValue(dryRun))
             {
                 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(config, RunDirectory.JsonOptions));
                 return 0;
             }
-            string outDir = parse.GetValue(output) ?? Path.Combine("runs", $"{config.Agent}-{config.Environment.Replace(':', '-')}-s{config.Seed}");
+            using var runLock = Lock(outDir);
             using var trainer = Trainer.Start(config, outDir);
             return Train(trainer);
         });
         return command;
     }
+
+    /// <summary>Creates (and disposes) the training environment, as the run would: an unknown game fails here.</summary>
+    static void CheckEnvironment(TrainingConfig config) => (TrainingEnvironments.Create(config, 0) as IDisposable)?.Dispose();
+
+    /// <summary>Locks the run directory for this process (docs/run-format.md, "Lock"), telling about a taken-over lock.</summary>
+    static RunDirectoryLock Lock(string dir)
+    {
+        var runLock = RunDirectoryLock.Acquire(dir);
+        if (runLock.TakenOver is { } note) Warn(note);
+        return runLock;
+    }
+
+    /// <summary>A warning on stderr (stdout carries progress lines that <c>prox reproduce</c> parses).</summary>
+    static void Warn(string message) => Console.Error.WriteLine($"warning: {message}");
 
     /// <summary>Preset + flags + <c>--set</c> overrides -> a validated config.</summary>
     public static TrainingConfig Resolve(string presetName, string agent, string? env, string? frames, long seed, string? cTilde, IEnumerable<string> sets)
@@ -75,17 +94,31 @@ public sealed class TrainCommand : ICliCommand
         return ConfigValidation.Validate(config);
     }
 
-    static int Resume(string dir, string? frames)
+    static int Resume(string dir, string? frames, bool dryRun)
     {
+        const string runDirectory = "a run directory written by prox train (with config.json)";
+        CliPaths.InputDirectory("--out", dir, runDirectory);
+        if (!File.Exists(Path.Combine(dir, "config.json")))
+            throw new UsageException("--out", dir, runDirectory + "; this one has no config.json (start a run with prox train --out)");
+        var run = new RunDirectory(dir);
+        var (config, _) = run.ReadConfig();
         long? total = null;
         if (frames is not null)
         {
-            var (config, _) = new RunDirectory(dir).ReadConfig();
             if (!ConfigOverrides.TryParseCount(frames, out long n) || n < 1)
                 throw new UsageException("--frames", frames, "a positive integer (k/M/G suffixes allowed)");
             total = Math.Max(1, n / config.FrameSkip);
         }
-        using var trainer = Trainer.Resume(dir, total);
+        if (dryRun)
+        {
+            string? checkpoint = Checkpoint.Latest(run, Warn);
+            long steps = checkpoint is null ? 0 : Checkpoint.ReadHeader(checkpoint).Steps;
+            Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(config with { TotalSteps = total ?? config.TotalSteps }, RunDirectory.JsonOptions));
+            Console.WriteLine($"would resume {run.Root} at step {steps}" + (checkpoint is null ? " (no checkpoint yet: from the start)" : $" from {checkpoint}"));
+            return 0;
+        }
+        using var runLock = Lock(dir);
+        using var trainer = Trainer.Resume(dir, total, notice: Warn);
         return Train(trainer);
     }
 

@@ -6,7 +6,7 @@ namespace Research.Cli.Reproduce;
 /// <summary>Settings of a figures pass (the flags of <c>prox figures</c>).</summary>
 /// <param name="Runs">Folder searched for training runs and planning studies.</param>
 /// <param name="Out">Output folder (figures and report.html).</param>
-/// <param name="Scores">Reference scores CSV (human-normalised Atari scores), or null.</param>
+/// <param name="Scores">Reference scores CSV (human-normalised Atari scores), or null for the built-in table.</param>
 /// <param name="Png">Also write PNGs (needs headless Chromium).</param>
 /// <param name="BootstrapSamples">Bootstrap repetitions B of the confidence intervals.</param>
 /// <param name="Seed">Bootstrap seed.</param>
@@ -19,10 +19,21 @@ public static class FigureBuilder
     /// <summary>Checks the flags (exit 2 with a message naming the flag otherwise) and builds <see cref="Pipeline.Options"/>.</summary>
     public static Pipeline.Options Options(FigureSettings s)
     {
-        if (!Directory.Exists(s.Runs))
-            throw new UsageException("--runs", s.Runs, "an existing folder holding run directories (prox train) or planning studies (prox plan)");
-        if (s.Scores is not null && !File.Exists(s.Scores))
-            throw new UsageException("--scores", s.Scores, "an existing CSV file game,random,human,... (e.g. ../shared/data/atari-scores.csv)");
+        CliPaths.InputDirectory("--runs", s.Runs, "an existing folder holding run directories (prox train) or planning studies (prox plan)");
+        CliPaths.OutputDirectory("--out", s.Out);
+        if (s.Scores is not null)
+        {
+            const string scores = "a CSV file with columns game,random,human,in_atari57,in_paper55 (leave --scores out for the built-in table)";
+            CliPaths.InputFile("--scores", s.Scores, scores);
+            try
+            {
+                Normalisation.load(s.Scores);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                throw new UsageException("--scores", s.Scores, $"{scores} ({e.Message.TrimEnd('.')})");
+            }
+        }
         PlanningArgs.AtLeast(s.BootstrapSamples, 10, "--bootstrap-samples");
         var bootstrap = new Bootstrap.Options(s.BootstrapSamples, 0.95, s.Seed);
         return new Pipeline.Options(s.Runs, s.Out, s.Scores is null ? FSharpOption<string>.None : FSharpOption<string>.Some(s.Scores),

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Research.Cli.Reproduce;
 
-/// <summary>One planning study of <c>prox reproduce</c>: a <c>prox plan</c> call (spec planning-theory.md, "Experiments").</summary>
+/// <summary>One planning study of <c>prox reproduce</c>: a <c>prox plan</c> call (docs/planning.md, "Experiments").</summary>
 /// <param name="Name">Folder name below <c>RUNS/planning/</c>.</param>
 /// <param name="Mdp">The <c>--mdp</c> value.</param>
 /// <param name="Gamma">Discount.</param>
@@ -67,7 +67,7 @@ public sealed record ReproducePlan(string Budget, IReadOnlyList<PlanningStudy> S
     /// <summary>The MinAtar games (docs/environments.md).</summary>
     public static readonly string[] MinAtarGames = ["asterix", "breakout", "freeway", "seaquest", "space_invaders"];
 
-    /// <summary>Proximal weights of every planning study (spec planning-theory.md, "Experiments"), plus VI.</summary>
+    /// <summary>Proximal weights of every planning study (docs/planning.md, "Experiments"), plus VI.</summary>
     public const string PlanningC = "0.05,0.1,0.2,0.5,1,2,inf";
 
     /// <summary>

@@ -12,7 +12,7 @@ public enum RunState
     New,
     /// <summary>A checkpoint short of the total: resume from it (exactly; docs/run-format.md).</summary>
     Resumable,
-    /// <summary>config.json but no checkpoint yet (killed before the first one): start again.</summary>
+    /// <summary>config.json but no checkpoint yet (killed before the first one): start again (<c>prox train --resume</c> does).</summary>
     Restart,
     /// <summary>The checkpoint holds all the steps: nothing to do.</summary>
     Complete,
@@ -53,9 +53,9 @@ public static partial class RunScheduler
         if (!RunDirectory.SameRun(existing, config))
             throw new UsageException("--runs", dir,
                 $"a folder whose runs match this budget; {directory.ConfigPath} holds another config than run '{run.Name}' (a different budget or version?): choose another --runs or delete that folder");
-        if (!directory.HasCheckpoint)
+        if (Checkpoint.Latest(directory) is not { } checkpoint)
             return RunState.Restart;
-        long steps = Checkpoint.ReadHeader(directory.CheckpointPath).Steps;
+        long steps = Checkpoint.ReadHeader(checkpoint).Steps;
         return steps >= config.TotalSteps ? RunState.Complete : RunState.Resumable;
     }
 
@@ -113,20 +113,21 @@ public static partial class RunScheduler
         var checkpoint = new RunDirectory(dir).CheckpointPath;
         if (state == RunState.Complete)
         {
-            var header = Checkpoint.ReadHeader(checkpoint);
+            var header = Checkpoint.ReadHeader(Checkpoint.Latest(new RunDirectory(dir))!);
             progress(new RunProgress(run, header.Steps, config.TotalSteps, "", true));
             log($"{run.Name}: complete ({header.Steps} steps), skipped");
             return new RunOutcome(run, dir, state, true, header.Steps, header.Loop.WallSeconds);
         }
-        if (state == RunState.Restart)
-        {
-            log($"{run.Name}: no checkpoint yet, starting again");
-            Directory.Delete(dir, recursive: true);
-        }
-        string[] args = state == RunState.Resumable
+        // prox train --resume also restarts a run with no checkpoint yet from step 0 (under the run's lock).
+        string[] args = state is RunState.Resumable or RunState.Restart
             ? ["train", "--resume", "--out", dir, "--frames", run.Frames.ToString(CultureInfo.InvariantCulture)]
             : run.TrainArguments(dir);
-        log(state == RunState.Resumable ? $"{run.Name}: resuming at step {Checkpoint.ReadHeader(checkpoint).Steps}" : $"{run.Name}: started");
+        log(state switch
+        {
+            RunState.Resumable => $"{run.Name}: resuming at step {Checkpoint.ReadHeader(Checkpoint.Latest(new RunDirectory(dir))!).Steps}",
+            RunState.Restart => $"{run.Name}: no checkpoint yet, starting again",
+            _ => $"{run.Name}: started",
+        });
         var (exitCode, tail) = RunChild(args, line =>
         {
             var m = StepLine().Match(line);

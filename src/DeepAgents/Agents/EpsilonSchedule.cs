@@ -1,6 +1,8 @@
 namespace Research.DeepAgents.Agents;
 
-/// <summary>Which linear epsilon schedule an agent follows while training (docs/agents.md, "Exploration").</summary>
+/// <summary>
+/// Which linear epsilon schedule an agent follows while training (docs/agents.md, "Exploration").
+/// </summary>
 public enum EpsilonScheduleKind
 {
     /// <summary>
@@ -10,11 +12,25 @@ public enum EpsilonScheduleKind
     MinAtarReference,
 
     /// <summary>
-    /// Dopamine's <c>linearly_decaying_epsilon(decay_period, step, warmup_steps, epsilon)</c>: 1 during warm-up,
-    /// then linear from 1 to <c>epsilon</c> over <c>decay_period</c> steps. Evaluated at Dopamine's
+    /// Dopamine's <c>linearly_decaying_epsilon(decay_period, step, warmup_steps, epsilon)</c>: 1 during
+    /// warm-up, then linear from 1 to <c>epsilon</c> over <c>decay_period</c> steps. Evaluated at Dopamine's
     /// <c>training_steps</c>, which is the 1-based index of the step being taken.
     /// </summary>
     DopamineLinear,
+}
+
+/// <summary>
+/// An agent's training epsilon schedule (<see cref="EpsilonSchedule.At"/> with these arguments).
+/// </summary>
+/// <param name="Kind">Which schedule.</param>
+/// <param name="WarmupSteps">Steps of uniformly random actions first.</param>
+/// <param name="DecaySteps">Steps of the linear decay.</param>
+/// <param name="Start">Epsilon at the start of the decay (MinAtarReference only).</param>
+/// <param name="End">Epsilon after the decay.</param>
+public sealed record EpsilonSettings(EpsilonScheduleKind Kind, long WarmupSteps, long DecaySteps, double Start, double End)
+{
+    /// <summary>Epsilon for the action taken after <paramref name="stepsDone"/> training steps.</summary>
+    public double At(long stepsDone) => EpsilonSchedule.At(Kind, stepsDone, WarmupSteps, DecaySteps, Start, End);
 }
 
 /// <summary>The two linear exploration schedules, as pure functions of the step count.</summary>
@@ -44,8 +60,8 @@ public static class EpsilonSchedule
     }
 
     /// <summary>
-    /// Dopamine: <c>bonus = (1 - epsilon) * (decay_period + warmup_steps - step) / decay_period</c>, clipped to
-    /// [0, 1 - epsilon]; returns <c>epsilon + bonus</c>.
+    /// Dopamine: <c>bonus = (1 - epsilon) * (decay_period + warmup_steps - step) / decay_period</c>, clipped
+    /// to [0, 1 - epsilon]; returns <c>epsilon + bonus</c>.
     /// </summary>
     public static double DopamineLinear(long decayPeriod, long step, long warmupSteps, double epsilon)
     {

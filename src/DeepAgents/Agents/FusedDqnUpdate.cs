@@ -6,13 +6,14 @@ using Research.DeepAgents.Replay;
 namespace Research.DeepAgents.Agents;
 
 /// <summary>
-/// The DQN loss and its gradient by hand-derived kernels (<see cref="FeedForward"/>) instead of autograd, for the
-/// networks a <see cref="LayerPlan"/> covers: the same mathematics as <see cref="DqnAgent.Update"/>'s autograd path
-/// (spec proximal-updates.md, "The update"), to float rounding:
-/// <c>y = r + gamma (1 - terminal) max_a' Q_theta(s', a')</c>, <c>L = mean_b Huber(Q_w(s_b, a_b) - y_b)</c>,
-/// <c>dL/dQ_w(s_b, a_b) = clip(Q_w(s_b, a_b) - y_b, -delta, delta) / B</c> (zero for the other actions), then the
-/// backward pass into the flat gradients; with the nu variant also <c>0.5 nu ||w - theta||^2</c> and its gradient
-/// <c>nu (w - theta)</c>. Also the batch-1 greedy forward for acting.
+/// The accelerator of <see cref="DqnAgent.ProximalUpdate"/> (<c>update-kernel = fused</c>): the same steps of
+/// Algorithm 1 with the loss gradient from hand-derived kernels (<see cref="FeedForward"/>) instead of
+/// autograd, for the networks a <see cref="LayerPlan"/> covers, equal to float rounding (docs/agents.md,
+/// "Update kernels"): <c>y = r + gamma (1 - terminal) max_a' Q_theta(s', a')</c>, <c>L = mean_b
+/// Huber(Q_w(s_b, a_b) - y_b)</c>, <c>dL/dQ_w(s_b, a_b) = clip(Q_w(s_b, a_b) - y_b, -delta, delta) / B</c>
+/// (zero for the other actions), then the backward pass into the flat gradients; with the nu variant also
+/// <c>0.5 nu ||w - theta||^2</c> and its gradient <c>nu (w - theta)</c>; then pull and step in one pass
+/// (<see cref="ProximalOptimizer"/>). Also the batch-1 greedy forward for acting.
 /// </summary>
 public sealed class FusedDqnUpdate : IDisposable
 {
@@ -23,8 +24,12 @@ public sealed class FusedDqnUpdate : IDisposable
     readonly QNetwork _targetNetwork;
     readonly float[] _qGradient;
 
-    /// <summary>Binds the kernels to <paramref name="online"/> and <paramref name="target"/> for minibatches of <paramref name="batchSize"/>.</summary>
-    /// <exception cref="ArgumentException">The networks are not covered by <see cref="LayerPlan"/> (<see cref="LayerPlan.Unsupported"/> says why).</exception>
+    /// <summary>
+    /// Binds the kernels to <paramref name="online"/> and <paramref name="target"/> for minibatches of
+    /// <paramref name="batchSize"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The networks are not covered by <see cref="LayerPlan"/>
+    /// (<see cref="LayerPlan.Unsupported"/> says why).</exception>
     public FusedDqnUpdate(QNetwork online, QNetwork target, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(online);
@@ -40,9 +45,23 @@ public sealed class FusedDqnUpdate : IDisposable
     }
 
     /// <summary>
-    /// Computes the loss of <paramref name="batch"/> and writes its gradient into the online network's flat gradient
-    /// buffer (overwriting it: no zeroing needed). Returns the loss (Huber mean, plus the nu penalty when
-    /// <paramref name="nu"/> &gt; 0) and the mean of Q_w(s, a) over the batch.
+    /// Steps 1-5 of <see cref="DqnAgent.ProximalUpdate"/> on <paramref name="batch"/>: TD target, loss and
+    /// its gradient (<see cref="LossAndGradient"/>), then <paramref name="pullThenStep"/>: the optimizer, or
+    /// for DQN Pro the <see cref="ProximalOptimizer"/> that pulls w toward theta and steps in the same pass.
+    /// Returns the loss and the batch mean of Q_w(s, a).
+    /// </summary>
+    public (float Loss, float MeanQ) Update(ReplayBatch batch, double gamma, double huberDelta, double nu, IOptimizer pullThenStep)
+    {
+        ArgumentNullException.ThrowIfNull(pullThenStep);
+        var result = LossAndGradient(batch, gamma, huberDelta, nu); // steps 1-3, gradient at the un-pulled w
+        pullThenStep.Step();                                        // steps 4-5
+        return result;
+    }
+
+    /// <summary>
+    /// Computes the loss of <paramref name="batch"/> and writes its gradient into the online network's flat
+    /// gradient buffer (overwriting it: no zeroing needed). Returns the loss (Huber mean, plus the nu penalty
+    /// when <paramref name="nu"/> &gt; 0) and the mean of Q_w(s, a) over the batch.
     /// </summary>
     public (float Loss, float MeanQ) LossAndGradient(ReplayBatch batch, double gamma, double huberDelta, double nu)
     {
@@ -70,7 +89,9 @@ public sealed class FusedDqnUpdate : IDisposable
         return ((float)loss, (float)(sumQ / b));
     }
 
-    /// <summary>argmax_a Q_w(s, a) of one observation (the first maximum on ties, as <c>argmax</c>).</summary>
+    /// <summary>
+    /// argmax_a Q_w(s, a) of one observation (the first maximum on ties, as <c>argmax</c>).
+    /// </summary>
     public int GreedyAction(ReadOnlySpan<float> observation)
     {
         var q = _acting.Forward(observation);
@@ -80,7 +101,10 @@ public sealed class FusedDqnUpdate : IDisposable
         return best;
     }
 
-    /// <summary>Adds nu (w - theta) to the gradient; returns 0.5 nu ||w - theta||^2 (the released code's optional loss term).</summary>
+    /// <summary>
+    /// Adds nu (w - theta) to the gradient; returns 0.5 nu ||w - theta||^2 (the released code's optional loss
+    /// term).
+    /// </summary>
     double ProximalPenalty(double nu)
     {
         var w = FusedKernels.Span(_onlineNetwork.Flat.Values);

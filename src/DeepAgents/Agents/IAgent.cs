@@ -5,7 +5,8 @@ namespace Research.DeepAgents.Agents;
 /// <summary>
 /// What the training loop (<see cref="Trainer"/>), evaluation and <c>prox eval</c> need from an agent with a
 /// replay buffer and a target network: DQN / DQN Pro (<see cref="DqnAgent"/>) and Rainbow / Rainbow Pro
-/// (<see cref="RainbowAgent"/>). Build one with <see cref="AgentFactory.Create"/>.
+/// (<see cref="RainbowAgent"/>), both on the skeleton <see cref="AgentCore"/>. Build one with
+/// <see cref="AgentFactory.Create"/>.
 /// </summary>
 public interface IAgent : IDisposable
 {
@@ -36,17 +37,4 @@ public interface IAgent : IDisposable
     void Save(BinaryWriter writer);
     /// <summary>Restores a state written by <see cref="Save"/> of an agent built from the same config.</summary>
     void Load(BinaryReader reader);
-}
-
-/// <summary>Builds the agent a config names.</summary>
-public static class AgentFactory
-{
-    /// <summary><c>dqn</c>/<c>dqn-pro</c> -&gt; <see cref="DqnAgent"/>; <c>rainbow</c>/<c>rainbow-pro</c> -&gt; <see cref="RainbowAgent"/>.</summary>
-    public static IAgent Create(TrainingConfig config, Environments.ObservationSpec observation, int actionCount)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return config.IsRainbow
-            ? new RainbowAgent(config, observation, actionCount)
-            : new DqnAgent(config, observation, actionCount);
-    }
 }

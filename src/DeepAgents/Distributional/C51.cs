@@ -4,7 +4,7 @@ namespace Research.DeepAgents.Distributional;
 
 /// <summary>
 /// The distributional pieces of Dopamine's compact Rainbow (C51 + n-step + prioritized replay;
-/// spec/proximal-updates.md, "Agents and presets"): Q-values as distribution means, the next action
+/// docs/agents.md, "Rainbow and Rainbow Pro"): Q-values as distribution means, the next action
 /// by the target network's mean, the projected target distribution and the per-sample softmax
 /// cross-entropy loss. Logits have shape [B, Actions, Atoms] (a <c>QNetwork</c> with Atoms &gt; 1).
 /// </summary>

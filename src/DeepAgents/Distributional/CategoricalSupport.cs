@@ -5,7 +5,7 @@ namespace Research.DeepAgents.Distributional;
 /// <summary>
 /// The fixed support of a categorical return distribution (C51; Bellemare, Dabney, Munos 2017):
 /// <c>Atoms</c> atoms z_i = v_min + i * dz, dz = (v_max - v_min) / (Atoms - 1), i = 0..Atoms-1
-/// (spec/proximal-updates.md, "Agents and presets": Rainbow uses 51 atoms on [-10, 10] for Atari and
+/// (docs/agents.md, "Rainbow presets": Rainbow uses 51 atoms on [-10, 10] for Atari and
 /// on [-100, 100] for MinAtar).
 /// </summary>
 public sealed record CategoricalSupport

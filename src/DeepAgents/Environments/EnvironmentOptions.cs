@@ -1,8 +1,8 @@
 namespace Research.DeepAgents.Environments;
 
 /// <summary>
-/// Options for <see cref="EnvironmentFactory.Create"/>. MinAtar uses all of them (spec/minatar.md,
-/// "API contract"); CartPole uses only <paramref name="Seed"/> (it has no sticky actions, ramping or
+/// Options for <see cref="EnvironmentFactory.Create"/>. MinAtar uses all of them (docs/environments.md,
+/// "MinAtar"); CartPole uses only <paramref name="Seed"/> (it has no sticky actions, ramping or
 /// minimal set; the other values are validated and otherwise ignored).
 /// </summary>
 /// <param name="Seed">Seed of the environment's random stream, 0..2^31-1 (numpy's <c>RandomState(seed)</c>).</param>

@@ -2,7 +2,7 @@ using Research.DeepAgents.Environments;
 
 namespace Research.DeepAgents.Networks;
 
-/// <summary>The Q-network architectures (spec proximal-updates.md, "Agents and presets").</summary>
+/// <summary>The Q-network architectures (docs/agents.md, "Networks (`QNetworkFactory`)").</summary>
 public enum NetworkKind
 {
     /// <summary>MinAtar paper's DQN: conv 16 3x3 stride 1 no padding, ReLU, linear 128, ReLU, linear actions.</summary>

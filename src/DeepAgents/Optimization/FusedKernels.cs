@@ -28,9 +28,9 @@ internal static class FusedKernels
         t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
 
     /// <summary>
-    /// The proximal pull w &lt;- w + mu (theta - w) = (1 - mu) w + mu theta (spec proximal-updates.md, "The update"),
-    /// in one pass. The optimizer kernels apply the same expression to each element before their step when given
-    /// a pull target, so pulling here and then stepping gives the same bits as the fused step.
+    /// The proximal pull (<see cref="ProximalPull.Pulled(float, float, float)"/>) over whole buffers, in one pass. The
+    /// optimizer kernels pull each element the same way before their step when given a pull target, so pulling here
+    /// and then stepping gives the same bits as the fused step.
     /// </summary>
     public static void Pull(Span<float> w, ReadOnlySpan<float> theta, float mu)
     {
@@ -44,16 +44,15 @@ internal static class FusedKernels
             ref var rt = ref MemoryMarshal.GetReference(theta);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var wi = Load(ref rw, i);
-                Store(wi + k * (Load(ref rt, i) - wi), ref rw, i);
+                Store(ProximalPull.Pulled(Load(ref rw, i), Load(ref rt, i), k), ref rw, i);
             }
         }
-        for (; i < n; i++) w[i] += mu * (theta[i] - w[i]);
+        for (; i < n; i++) w[i] = ProximalPull.Pulled(w[i], theta[i], mu);
     }
 
     /// <summary>
     /// m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2; w -= step m / (sqrt(v) + eps). With a non-empty
-    /// <paramref name="pullTarget"/>, each w is first pulled, w + mu (theta - w) (<see cref="Pull"/>), in the same pass.
+    /// <paramref name="pullTarget"/>, each w is first pulled (<see cref="Pull"/>) in the same pass.
     /// </summary>
     public static void Adam(Span<float> w, ReadOnlySpan<float> g, Span<float> m, Span<float> v,
         float beta1, float beta2, float step, float eps, ReadOnlySpan<float> pullTarget = default, float mu = 0f)
@@ -84,7 +83,7 @@ internal static class FusedKernels
                 Store(mi, ref rm, i);
                 Store(vi, ref rv, i);
                 var wi = Load(ref rw, i);
-                if (pulling) wi += k * (Load(ref rt, i) - wi);
+                if (pulling) wi = ProximalPull.Pulled(wi, Load(ref rt, i), k);
                 Store(wi - s * mi / (Vector.SquareRoot(vi) + e), ref rw, i);
             }
         }
@@ -96,7 +95,7 @@ internal static class FusedKernels
             m[i] = mi;
             v[i] = vi;
             var wi = w[i];
-            if (pulling) wi += mu * (pullTarget[i] - wi);
+            if (pulling) wi = ProximalPull.Pulled(wi, pullTarget[i], mu);
             w[i] = wi - step * mi / (MathF.Sqrt(vi) + eps);
         }
     }
@@ -106,7 +105,7 @@ internal static class FusedKernels
     /// TF form: u = lr g / sqrt(ms - mg^2 + eps), mom = momentum mom + u (if momentum), w -= mom or u.
     /// PyTorch form: u = g / (sqrt(ms - mg^2) + eps), buf = momentum buf + u (if momentum), w -= lr (buf or u).
     /// Empty <paramref name="mg"/> = not centred; empty <paramref name="mom"/> = no momentum. With a non-empty
-    /// <paramref name="pullTarget"/>, each w is first pulled, w + mu (theta - w) (<see cref="Pull"/>), in the same pass.
+    /// <paramref name="pullTarget"/>, each w is first pulled (<see cref="Pull"/>) in the same pass.
     /// </summary>
     public static void RmsProp(Span<float> w, ReadOnlySpan<float> g, Span<float> ms, Span<float> mg, Span<float> mom,
         float decay, float momentum, float lr, float eps, bool tensorFlowForm, ReadOnlySpan<float> pullTarget = default, float pullMu = 0f)
@@ -165,7 +164,7 @@ internal static class FusedKernels
                     update *= a;
                 }
                 var wi = Load(ref rw, i);
-                if (pulling) wi += k * (Load(ref rt, i) - wi);
+                if (pulling) wi = ProximalPull.Pulled(wi, Load(ref rt, i), k);
                 Store(wi - update, ref rw, i);
             }
         }
@@ -194,7 +193,7 @@ internal static class FusedKernels
                 update *= lr;
             }
             var wi = w[i];
-            if (pulling) wi += pullMu * (pullTarget[i] - wi);
+            if (pulling) wi = ProximalPull.Pulled(wi, pullTarget[i], pullMu);
             w[i] = wi - update;
         }
     }

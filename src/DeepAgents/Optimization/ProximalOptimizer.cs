@@ -1,10 +1,10 @@
 namespace Research.DeepAgents.Optimization;
 
 /// <summary>
-/// Any optimizer made "Pro": <see cref="Step"/> first applies the <see cref="ProximalPull"/>
-/// (w &lt;- (1 - mu) w + mu theta) and then the inner optimizer's step with the gradient already
-/// computed at the un-pulled w (spec proximal-updates.md, "The update"). Everything else
-/// (zeroing, state, learning rate) is the inner optimizer's.
+/// Steps 4 and 5 of Algorithm 1 as one optimizer: <see cref="Step"/> is <c>pull.Apply(); inner.Step()</c>,
+/// the order <c>DqnAgent.ProximalUpdate</c> writes out (docs/proximal-updates.md, "The update"), and runs
+/// both in one pass when the inner CPU kernel can take the pull (<see cref="IPullFusingOptimizer"/>): the
+/// fused DQN update's accelerator. Everything else (zeroing, state, learning rate) is the inner optimizer's.
 /// </summary>
 public sealed class ProximalOptimizer : IOptimizer
 {
@@ -27,7 +27,9 @@ public sealed class ProximalOptimizer : IOptimizer
 
     private readonly bool _fused;
 
-    /// <summary>Whether <see cref="Step"/> runs pull and step as one pass (<see cref="IPullFusingOptimizer"/>).</summary>
+    /// <summary>
+    /// Whether <see cref="Step"/> runs pull and step as one pass (<see cref="IPullFusingOptimizer"/>).
+    /// </summary>
     internal bool FusesPull => _fused;
 
     /// <summary>The wrapped optimizer.</summary>

@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using Research.DeepAgents.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -5,20 +7,22 @@ using static TorchSharp.torch;
 namespace Research.DeepAgents.Optimization;
 
 /// <summary>
-/// The proximal pull of DQN Pro / Rainbow Pro (spec proximal-updates.md, "The update"): every
+/// The proximal pull of DQN Pro / Rainbow Pro (docs/proximal-updates.md, "The update"): every
 /// online parameter tensor, weights and biases of every layer, moves toward its target twin,
 /// <c>w &lt;- (1 - mu) w + mu theta</c>, with one global <c>mu = alpha / c~</c> (alpha = the optimizer's
 /// base learning rate). Together with the ordinary optimizer step this is one stochastic step of
 /// Algorithm 1: <c>w &lt;- (1 - alpha/c~) w + (alpha/c~) theta - alpha grad h(theta, w)</c>.
 /// <para>Order inside an update: <c>loss.backward()</c>, then <see cref="Apply"/>, then
-/// <c>optimizer.Step()</c>. The gradient is computed at the un-pulled w and the pull never passes
-/// through the optimizer's moments. <see cref="ProximalOptimizer"/> packages that order.</para>
+/// <c>optimizer.Step()</c> (<c>DqnAgent.ProximalUpdate</c>). The gradient is computed at the un-pulled w and
+/// the pull never passes through the optimizer's moments. <see cref="ProximalOptimizer"/> runs pull and step
+/// in one pass (the fused kernel's accelerator). This file is the formula's one home:
+/// <see cref="Pulled(float, float, float)"/>.</para>
 /// <para>c~ = +infinity gives mu = 0 exactly and <see cref="Apply"/> does nothing at all, so a
 /// Pro agent with c~ = infinity is bit-identical to the plain agent.</para>
 /// <para>Start with w = theta (Algorithm 1): build the target with
-/// <see cref="QNetworkFactory.CreateTarget(QNetwork)"/> or call <see cref="TargetNetwork.HardCopy"/>.
-/// The released code skipped that copy (its first target period pulls toward a random network):
-/// reproducing it is the caller's explicit choice (<see cref="QNetworkFactory.CreateIndependentTarget"/>).</para>
+/// <see cref="QNetworkFactory.CreateTarget(QNetwork)"/> or call <see cref="TargetNetwork.HardCopy"/>. The
+/// released code skipped that copy (its first target period pulls toward a random network): reproducing it is
+/// the caller's explicit choice (<see cref="QNetworkFactory.CreateIndependentTarget"/>).</para>
 /// </summary>
 public sealed class ProximalPull : IDisposable
 {
@@ -36,7 +40,8 @@ public sealed class ProximalPull : IDisposable
     /// <param name="targetNetwork">The frozen target (theta); never modified here.</param>
     /// <param name="cTilde">c~ &gt; 0; <see cref="double.PositiveInfinity"/> = no pull (plain DQN).</param>
     /// <param name="learningRate">The optimizer's base learning rate alpha &gt; 0.</param>
-    /// <exception cref="ArgumentException">mu is not in (0, 1] (and c~ is not +infinity), or the networks do not match.</exception>
+    /// <exception cref="ArgumentException">mu is not in (0, 1] (and c~ is not +infinity), or the networks do
+    /// not match.</exception>
     public ProximalPull(nn.Module onlineNetwork, nn.Module targetNetwork, double cTilde, double learningRate)
     {
         ArgumentNullException.ThrowIfNull(onlineNetwork);
@@ -71,10 +76,15 @@ public sealed class ProximalPull : IDisposable
         if (Mu > 0) muTensor = tensor(Mu, online[0].dtype, online[0].device);
     }
 
-    /// <summary>The target's flat parameter buffer when both networks are flat <see cref="QNetwork"/>s of one spec, else null.</summary>
+    /// <summary>
+    /// The target's flat parameter buffer when both networks are flat <see cref="QNetwork"/>s of one spec,
+    /// else null.
+    /// </summary>
     internal Tensor? FlatTarget => flatTarget;
 
-    /// <summary>The online network's flat parameter buffer (same condition as <see cref="FlatTarget"/>).</summary>
+    /// <summary>
+    /// The online network's flat parameter buffer (same condition as <see cref="FlatTarget"/>).
+    /// </summary>
     internal Tensor? FlatOnline => flatOnline;
 
     /// <summary>mu = alpha / c~ (0 when c~ = +infinity).</summary>
@@ -92,7 +102,8 @@ public sealed class ProximalPull : IDisposable
     /// <summary>
     /// mu = learningRate / cTilde, validated: 0 &lt; mu &lt;= 1, or cTilde = +infinity (mu = 0).
     /// </summary>
-    /// <exception cref="ArgumentException">Names cTilde, its value, the learning rate and the allowed range.</exception>
+    /// <exception cref="ArgumentException">Names cTilde, its value, the learning rate and the allowed
+    /// range.</exception>
     public static double ComputeMu(double cTilde, double learningRate)
     {
         if (!(learningRate > 0) || double.IsInfinity(learningRate))
@@ -108,6 +119,19 @@ public sealed class ProximalPull : IDisposable
     }
 
     /// <summary>
+    /// One element of the pull, w + mu (theta - w) = (1 - mu) w + mu theta: the form every kernel uses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Pulled(float w, float theta, float mu) => w + mu * (theta - w);
+
+    /// <summary>
+    /// <see cref="Pulled(float, float, float)"/> on <see cref="Vector{T}.Count"/> elements at once (the same
+    /// bits per lane).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector<float> Pulled(Vector<float> w, Vector<float> theta, Vector<float> mu) => w + mu * (theta - w);
+
+    /// <summary>
     /// w &lt;- (1 - mu) w + mu theta for every parameter tensor, in place, without autograd.
     /// The target is not modified. Does nothing when mu = 0.
     /// </summary>
@@ -118,12 +142,12 @@ public sealed class ProximalPull : IDisposable
         {
             if (flatOnline is not null && FusedKernels.Applies(flatOnline) && FusedKernels.Applies(flatTarget!))
             {
-                FusedKernels.Pull(FusedKernels.Span(flatOnline), FusedKernels.Span(flatTarget!), (float)Mu);  // the optimizers' fused pull uses the same expression
+                FusedKernels.Pull(FusedKernels.Span(flatOnline), FusedKernels.Span(flatTarget!), (float)Mu);
                 return;
             }
             if (flatOnline is not null)
             {
-                flatOnline.lerp_(flatTarget!, muTensor);
+                flatOnline.lerp_(flatTarget!, muTensor);  // lerp_ is w + mu (theta - w), as Pulled
                 return;
             }
             for (var i = 0; i < online.Length; i++) online[i].lerp_(target[i], muTensor);

@@ -33,7 +33,7 @@ public sealed class ParameterSnapshot : IDisposable
 public sealed record NormDifference(double Global, IReadOnlyList<(string Name, double Norm)> PerParameter);
 
 /// <summary>
-/// The paper's norm difference of consecutive target networks (spec proximal-updates.md,
+/// The paper's norm difference of consecutive target networks (docs/proximal-updates.md,
 /// "Metrics"): at each refresh k, d_k = ||theta_k - theta_{k-1}||_2. Sums of squares are taken in
 /// float64, so the global norm equals sqrt(sum of the squared per-parameter norms).
 /// </summary>

@@ -14,7 +14,8 @@ public sealed record Mt19937State(uint[] Key, int Position);
 
 /// <summary>
 /// The Mersenne Twister MT19937 with numpy's legacy <c>RandomState</c> semantics
-/// (spec/minatar.md, "Randomness"): Knuth seeding from a 32-bit integer, <see cref="NextDouble"/> as
+/// (docs/environments.md, "The random stream"): Knuth seeding from a 32-bit integer,
+/// <see cref="NextDouble"/> as
 /// <c>rand()</c> (53-bit from two words) and <see cref="RandInt"/> as <c>randint(low, high)</c> (masked
 /// rejection). The same seed gives exactly numpy's stream. Not thread-safe; one stream per environment.
 /// </summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 
 namespace Research.DeepAgents.Rendering;
 
@@ -98,7 +99,10 @@ public static class PngEncoder
         output.Write(word);
         output.Write(type);
         output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, Crc32.Finish(Crc32.Update(Crc32.Update(Crc32.Initial, type), data)));
+        var crc = new Crc32(); // PNG's CRC-32 (ISO 3309: reflected 0xEDB88320, preset and final xor all ones)
+        crc.Append(type);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
         output.Write(word);
     }
 }

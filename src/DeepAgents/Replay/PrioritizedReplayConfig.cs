@@ -1,8 +1,8 @@
 namespace Research.DeepAgents.Replay;
 
 /// <summary>
-/// Prioritized replay settings (Schaul et al. 2016; Dopamine's Rainbow; spec/proximal-updates.md,
-/// "Agents and presets"). Priorities p_i = (loss_i + <paramref name="PriorityOffset"/>)^alpha; sampling
+/// Prioritized replay settings (Schaul et al. 2016; Dopamine's Rainbow; docs/agents.md,
+/// "Prioritized replay"). Priorities p_i = (loss_i + <paramref name="PriorityOffset"/>)^alpha; sampling
 /// probability P(i) = p_i / sum_j p_j (stratified); loss weights w_i = (P(i) + <paramref name="ProbabilityOffset"/>)^(-beta)
 /// divided by the batch maximum. Schaul's (N P(i))^(-beta) / max differs only by the factor N^(-beta),
 /// which the normalisation cancels. Dopamine: alpha = beta = 0.5 (priority sqrt(loss + 1e-10), weights

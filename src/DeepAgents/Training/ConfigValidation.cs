@@ -50,7 +50,7 @@ public static class ConfigValidation
         AtLeast("eval-episodes", c.EvalEpisodes, 0);
         if (c.EvalPeriod > 0 && c.EvalEpisodes > 0 && c.MaxEpisodeSteps == 0)
             Fail("max-episode-steps", c.MaxEpisodeSteps, "> 0 when evaluating by episodes (an episode could otherwise never end)");
-        // Rainbow (spec/proximal-updates.md, "Agents and presets").
+        // Rainbow (docs/agents.md, "Rainbow keys").
         Between("atoms", c.Atoms, 2, 10_000);
         if (!double.IsFinite(c.VMin)) Fail("v-min", c.VMin, "a finite number < v-max");
         if (!double.IsFinite(c.VMax) || !(c.VMax > c.VMin)) Fail("v-max", c.VMax, $"a finite number > v-min ({Show(c.VMin)})");

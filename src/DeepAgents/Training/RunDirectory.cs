@@ -27,8 +27,12 @@ public sealed class RunDirectory
     public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
     /// <summary>The latest checkpoint (replaced atomically).</summary>
     public string CheckpointPath => Path.Combine(CheckpointsDirectory, "checkpoint.bin");
-    /// <summary>Whether a checkpoint exists.</summary>
-    public bool HasCheckpoint => File.Exists(CheckpointPath);
+    /// <summary>The checkpoint the latest one replaced, kept when it verified (the fallback of <see cref="Checkpoint.Latest"/>).</summary>
+    public string PreviousCheckpointPath => Path.Combine(CheckpointsDirectory, "checkpoint.previous.bin");
+    /// <summary>Whether a checkpoint (latest or previous) exists; <see cref="Checkpoint.Latest"/> tells which one verifies.</summary>
+    public bool HasCheckpoint => File.Exists(CheckpointPath) || File.Exists(PreviousCheckpointPath);
+    /// <summary>The lock file of <see cref="RunDirectoryLock"/>.</summary>
+    public string LockPath => RunDirectoryLock.LockPath(Root);
 
     /// <summary>Creates the directories.</summary>
     public void Create()
@@ -59,18 +63,49 @@ public sealed class RunDirectory
         AtomicFile.WriteAllText(ConfigPath, root.ToJsonString(JsonOptions) + "\n");
     }
 
-    /// <summary>Reads the config and run metadata of config.json.</summary>
+    /// <summary>Options that read config.json's <c>config</c> strictly: an unknown key is an error.</summary>
+    static readonly JsonSerializerOptions StrictOptions = new(JsonOptions) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
+
+    /// <summary>
+    /// Reads the config and run metadata of config.json. A missing file, bad JSON, a wrong type, an unknown key or an
+    /// out-of-range value throws <see cref="InvalidDataException"/> naming the file and what is wrong.
+    /// </summary>
     public (TrainingConfig Config, RunInfo Info) ReadConfig()
     {
-        if (!File.Exists(ConfigPath))
-            throw new FileNotFoundException($"{ConfigPath} does not exist: not a run directory.", ConfigPath);
-        var node = JsonNode.Parse(File.ReadAllText(ConfigPath)) ?? throw new InvalidDataException($"{ConfigPath} is empty.");
-        string format = node["format"]?.GetValue<string>() ?? "";
-        if (format != Format)
-            throw new InvalidDataException($"{ConfigPath} has format '{format}'; this build reads '{Format}'.");
-        var config = node["config"].Deserialize<TrainingConfig>(JsonOptions) ?? throw new InvalidDataException($"{ConfigPath} has no config.");
-        var info = node["run"].Deserialize<RunInfo>(JsonOptions) ?? throw new InvalidDataException($"{ConfigPath} has no run section.");
-        return (config, info);
+        if (Directory.Exists(ConfigPath) || !File.Exists(ConfigPath))
+            throw new InvalidDataException($"{Root} is not a run directory: it has no config.json (prox train writes one).");
+        const string fix = "restore it (the checkpoint keeps the original config) or start a new run";
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllText(ConfigPath)) ?? throw new InvalidDataException($"{ConfigPath} holds null; {fix}.");
+            string format = node["format"] is JsonValue v && v.TryGetValue(out string? f) ? f : "";
+            if (format != Format)
+                throw new InvalidDataException($"{ConfigPath} has format '{format}'; this build reads '{Format}' ({fix}).");
+            var config = node["config"].Deserialize<TrainingConfig>(StrictOptions) ?? throw new InvalidDataException($"{ConfigPath} has no config section; {fix}.");
+            var info = node["run"].Deserialize<RunInfo>(JsonOptions) ?? throw new InvalidDataException($"{ConfigPath} has no run section; {fix}.");
+            ConfigValidation.Validate(config);
+            return (config, info);
+        }
+        catch (Exception e) when (e is JsonException or ConfigException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{ConfigPath} is not a valid run config: {e.Message.TrimEnd('.')}; {fix}.", e);
+        }
+    }
+
+    /// <summary>
+    /// Throws <see cref="InvalidDataException"/> when config.json's <paramref name="config"/> differs from the one stored in
+    /// <paramref name="checkpoint"/> other than in <c>TotalSteps</c> (a hand-edited config.json).
+    /// </summary>
+    public void CheckMatches(TrainingConfig config, Checkpoint.Header header, string checkpoint)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(header);
+        TrainingConfig? saved;
+        try { saved = JsonSerializer.Deserialize<TrainingConfig>(header.ConfigJson, JsonOptions); }
+        catch (JsonException e) { throw new CheckpointDamagedException(checkpoint, $"{checkpoint} holds an unreadable config ({e.Message})."); }
+        if (saved is null || AsRecorded(saved) with { TotalSteps = 0 } != config with { TotalSteps = 0 })
+            throw new InvalidDataException($"{ConfigPath} does not match the config stored in {checkpoint} (only total-steps may differ): " +
+                "undo the edit of config.json (the checkpoint keeps the run's config), or start a new run with the new values.");
     }
 
     /// <summary>
@@ -200,15 +235,26 @@ public static class GitInfo
 /// <summary>Writes files so that a crash at any moment leaves either the old or the new content.</summary>
 public static class AtomicFile
 {
-    /// <summary>Writes <paramref name="path"/> through <c>path.tmp</c>, flushed to disk, then renamed over the target.</summary>
-    public static void Write(string path, Action<Stream> write)
+    /// <summary>
+    /// Writes <paramref name="path"/> through <c>path.tmp</c>, flushed to disk, then renamed over the target;
+    /// <paramref name="beforeReplace"/> runs between the flush and the rename.
+    /// </summary>
+    public static void Write(string path, Action<Stream> write, Action? beforeReplace = null)
     {
+        ArgumentNullException.ThrowIfNull(write);
         string temp = path + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
+        try
         {
+            using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20);
             write(stream);
             stream.Flush(flushToDisk: true);
         }
+        catch (IOException)
+        {
+            File.Delete(temp); // e.g. disk full: give the space back; the previous file is untouched
+            throw;
+        }
+        beforeReplace?.Invoke();
         File.Move(temp, path, overwrite: true); // rename(2): atomic on POSIX file systems
     }
 

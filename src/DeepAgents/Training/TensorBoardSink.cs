@@ -13,7 +13,15 @@ public sealed class TensorBoardSink : IScalarSink
     readonly TorchSharp.Modules.SummaryWriter _writer;
 
     /// <summary>Writes into <paramref name="directory"/>.</summary>
-    public TensorBoardSink(string directory) => _writer = torch.utils.tensorboard.SummaryWriter(directory);
+    public TensorBoardSink(string directory)
+    {
+        var before = Directory.Exists(directory) ? Directory.GetFiles(directory, "events.out.tfevents.*") : [];
+        _writer = torch.utils.tensorboard.SummaryWriter(directory);
+        // TorchSharp 0.107 stamps the file-version event that opens the new file with DateTime ticks, not Unix
+        // seconds (its scalar events are right): rewrite that single record.
+        foreach (var file in Directory.GetFiles(directory, "events.out.tfevents.*").Except(before))
+            File.WriteAllBytes(file, TfRecord.Frame(TfRecord.FileVersionEvent(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0)));
+    }
 
     /// <inheritdoc />
     public void Scalar(string tag, double value, long step)

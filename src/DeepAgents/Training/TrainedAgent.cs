@@ -7,22 +7,25 @@ namespace Research.DeepAgents.Training;
 public static class TrainedAgent
 {
     /// <summary>
-    /// The run's config and its agent restored from checkpoints/checkpoint.bin, plus the number of training
-    /// steps it had taken. The caller disposes the agent.
+    /// The run's config and its agent restored from its verified latest checkpoint (or the previous one when the latest
+    /// is damaged, told to <paramref name="notice"/>), plus the number of training steps it had taken. The caller
+    /// disposes the agent.
     /// </summary>
-    public static (TrainingConfig Config, IAgent Agent, long Steps) Load(string runDirectory, EnvironmentMaker? environments = null)
+    public static (TrainingConfig Config, IAgent Agent, long Steps) Load(string runDirectory, EnvironmentMaker? environments = null,
+        Action<string>? notice = null)
     {
         var run = new RunDirectory(runDirectory);
         var (config, _) = run.ReadConfig();
-        if (!run.HasCheckpoint)
-            throw new ConfigException("--run", runDirectory, "a run directory with checkpoints/checkpoint.bin");
+        string checkpoint = Checkpoint.Latest(run, notice)
+            ?? throw new InvalidDataException($"{run.Root} has no checkpoint yet (checkpoints/checkpoint.bin): resume the run with prox train --resume, or wait for its first checkpoint.");
         TorchRuntime.Initialize(config.Threads);
         var env = (environments ?? TrainingEnvironments.Create)(config, 0); // only for the observation shape and action count
         var agent = AgentFactory.Create(config, env.Observation, env.ActionCount);
         (env as IDisposable)?.Dispose();
         try
         {
-            var header = Checkpoint.Read(run.CheckpointPath, _ => { }, agent.Load);
+            run.CheckMatches(RunDirectory.AsRecorded(config), Checkpoint.ReadHeader(checkpoint), checkpoint);
+            var header = Checkpoint.Read(checkpoint, _ => { }, agent.Load);
             return (config, agent, header.Steps);
         }
         catch

@@ -60,8 +60,17 @@ public sealed class Trainer : IDisposable
         Agent = AgentFactory.Create(config, _env.Observation, _env.ActionCount);
         Config = config with { UpdateKernel = Agent is DqnAgent dqn ? dqn.Kernel : UpdateKernel.Autograd };  // record the resolved gradient path
         _observation = new float[_env.Observation.Size];
-        IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root) : null;
-        _metrics = new RunMetrics(run.MetricsDirectory, offsets, sink);
+        try
+        {
+            IScalarSink? sink = config.TensorBoard ? new TensorBoardSink(run.Root) : null;
+            _metrics = new RunMetrics(run.MetricsDirectory, offsets, sink);
+        }
+        catch
+        {
+            Agent.Dispose();
+            (_env as IDisposable)?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The resolved config.</summary>
@@ -96,28 +105,48 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Continues the run in <paramref name="directory"/> from its checkpoint, optionally with a new
     /// <paramref name="totalSteps"/> (the only value that may change). Metrics files are truncated to the
-    /// checkpoint's offsets, so the result is byte-identical to an uninterrupted run.
+    /// checkpoint's offsets, so the result is byte-identical to an uninterrupted run. The checkpoint is verified first;
+    /// a damaged latest one falls back to the previous one (<see cref="Checkpoint.Latest"/>), and a run killed before
+    /// its first checkpoint starts again from step 0 with fresh metrics. Each such decision is told to <paramref name="notice"/>.
     /// </summary>
-    public static Trainer Resume(string directory, long? totalSteps = null, EnvironmentMaker? environments = null)
+    public static Trainer Resume(string directory, long? totalSteps = null, EnvironmentMaker? environments = null, Action<string>? notice = null)
     {
+        notice ??= _ => { };
+        environments ??= TrainingEnvironments.Create;
         var run = new RunDirectory(directory);
         var (stored, info) = run.ReadConfig();
         var config = RunDirectory.AsRecorded(stored);
-        if (!run.HasCheckpoint)
-            throw new ConfigException("--resume", directory, "a run directory with checkpoints/checkpoint.bin (none was written yet: start the run again)");
-        var header = Checkpoint.ReadHeader(run.CheckpointPath);
-        var saved = RunDirectory.AsRecorded(JsonSerializer.Deserialize<TrainingConfig>(header.ConfigJson, RunDirectory.JsonOptions)!);
-        if (saved with { TotalSteps = 0 } != config with { TotalSteps = 0 })
-            throw new InvalidDataException($"{run.ConfigPath} does not match the config stored in the checkpoint (only total-steps may differ).");
         if (totalSteps is long t) config = config with { TotalSteps = t };
         ConfigValidation.Validate(config);
+        string? checkpoint = Checkpoint.Latest(run, notice);
+        if (checkpoint is null)
+        {
+            notice($"{run.Root} has its config.json but no checkpoint yet (stopped before the first one): starting it again from step 0, metrics cleared.");
+            (environments(config, 0) as IDisposable)?.Dispose();
+            run.Create();
+            var fresh = new Trainer(config, run, RunInfo.Now(config.Seed), null, environments);
+            run.WriteConfig(fresh.Config, fresh._info);
+            fresh._env.Observe(fresh._observation);
+            fresh.Agent.BeginEpisode(fresh._observation);
+            return fresh;
+        }
+        var header = Checkpoint.ReadHeader(checkpoint);
+        run.CheckMatches(config, header, checkpoint);
         if (config.TotalSteps < header.Steps)
             throw new ConfigException("total-steps", config.TotalSteps.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 $"at least the {header.Steps} steps already done");
-        var trainer = new Trainer(config, run, info.Resumed(header.Steps), header.MetricsOffsets, environments ?? TrainingEnvironments.Create);
-        Checkpoint.Read(run.CheckpointPath,
-            state => ((ISnapshotEnvironment)trainer._env).RestoreState(state),
-            reader => trainer.Agent.Load(reader));
+        var trainer = new Trainer(config, run, info.Resumed(header.Steps), header.MetricsOffsets, environments);
+        try
+        {
+            Checkpoint.Read(checkpoint,
+                state => ((ISnapshotEnvironment)trainer._env).RestoreState(state),
+                reader => trainer.Agent.Load(reader));
+        }
+        catch
+        {
+            trainer.Dispose();
+            throw;
+        }
         trainer._episodes = header.Loop.Episodes;
         trainer._episodeReturn = header.Loop.EpisodeReturn;
         trainer._episodeLength = header.Loop.EpisodeLength;
@@ -229,7 +258,7 @@ public sealed class Trainer : IDisposable
             Agent.Steps,
             new LoopState(_episodes, _episodeReturn, _episodeLength, _evaluations, _previousWallSeconds + clock.Elapsed.TotalSeconds),
             _metrics.Offsets());
-        Checkpoint.Write(Run.CheckpointPath, header, snapshot.SaveState(), Agent.Save);
+        Checkpoint.Write(Run.CheckpointPath, header, snapshot.SaveState(), Agent.Save, Run.PreviousCheckpointPath);
     }
 
     /// <inheritdoc />

@@ -53,7 +53,7 @@ public sealed record TrainingConfig
     /// <summary>Agent steps to train for.</summary>
     public long TotalSteps { get; init; } = 1_000_000;
 
-    // ---- proximal update (spec/proximal-updates.md, "The update") ----------------------------------
+    // ---- proximal update (docs/proximal-updates.md, "The update") ----------------------------------
     /// <summary>c~ of DQN Pro / Rainbow Pro: mu = LearningRate / CTilde. Infinity = no pull (plain DQN / Rainbow). Only used by <c>dqn-pro</c> and <c>rainbow-pro</c>.</summary>
     public double CTilde { get; init; } = double.PositiveInfinity;
     /// <summary>Compatibility switch: the released code's target starts as an independent random network instead of a copy of the online one.</summary>

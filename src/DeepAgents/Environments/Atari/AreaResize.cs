@@ -11,23 +11,27 @@ namespace Research.DeepAgents.Environments.Atari;
 /// It is rounded to the nearest integer, ties to even (OpenCV rounds its float result with <c>cvRound</c>,
 /// also ties to even; its float weights can differ from these exact ones in the last bits, so results can
 /// differ by 1 where the exact value lies within float error of a .5 tie).</para>
-/// Precomputed tables; <see cref="Resize"/> never allocates.
+/// <para><see cref="ResizeReference"/> is the plain definition; <see cref="Resize"/> is the accelerated path
+/// (<see cref="AreaResizeAccelerated"/>, where the machine has AVX2), which computes the same integers and is tested against it.</para>
+/// Precomputed tables; neither path allocates.
 /// </summary>
 public sealed class AreaResize
 {
-    readonly AxisWeights _rows, _columns;
-    readonly int[] _columnSums; // destination rows x source columns: the vertical pass
+    readonly AreaResizeAxis _rows, _columns;
+    readonly int[] _columnSums; // destination rows x source columns: the reference's vertical pass
+    readonly AreaResizeAccelerated? _accelerated; // null where the machine lacks AVX2
 
     /// <summary>A resize from <paramref name="sourceHeight"/> x <paramref name="sourceWidth"/> down to the destination size.</summary>
     /// <exception cref="ArgumentException">A size is below 1, a destination side is larger than the source side (this resize only shrinks), or the source exceeds 255 * H * W &lt; 2^31.</exception>
     public AreaResize(int sourceHeight, int sourceWidth, int destinationHeight, int destinationWidth)
     {
-        _rows = new AxisWeights(sourceHeight, destinationHeight, "height");
-        _columns = new AxisWeights(sourceWidth, destinationWidth, "width");
+        _rows = new AreaResizeAxis(sourceHeight, destinationHeight, "height");
+        _columns = new AreaResizeAxis(sourceWidth, destinationWidth, "width");
         if (255L * sourceHeight * sourceWidth > int.MaxValue)
             throw new ArgumentException(
                 $"AreaResize: a {sourceHeight} x {sourceWidth} source is too large (255 * height * width must fit in 32 bits).", nameof(sourceHeight));
         _columnSums = new int[destinationHeight * sourceWidth];
+        _accelerated = AreaResizeAccelerated.IsSupported ? new AreaResizeAccelerated(_rows, _columns) : null;
     }
 
     /// <summary>Source height.</summary>
@@ -39,15 +43,25 @@ public sealed class AreaResize
     /// <summary>Destination width.</summary>
     public int DestinationWidth => _columns.Destination;
 
-    /// <summary>Resizes row-major <paramref name="source"/> into row-major <paramref name="destination"/>.</summary>
+    /// <summary>Whether <see cref="Resize"/> runs the accelerated path (x86 with AVX2); otherwise it runs the
+    /// reference.</summary>
+    public bool IsAccelerated => _accelerated is not null;
+
+    /// <summary>Resizes row-major <paramref name="source"/> into row-major <paramref name="destination"/> (accelerated path).</summary>
     /// <exception cref="ArgumentException">A buffer is shorter than its image.</exception>
     public void Resize(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        int sh = _rows.Source, sw = _columns.Source, dh = _rows.Destination, dw = _columns.Destination;
-        if (source.Length < sh * sw)
-            throw new ArgumentException($"Source buffer has {source.Length} bytes; a {sh} x {sw} image needs {sh * sw}.", nameof(source));
-        if (destination.Length < dh * dw)
-            throw new ArgumentException($"Destination buffer has {destination.Length} bytes; a {dh} x {dw} image needs {dh * dw}.", nameof(destination));
+        if (_accelerated is null) { ResizeReference(source, destination); return; }
+        CheckBuffers(source, destination);
+        _accelerated.Resize(source, destination);
+    }
+
+    /// <summary>The same resize computed plainly from the definition: the reference for <see cref="Resize"/>.</summary>
+    /// <exception cref="ArgumentException">A buffer is shorter than its image.</exception>
+    public void ResizeReference(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        CheckBuffers(source, destination);
+        int sw = _columns.Source, dh = _rows.Destination, dw = _columns.Destination;
 
         // Vertical pass, contiguous along rows: columnSums[i, c] = sum_r oy(i, r) * source[r, c].
         Span<int> columnSums = _columnSums;
@@ -66,7 +80,7 @@ public sealed class AreaResize
 
         // Horizontal pass: numerator = sum_k ox(j, k) * columnSums[i, k]; value = numerator / (sh * sw).
         ReadOnlySpan<int> columnStart = _columns.Start, columnIndex = _columns.Index, columnOverlap = _columns.Overlap;
-        int denominator = sh * sw;
+        int denominator = _rows.Source * sw;
         for (int i = 0; i < dh; i++)
         {
             var acc = columnSums.Slice(i * sw, sw);
@@ -90,40 +104,12 @@ public sealed class AreaResize
         return quotient;
     }
 
-    /// <summary>
-    /// For each destination index d along one axis: the source indices it overlaps and the integer overlaps,
-    /// in units where a source pixel is <c>destination</c> long and a destination pixel <c>source</c> long.
-    /// Entries of d are <c>Start[d] .. Start[d + 1] - 1</c>.
-    /// </summary>
-    sealed class AxisWeights
+    void CheckBuffers(ReadOnlySpan<byte> source, Span<byte> destination)
     {
-        public readonly int Source, Destination;
-        public readonly int[] Start, Index, Overlap;
-
-        public AxisWeights(int source, int destination, string axis)
-        {
-            if (source < 1 || destination < 1)
-                throw new ArgumentException($"AreaResize {axis}: sizes must be >= 1, got source {source} and destination {destination}.", axis);
-            if (destination > source)
-                throw new ArgumentException($"AreaResize {axis}: destination {destination} is larger than source {source}; area averaging here only shrinks.", axis);
-            Source = source;
-            Destination = destination;
-            Start = new int[destination + 1];
-            var index = new List<int>();
-            var overlap = new List<int>();
-            for (int d = 0; d < destination; d++)
-            {
-                Start[d] = index.Count;
-                long lo = (long)d * source, hi = (long)(d + 1) * source; // destination pixel d in these units
-                for (int k = (int)(lo / destination); k < source && (long)k * destination < hi; k++)
-                {
-                    long o = Math.Min(hi, (long)(k + 1) * destination) - Math.Max(lo, (long)k * destination);
-                    if (o > 0) { index.Add(k); overlap.Add((int)o); }
-                }
-            }
-            Start[destination] = index.Count;
-            Index = [.. index];
-            Overlap = [.. overlap];
-        }
+        int sh = _rows.Source, sw = _columns.Source, dh = _rows.Destination, dw = _columns.Destination;
+        if (source.Length < sh * sw)
+            throw new ArgumentException($"Source buffer has {source.Length} bytes; a {sh} x {sw} image needs {sh * sw}.", nameof(source));
+        if (destination.Length < dh * dw)
+            throw new ArgumentException($"Destination buffer has {destination.Length} bytes; a {dh} x {dw} image needs {dh * dw}.", nameof(destination));
     }
 }

@@ -2,7 +2,7 @@ namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>
 /// The preprocessing of <see cref="AtariPreprocessing"/> (docs/atari.md, "Protocol"). The defaults are the
-/// paper's Atari protocol (spec/proximal-updates.md, "Paper Atari protocol"): frame skip 4 with a max over
+/// paper's Atari protocol (docs/atari.md, "Protocol"): frame skip 4 with a max over
 /// the last two frames, 84 x 84 grayscale, life loss terminal for learning, 27000-step cap, no sticky
 /// actions, no no-op starts, the minimal action set.
 /// </summary>

@@ -7,7 +7,7 @@ namespace Research.DeepAgents.Environments.Atari;
 /// Dopamine's Atari preprocessing (<c>AtariPreprocessing</c>, atari_lib.py) on top of an
 /// <see cref="IAtariEmulator"/>, as an <see cref="IEnvironment"/> with one 84 x 84 grayscale frame per
 /// observation (<c>[1, 84, 84]</c>, Pixels); wrap it in a <see cref="FrameStack"/> for <c>[4, 84, 84]</c>.
-/// Protocol and every value: docs/atari.md; spec/proximal-updates.md, "Paper Atari protocol".
+/// Protocol and every value: docs/atari.md, "Protocol".
 /// <list type="bullet">
 /// <item>One <see cref="Step"/> = <see cref="AtariOptions.FrameSkip"/> emulator frames with the same action;
 /// the reward is the sum of the frames' rewards, raw (unclipped: clip for learning with

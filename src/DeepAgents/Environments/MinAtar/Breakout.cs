@@ -5,7 +5,7 @@ using Research.DeepAgents.Random;
 namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>
-/// Breakout (spec/minatar.md, "Breakout"): a paddle on row 9 bounces a diagonal ball into three rows
+/// Breakout (docs/minatar.md, "Breakout"): a paddle on row 9 bounces a diagonal ball into three rows
 /// of bricks (+1 each). Channels: 0 paddle, 1 ball, 2 trail, 3 brick. The only random draw is the
 /// ball's side at reset.
 /// </summary>

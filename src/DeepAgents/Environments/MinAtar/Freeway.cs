@@ -5,11 +5,13 @@ using Research.DeepAgents.Random;
 namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>
-/// Freeway (spec/minatar.md, "Freeway"): a chicken in column 4 crosses eight lanes of cars (+1 per
+/// Freeway (docs/minatar.md, "Freeway"): a chicken in column 4 crosses eight lanes of cars (+1 per
 /// crossing); a hit only sends it back to row 9. Channels: 0 chicken, 1 car, 2..6 trails of cars with
 /// speed 1..5. Exactly 2501 <c>act</c> calls per episode.
 /// </summary>
-public sealed class Freeway : MinAtarGame
+/// <remarks>This file is the rules; the cars in AVX2 lanes (the move and drawing) are in FreewayLanes.cs.
+/// </remarks>
+public sealed partial class Freeway : MinAtarGame
 {
     /// <summary>Id, channels and minimal actions [0,2,4].</summary>
     public static readonly MinAtarGameInfo GameInfo =
@@ -40,13 +42,17 @@ public sealed class Freeway : MinAtarGame
 
     /// <summary>Column of car <paramref name="i"/> (row i+1).</summary>
     public int CarX(int i) => _x[i];
-    /// <summary>Signed speed of car <paramref name="i"/>: the sign is the direction, |speed| the period.</summary>
+    /// <summary>Signed speed of car <paramref name="i"/>: the sign is the direction, |speed| the period.
+    /// </summary>
     public int CarSpeed(int i) => _speed[i];
     /// <summary>Move timer of car <paramref name="i"/>.</summary>
     public int CarTimer(int i) => _timer[i];
 
     /// <summary>Test hook: sets one car.</summary>
-    internal void SetCar(int i, int x, int timer, int speed) { _x[i] = x; _timer[i] = timer; _speed[i] = speed; }
+    internal void SetCar(int i, int x, int timer, int speed)
+    {
+        _x[i] = x; _timer[i] = timer; _speed[i] = speed;
+    }
 
     /// <inheritdoc />
     public override void Reset()
@@ -80,7 +86,7 @@ public sealed class Freeway : MinAtarGame
         int reward = 0;
         // (1) the chicken moves only when its timer is 0 (masks, no branch on the random action)
         int dy = ActionDy(action);
-        int move = ((MoveTimer - 1) >> 31) & -(dy & 1); // all ones when MoveTimer == 0 (it is >= 0) and dy != 0
+        int move = ((MoveTimer - 1) >> 31) & -(dy & 1); // all ones when MoveTimer == 0 (>= 0) and dy != 0
         ChickenRow = Clamp(ChickenRow + (dy & move), 0, Size - 1);
         MoveTimer += (PlayerSpeed - MoveTimer) & move;
         // (2) crossing
@@ -125,37 +131,18 @@ public sealed class Freeway : MinAtarGame
         }
     }
 
-    // The same with one car per lane.
-    void MoveCarsVector()
-    {
-        var speed = Vector256.LoadUnsafe(ref _speed[0]);
-        var timer = Vector256.LoadUnsafe(ref _timer[0]);
-        var x = Vector256.LoadUnsafe(ref _x[0]);
-        var due = Vector256.Equals(timer, Vector256<int>.Zero);
-        Vector256.ConditionalSelect(due, Vector256.Abs(speed), timer - Vector256<int>.One).StoreUnsafe(ref _timer[0]);
-        (x + (WrapLanes(x + Sign(speed)) - x & due)).StoreUnsafe(ref _x[0]);
-    }
-
-    // sign(v) per lane: (v > 0) - (v < 0), the masks being -1 or 0.
-    static Vector256<int> Sign(Vector256<int> v) =>
-        Vector256.LessThan(v, Vector256<int>.Zero) - Vector256.GreaterThan(v, Vector256<int>.Zero);
-
-    // -1 -> 9 and 10 -> 0 per lane (columns stay within -1..10).
-    static Vector256<int> WrapLanes(Vector256<int> x) =>
-        x + (Vector256.LessThan(x, Vector256<int>.Zero) & Vector256.Create(Size))
-          - (Vector256.GreaterThan(x, Vector256.Create(Size - 1)) & Vector256.Create(Size));
-
     static int Wrap(int x) => x < 0 ? Size - 1 : x > Size - 1 ? 0 : x;
 
     /// <summary>Chicken, cars, and a trail behind each car (wrapping) in channel speed{|speed|}.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    // Compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private protected override void Draw(Span<byte> planes)
     {
         if (Vector256.IsHardwareAccelerated) DrawVector(planes);
         else DrawScalar(planes);
     }
 
-    /// <summary>Test hook: the observation drawn by the scalar or the vector path (both must agree).</summary>
+    /// <summary>Test hook: the observation drawn by the scalar or the vector path (they agree).</summary>
     internal void ObserveWith(Span<byte> destination, bool vector)
     {
         if (vector) DrawVector(destination[..(Channels * Size * Size)]);
@@ -175,24 +162,6 @@ public sealed class Freeway : MinAtarGame
         }
     }
 
-    // All 16 car and trail cells computed at once (one car per lane) before the clear, then 16 unchecked stores.
-    void DrawVector(Span<byte> planes)
-    {
-        const int Plane = Size * Size;
-        int chicken = ChickenRow * Size + ChickenX;
-        var speed = Vector256.LoadUnsafe(ref _speed[0]);
-        var x = Vector256.LoadUnsafe(ref _x[0]);
-        var row = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 8) * Size;
-        var car = Vector256.Create(Plane) + row + x;
-        var trail = (Vector256<int>.One + Vector256.Abs(speed)) * Plane + row + WrapLanes(x - Sign(speed));
-        // clamped, so a corrupt state (a restored snapshot) cannot point outside the observation
-        var last = Vector256.Create((uint)(ChannelCount * Plane - 1));
-        var cells = Vector256.Narrow(Vector256.Min(car.AsUInt32(), last), Vector256.Min(trail.AsUInt32(), last));
-        var p = new PlaneWriter(planes);
-        p.SetAt(chicken);
-        p.SetAtClamped(cells);
-    }
-
     internal override void WriteState(BinaryWriter w)
     {
         w.Write(ChickenRow); w.Write(MoveTimer); w.Write(TerminateTimer); w.Write(Terminal);
@@ -201,7 +170,11 @@ public sealed class Freeway : MinAtarGame
 
     internal override void ReadState(BinaryReader r)
     {
-        ChickenRow = r.ReadInt32(); MoveTimer = r.ReadInt32(); TerminateTimer = r.ReadInt32(); Terminal = r.ReadBoolean();
-        for (int i = 0; i < Cars; i++) { _x[i] = r.ReadInt32(); _timer[i] = r.ReadInt32(); _speed[i] = r.ReadInt32(); }
+        ChickenRow = r.ReadInt32(); MoveTimer = r.ReadInt32(); TerminateTimer = r.ReadInt32();
+        Terminal = r.ReadBoolean();
+        for (int i = 0; i < Cars; i++)
+        {
+            _x[i] = r.ReadInt32(); _timer[i] = r.ReadInt32(); _speed[i] = r.ReadInt32();
+        }
     }
 }

@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 
-/// <summary>The header line of a golden trace (spec/minatar.md, "Golden traces").</summary>
+/// <summary>The header line of a golden trace (docs/environments.md, "Conformance suite").</summary>
 /// <param name="Game">Reference game name.</param>
 /// <param name="Seed">Seed given to <c>seed(s)</c>.</param>
 /// <param name="StickyActionProbability">Sticky-action probability.</param>

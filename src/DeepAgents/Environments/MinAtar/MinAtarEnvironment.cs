@@ -6,13 +6,14 @@ namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>
 /// A MinAtar game behind the <see cref="IEnvironment"/> contract, bit-exact with reference 1.0.15
-/// (spec/minatar.md). It owns the one random stream shared by the sticky-action draw and the game,
+/// (docs/minatar.md). It owns the one random stream shared by the sticky-action draw and the game,
 /// seeded at construction and then reset (the reference's order of creation).
 /// <para>Sticky actions ("API contract"): every <see cref="Step"/> first draws one uniform double; below
 /// the sticky probability the previous executed action replaces the chosen one. The previous action
 /// starts at 0 (noop) at construction and is not cleared by <see cref="Reset"/>.</para>
 /// <para>After a terminal step, <see cref="Step"/> still makes the sticky draw and records the executed
-/// action (the spec: "every act first draws"), then returns reward 0, terminated, and leaves the game unchanged.</para>
+/// action (docs/environments.md, "Sticky actions and acting after terminal"), then returns reward 0,
+/// terminated, and leaves the game unchanged.</para>
 /// </summary>
 public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
 {

@@ -3,7 +3,7 @@ using Research.DeepAgents.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
 
-/// <summary>Full action indices, the same in every MinAtar game (spec/minatar.md, "API contract").</summary>
+/// <summary>Full action indices, the same in every MinAtar game (docs/environments.md, "MinAtar").</summary>
 public static class MinAtarAction
 {
     /// <summary>Do nothing.</summary>
@@ -31,7 +31,7 @@ public static class MinAtarAction
 public sealed record MinAtarGameInfo(string Name, IReadOnlyList<string> Channels, IReadOnlyList<int> MinimalActions);
 
 /// <summary>
-/// One MinAtar game on the 10x10 grid (spec/minatar.md). The game owns its state as small arrays and
+/// One MinAtar game on the 10x10 grid (docs/minatar.md). The game owns its state as small arrays and
 /// scalars; randomness comes from the environment's shared stream. Sticky actions, action mapping and
 /// "acting after terminal" live in <see cref="MinAtarEnvironment"/>, not here.
 /// </summary>
@@ -66,7 +66,7 @@ public abstract class MinAtarGame
     /// <summary>Number of observation channels.</summary>
     public int Channels { get; }
 
-    /// <summary>Starts a new episode (draws from the stream as the spec says; does not reseed).</summary>
+    /// <summary>Starts a new episode (draws from the stream as docs/minatar.md says; does not reseed).</summary>
     public abstract void Reset();
 
     /// <summary>

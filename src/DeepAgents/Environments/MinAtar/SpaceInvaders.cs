@@ -5,7 +5,7 @@ using Research.DeepAgents.Random;
 namespace Research.DeepAgents.Environments.MinAtar;
 
 /// <summary>
-/// Space Invaders (spec/minatar.md, "Space Invaders"): a cannon on row 9 shoots a 4x6 block of aliens
+/// Space Invaders (docs/minatar.md, "Space Invaders"): a cannon on row 9 shoots a 4x6 block of aliens
 /// (+1 each) that marches sideways and down and shoots back. Channels: 0 cannon, 1 alien, 2 alien_left,
 /// 3 alien_right, 4 friendly_bullet, 5 enemy_bullet. No randomness besides sticky actions.
 /// The three maps are kept as one 10-bit mask per row (bit x = column x).

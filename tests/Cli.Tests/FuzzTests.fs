@@ -1,0 +1,218 @@
+/// Bad command lines and spec strings (docs/cli.md, "Errors"): every generated bad invocation of every subcommand
+/// ends with exit 1 or 2 and a message on stderr, never an unhandled exception or a stack trace; every spec string
+/// parses to a valid value or gets a message naming the flag.
+module FuzzTests
+
+open System
+open System.IO
+open Expecto
+open FsCheck
+open FsCheck.FSharp
+open Research.Cli
+open Research.DeepAgents.Training
+
+/// Paths the fuzz uses: missing, a file, an empty directory, a directory whose config.json is not JSON, kernel files.
+type private Paths =
+    { Root: string; Missing: string; File: string; Empty: string; BadRun: string }
+    member p.Bad = [ p.Missing; p.File; p.Empty; p.BadRun; "/proc/x"; "/proc/self/status"; p.File + "/below"; "" ]
+
+let private makePaths () =
+    let root = Path.Combine(Path.GetTempPath(), "prox-fuzz", Guid.NewGuid().ToString("N").Substring(0, 8))
+    let p = { Root = root; Missing = Path.Combine(root, "missing", "deeper"); File = Path.Combine(root, "a-file")
+              Empty = Path.Combine(root, "empty"); BadRun = Path.Combine(root, "bad-run") }
+    Directory.CreateDirectory p.Empty |> ignore
+    Directory.CreateDirectory p.BadRun |> ignore
+    File.WriteAllText(p.File, "not a csv, not a notebook, not a trace\n")
+    File.WriteAllText(Path.Combine(p.BadRun, "config.json"), "{ \"format\": \"prox-run/1\", \"config\": ")
+    p
+
+/// Bad values of every kind a number flag can get.
+let private badNumbers = [ "NaN"; "nan"; "inf"; "-inf"; "1e400"; "-1"; "-0.5"; "abc"; ""; "1,5"; "0x10"; "99999999999999999999"; "--" ]
+let private badCounts = [ "0"; "-1"; "-7"; "abc"; "1.5"; "NaN"; "inf"; "99999999999"; "" ]
+
+/// One subcommand: its words, the bad groups (each makes the invocation invalid on its own) and filler flags
+/// (a flag and values, good or bad) that never make a bad invocation valid.
+type private Spec = { Words: string list; Poisons: string list list; Fillers: (string * string list) list; Required: (string * string list) list }
+
+let private specs (p: Paths) =
+    let opt flag values = [ for v in values -> [ flag; v ] ]
+    let fresh () = Path.Combine(p.Root, "fresh-" + Guid.NewGuid().ToString("N").Substring(0, 6))
+    let common = [ [ "--bogus" ]; [ "--bogus"; "1" ]; [ "--help-me" ] ]
+    [ { Words = [ "plan" ]
+        Poisons = common @ opt "--mdp" [ "bogus"; "garnet:states=0"; "garnet:states=abc"; "gridworld:size=0"; "chain:states=1"; "garnet:foo=1"
+                                         "garnet:states=5,branching=9"; "garnet:states=100000,actions=1000,storage=dense"; ""; "garnet:states" ]
+                  @ opt "--gamma" [ "1"; "1.5"; "-0.1"; "NaN"; "abc"; "inf" ] @ opt "--noise" [ "gaussian:-1"; "bogus"; "uniform:abc"; "gaussian:NaN"; "gaussian:inf"; "" ]
+                  @ opt "--c" [ "0"; "-1"; "abc"; ""; "0.1,,0.2"; "NaN"; "-inf" ] @ opt "--iterations" badCounts @ opt "--seeds" [ "0"; "-2"; "x" ]
+                  @ opt "--pmpi-steps" [ "0"; "-1" ] @ opt "--threads" [ "0"; "-1"; "x" ] @ opt "--out" (p.Bad |> List.filter (fun b -> b <> p.Missing && b <> p.Empty && b <> p.BadRun))
+        Fillers = [ "--gamma", [ "0.9"; "0.5" ]; "--iterations", [ "5"; "10" ]; "--seeds", [ "2" ]; "--noise", [ "none"; "gaussian:1" ]
+                    "--c", [ "0.5,inf" ]; "--threads", [ "1" ]; "--mdp", [ "chain:states=5" ] ]
+        Required = [ "--out", [ fresh (); fresh () ] ] }
+      for sub, flags in [ "optimal-c", [ "--gamma"; "--iterations"; "--e0"; "--sigma" ]; "modulus", [ "--gamma"; "--c"; "--pmpi-steps" ]
+                          "bound", [ "--gamma"; "--c"; "--iterations"; "--e0"; "--noise-bound" ]; "mse", [ "--gamma"; "--c"; "--iterations"; "--e0"; "--sigma" ] ] do
+        let bad flag =
+            match flag with
+            | "--gamma" -> [ "1"; "-0.1"; "NaN"; "abc"; "inf" ]
+            | "--c" -> [ "0"; "-1"; "abc"; "NaN"; "" ]
+            | "--iterations" -> [ "-1"; "abc"; "1e3" ]
+            | "--pmpi-steps" -> [ "0"; "-3" ]
+            | _ -> [ "-1"; "NaN"; "inf"; "abc" ]
+        let good flag =
+            match flag with
+            | "--gamma" -> [ "0.9" ]
+            | "--c" -> [ "0.5"; "inf" ]
+            | "--iterations" | "--pmpi-steps" -> [ "3" ]
+            | _ -> [ "1" ]
+        { Words = [ "theory"; sub ]; Poisons = common @ [ for f in flags do yield! opt f (bad f) ]
+          Fillers = [ for f in flags -> f, good f ]; Required = [] }
+      { Words = [ "train" ]
+        Poisons = common @ opt "--agent" [ "bogus"; ""; "DQN" ] @ opt "--preset" [ "bogus"; "" ] @ opt "--env" [ "minatar:pong"; "bogus"; "minatar:"; "" ]
+                  @ opt "--frames" [ "0"; "-5"; "abc"; "1e400"; "NaN"; "inf"; "9223372036854775807G"; "" ] @ opt "--seed" [ "abc"; "1e99"; "NaN"; "" ]
+                  @ opt "--c-tilde" [ "0"; "-1"; "NaN"; "abc"; "1e-9"; "" ]
+                  @ opt "--set" [ "bogus=1"; "gamma=2"; "batch-size=-1"; "noequals"; "learning-rate=NaN"; "replay-capacity=1"; "gamma=x"; "=1"; "optimizer=bogus"
+                                  "seed=1.5"; "frame-stack=2"; "sticky-action-probability=inf" ]
+                  @ opt "--out" [ p.File; "/proc/x"; "/proc/self/status"; p.File + "/below"; p.BadRun; "" ]
+                  @ [ for d in p.Bad -> [ "--resume"; "--out"; d ] ]
+                  @ [ [ "--resume" ]; [ "--resume"; "--agent"; "dqn"; "--out"; p.BadRun ]; [ "--resume"; "--out"; p.Empty; "--frames"; "abc" ] ]
+        Fillers = [ "--agent", [ "dqn"; "dqn-pro"; "rainbow" ]; "--preset", [ "minatar-dopamine"; "cartpole" ]; "--env", [ "minatar:breakout"; "cartpole" ]
+                    "--frames", [ "1k"; "500" ]; "--seed", [ "0"; "7" ]; "--set", [ "batch-size=16"; "gamma=0.5" ]; "--c-tilde", [ "inf" ]; "--dry-run", [] ]
+        Required = [ "--out", [ fresh (); fresh () ] ] }
+      { Words = [ "eval" ]
+        Poisons = common @ opt "--episodes" [ "0"; "-1"; "abc"; "1e10" ] @ opt "--epsilon" [ "2"; "-0.5"; "NaN"; "abc"; "inf" ] @ opt "--max-episode-steps" [ "0"; "-1"; "abc" ]
+        Fillers = [ "--episodes", [ "1"; "3" ]; "--epsilon", [ "0"; "0.05" ]; "--max-episode-steps", [ "10" ] ]
+        Required = [ "--run", p.Bad ] }
+      { Words = [ "env"; "info" ]; Poisons = common @ opt "--game" [ "pong"; ""; "minatar:"; "atari:pong"; "BREAKOUT" ]; Fillers = []; Required = [] }
+      { Words = [ "env"; "replay" ]; Poisons = common @ opt "--trace" (p.Bad @ [ "/etc/passwd" ]); Fillers = []; Required = [] }
+      { Words = [ "env"; "render" ]
+        Poisons = common @ opt "--game" [ "bogus"; ""; "pong" ] @ opt "--out" [ Path.Combine(p.Root, "x.txt"); "/proc/x.gif"; p.Empty; Path.Combine(p.Missing, "x.gif"); p.File + "/x.png"; "" ]
+                  @ opt "--steps" [ "0"; "-1"; "abc" ] @ opt "--scale" [ "3"; "129"; "x" ] @ opt "--fps" [ "0"; "51" ] @ opt "--sticky" [ "-0.1"; "1.5"; "NaN" ]
+                  @ opt "--policy" [ "bogus"; "" ] @ opt "--seed" [ "-1"; "x" ] @ opt "--ramping" [ "maybe" ]
+        Fillers = [ "--steps", [ "3" ]; "--scale", [ "4" ]; "--fps", [ "10" ]; "--policy", [ "noop"; "random" ]; "--sticky", [ "0" ] ]
+        Required = [ "--game", [ "breakout"; "minatar:asterix" ]; "--out", [ Path.Combine(p.Root, "fresh.gif") ] ] }
+      { Words = [ "figures" ]
+        Poisons = common @ opt "--out" [ p.File; "/proc/x"; p.File + "/below" ] @ opt "--scores" [ p.File; "/etc/passwd"; p.Missing; p.Empty; "/proc/self/status" ]
+                  @ opt "--bootstrap-samples" [ "0"; "-1"; "abc"; "5" ] @ opt "--seed" [ "abc"; "1e99" ]
+        Fillers = [ "--no-png", []; "--inline-plotly", []; "--bootstrap-samples", [ "100" ]; "--seed", [ "3" ] ]
+        Required = [ "--runs", [ p.Missing; p.File; p.Empty; "/proc/x"; "" ] ] }
+      { Words = [ "reproduce" ]
+        Poisons = common @ opt "--budget" [ "bogus"; ""; "TINY" ] @ opt "--games" [ "pong"; ""; ",,"; "breakout,bogus" ] @ opt "--seeds" [ "0"; "-1"; "abc" ]
+                  @ opt "--jobs" [ "0"; "-1"; "abc" ] @ opt "--runs" [ p.File; "/proc/x"; "/proc/self/status" ] @ opt "--out" [ p.File; "/proc/x" ]
+                  @ [ [ "--print-commands"; "--seeds"; "0" ]; [ "--print-commands"; "--budget"; "huge" ] ]
+        Fillers = [ "--budget", [ "tiny" ]; "--games", [ "cartpole" ]; "--seeds", [ "1" ]; "--jobs", [ "1" ]; "--no-png", [] ]
+        Required = [ "--runs", [ fresh () ]; "--out", [ fresh () ] ] }
+      { Words = [ "notebooks"; "run" ]
+        Poisons = [ [ p.Missing + ".ipynb" ]; [ "/etc/passwd" ]; [ p.Empty ]; [ p.File ] ]
+        Fillers = [ "--parameter", [ "frames=1000"; "novalue" ]; "--out", [ p.File; "/proc/x" ] ]
+        Required = [] } ]
+
+/// A bad invocation: 1-2 poisons, 0-4 fillers on other flags, the required flags, in random order.
+let private generate (rng: Random) (spec: Spec) =
+    let pick (xs: 'a list) = xs[rng.Next xs.Length]
+    let poisons = [ for _ in 1 .. 1 + rng.Next 2 -> pick spec.Poisons ] |> List.distinct
+    let used = poisons |> List.collect (List.filter (fun a -> a.StartsWith "--")) |> set
+    let fillers =
+        spec.Fillers |> List.filter (fun (f, _) -> not (used.Contains f)) |> List.sortBy (fun _ -> rng.Next())
+        |> List.truncate (rng.Next 5) |> List.map (fun (f, values) -> if values.IsEmpty then [ f ] else [ f; pick values ])
+    let required = spec.Required |> List.filter (fun (f, _) -> not (used.Contains f)) |> List.map (fun (f, values) -> [ f; pick values ])
+    spec.Words @ List.concat ((poisons @ fillers @ required) |> List.sortBy (fun _ -> rng.Next()))
+
+/// Runs `prox args` in-process with stdout and stderr captured.
+let private runInProcess (args: string list) =
+    let out, err = new StringWriter(), new StringWriter()
+    let oldOut, oldErr = Console.Out, Console.Error
+    Console.SetOut out
+    Console.SetError err
+    let code =
+        try ProxApp.Run(Array.ofList args)
+        finally
+            Console.SetOut oldOut
+            Console.SetError oldErr
+    code, string out, string err
+
+let private problem (args: string list) (code: int, _: string, err: string) =
+    let shown = String.Join(" ", args |> List.map (fun a -> if a = "" || a.Contains ' ' then $"'{a}'" else a))
+    if code <> 1 && code <> 2 then Some $"prox {shown}: exit {code}"
+    elif String.IsNullOrWhiteSpace err then Some $"prox {shown}: nothing on stderr"
+    elif err.Contains "internal error" || err.Contains "Unhandled" || err.Contains "\n   at " then Some $"prox {shown}: {err}"
+    else None
+
+[<Tests>]
+let fuzzTests =
+    testSequenced <| testList "CLI fuzz" [
+        test "1000 generated bad invocations of every subcommand: exit 1 or 2, a message, no stack trace" {
+            let paths = makePaths ()
+            let rng = Random 20261206
+            let mutable counts = Map.empty
+            let failures = Collections.Generic.List<string>()
+            for spec in specs paths do
+                let top = spec.Words.Head
+                // theory and env have several subcommands: 1000 per top-level command, spread over its subcommands.
+                let share = specs paths |> List.filter (fun s -> s.Words.Head = top) |> List.length
+                for _ in 1 .. (1000 + share - 1) / share do
+                    let args = generate rng spec
+                    match Environment.GetEnvironmentVariable "PROX_FUZZ_LOG" with
+                    | null -> ()
+                    | log -> File.AppendAllText(log, String.Join(" | ", args) + "\n")
+                    match problem args (runInProcess args) with
+                    | Some p when failures.Count < 20 -> failures.Add p
+                    | _ -> ()
+                    counts <- counts |> Map.change top (fun n -> Some(defaultArg n 0 + 1))
+            Directory.Delete(paths.Root, true)
+            Expect.isEmpty failures (String.Join("\n", failures))
+            for KeyValue(top, n) in counts do Expect.isGreaterThanOrEqual n 1000 $"{top}: at least 1000 invocations"
+            Expect.equal counts.Count 8 "every top-level subcommand"
+        }
+
+        test "--verbose (or PROX_VERBOSE=1) adds the stack trace, and only then" {
+            let args = [ "train"; "--resume"; "--out"; "/proc/x"; "--verbose" ]
+            let code, _, err = runInProcess args
+            Expect.equal code 2 "usage error"
+            Expect.stringContains err "invalid value for --out: '/proc/x'" "message first"
+            Expect.stringContains err "   at " "stack trace with --verbose"
+            let _, _, quiet = runInProcess (List.take 4 args)
+            Expect.isFalse (quiet.Contains "   at ") "no stack trace without it"
+        }
+    ]
+
+/// Spec strings: a mix of arbitrary strings and near-valid ones built from the grammar's own words.
+let private specStrings =
+    let words = [ "garnet"; "gridworld"; "chain"; "gaussian"; "uniform"; "adversarial"; "none"; "states"; "actions"; "branching"; "seed"; "storage"
+                  "dense"; "sparse"; "size"; "slip"; "batch-size"; "gamma"; "c-tilde"; "total-steps"; "optimizer"; "adam"; "learning-rate"; "agent"; "environment"
+                  "replay-capacity"; "noisy"; "frame-skip"; "eval-epsilon"; "tensor-board"; "target-period-unit" ]
+    let numbers = [ "0"; "1"; "-1"; "2"; "5"; "0.5"; "1e6"; "1e400"; "NaN"; "inf"; "-inf"; "∞"; "9999999999"; "1k"; "5M"; "2G"; "1.5k"; "-0"; "0x10"; ""; " "; "1_000"; "3000" ]
+    let seps = [ ":"; "="; ","; ""; " "; "::"; "=="; ",," ]
+    let token = Gen.oneof [ Gen.elements words; Gen.elements numbers; Gen.elements seps ]
+    let structured = Gen.listOf token |> Gen.map (fun ts -> String.Join("", ts))
+    let arbitrary = ArbMap.defaults |> ArbMap.generate<string> |> Gen.map string // null -> ""
+    Gen.oneof [ structured; structured; arbitrary ] |> Arb.fromGen
+
+/// The parser returns (true) or throws a usage/config error naming the flag; anything else fails the property.
+let private parsesOrExplains (flag: string) (parse: string -> unit) (s: string) =
+    try
+        parse s
+        true
+    with
+    | :? UsageException as e -> e.Flag = flag && e.Message.Length > 0
+    | :? ConfigException as e -> e.Message.Contains "invalid value for"
+
+let private config = { FsCheckConfig.defaultConfig with maxTest = 500 }
+
+[<Tests>]
+let parserProperties =
+    testList "Spec parsers (FsCheck)" [
+        testPropertyWithConfig config "--mdp: a valid MDP or a message" <|
+            Prop.forAll specStrings (parsesOrExplains "--mdp" (fun s -> PlanningArgs.ParseMdp(s, 0.9) |> ignore))
+        testPropertyWithConfig config "--noise: a noise model or a message" <|
+            Prop.forAll specStrings (parsesOrExplains "--noise" (PlanningArgs.ParseNoise >> ignore))
+        testPropertyWithConfig config "--c: positive numbers or inf, or a message" <|
+            Prop.forAll specStrings (parsesOrExplains "--c" (fun s -> for c in PlanningArgs.CList s do if not (c > 0.0) then failwith $"c = {c}"))
+        testPropertyWithConfig config "--set: a valid config or a message" <|
+            Prop.forAll specStrings (parsesOrExplains "--set" (fun s -> ConfigValidation.Validate(ConfigOverrides.Apply(Presets.MinAtarDopamine, [ s ])) |> ignore))
+        testPropertyWithConfig config "--set key=value on every key: a valid config or a message" <|
+            Prop.forAll (Gen.zip (Gen.elements (List.ofSeq ConfigKeys.AllKebab)) specStrings.Generator |> Arb.fromGen)
+                (fun (key, value) -> parsesOrExplains "--set" (fun s -> ConfigValidation.Validate(ConfigOverrides.Apply(Presets.MinAtarDopamine, [ s ])) |> ignore) $"{key}={value}")
+        testPropertyWithConfig config "--frames (k/M/G suffixes): a positive count or a message; TryParseCount never throws" <|
+            Prop.forAll specStrings (fun s ->
+                let ok, n = ConfigOverrides.TryParseCount s
+                (not ok || string n <> "") &&
+                parsesOrExplains "--frames" (fun f -> Research.Cli.Commands.TrainCommand.Resolve("minatar-dopamine", "dqn", null, f, 0L, null, []) |> ignore) s)
+    ]
