@@ -18,6 +18,9 @@ if ! dotnet build Research.sln -c Release -v quiet -nologo; then
   exit 1
 fi
 
+# The .NET Interactive kernel that the notebook tests drive (pinned in .config/dotnet-tools.json).
+dotnet tool restore >/dev/null || echo "dotnet tool restore failed: the Polyglot kernel tests will fail"
+
 # Allowed skip reasons: the non-comment lines of tests/skips-allowed.txt, each a prefix of a reason.
 mapfile -t allowed < <(grep -v -E '^[[:space:]]*(#|$)' tests/skips-allowed.txt)
 allowed_skip() {

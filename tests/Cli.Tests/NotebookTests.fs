@@ -146,6 +146,27 @@ let runs =
             Expect.equal plotlyCopies 1 "plotly.js appears exactly once"
         }
 
+        test "HTML export keeps TeX intact for KaTeX and loads KaTeX from files written next to it" {
+            let run = basic.Force()
+            Expect.equal run.ExitCode 0 run.Stderr
+            let html = File.ReadAllText run.Html
+            Expect.stringContains html
+                """<span class="math display">\[v_{k+1} = \arg\min_v \|v - T^* v_k\|^2 + \tfrac{1}{c}\,\|v - v_k\|^2\]</span>"""
+                "display maths inside a paragraph: TeX untouched, \[ \] delimiters"
+            Expect.stringContains html """<span class="math">\(\rho = \frac{1 + c\gamma}{1 + c} &lt; 1\)</span>""" "inline maths, HTML-escaped only"
+            Expect.stringContains html "<div class=\"math\">\n\\[\n\\beta = \\tfrac{c}{1+c}\n\\]</div>" "a $$ block"
+            Expect.stringContains html "a<sup>sup</sup> outside" "Markdown extras still apply outside maths"
+            let dir = Path.GetDirectoryName run.Html |> nonNull
+            for reference in [ "katex/katex.min.css"; "katex/katex.min.js" ] do
+                Expect.stringContains html $"\"{reference}\"" $"references {reference}"
+                Expect.isTrue (File.Exists(Path.Combine(dir, reference))) $"{reference} written next to the page"
+            let css = File.ReadAllText(Path.Combine(dir, "katex", "katex.min.css"))
+            let fonts = Text.RegularExpressions.Regex.Matches(css, @"url\((fonts/[^)]+\.woff2)\)") |> Seq.map _.Groups[1].Value |> Seq.distinct |> List.ofSeq
+            Expect.isGreaterThanOrEqual fonts.Length 15 "KaTeX's CSS names its woff2 fonts"
+            for font in fonts do
+                Expect.isTrue (File.Exists(Path.Combine(dir, "katex", font))) $"{font} written next to the page"
+        }
+
         test "-p values are injected after the parameters cell and change the result" {
             let path = fixture "notebook-params.ipynb"
             let defaults = runNotebook path []
@@ -231,6 +252,19 @@ let units =
             Expect.equal (CellLanguages.Normalise ".net-csharp") "csharp" "kernelspec name"
             Expect.isNull (CellLanguages.MagicLanguage "#!time\nlet x = 1") "#!time is not a language switch"
             Expect.equal (CellLanguages.StripMagic "#!csharp\nvar x = 1;") "var x = 1;" "magic stripped"
+        }
+
+        test "cell language by the kernel's document reader: kernelspec language, other kernels, raw cells" {
+            let notebook (metadata: string) (cells: string) =
+                Notebook.Parse($"""{{"cells": [{cells}], "metadata": {metadata}, "nbformat": 4, "nbformat_minor": 5}}""", "test")
+            let code (source: string) = $"""{{"cell_type": "code", "metadata": {{}}, "outputs": [], "source": ["{source}"]}}"""
+            let langs (nb: Notebook) = objects nb.Cells |> List.map nb.CellLanguage
+            let csharpSpec = notebook """{"kernelspec": {"name": ".net-csharp", "language": "C#", "display_name": ".NET (C#)"}}"""
+            Expect.equal (langs (csharpSpec (code "var x = 1;"))) [ "csharp" ] "kernelspec language C#"
+            Expect.equal (langs (notebook "{}" (code "let x = 1"))) [ "fsharp" ] "no metadata: fsharp"
+            Expect.equal (langs (notebook "{}" (code "#!pwsh\\nls"))) [ "pwsh" ] "a magic naming another kernel"
+            Expect.equal (langs (notebook "{}" ("""{"cell_type": "raw", "metadata": {}, "source": ["r"]}, """ + code "1")))
+                [ "raw"; "fsharp" ] "raw cells are not code"
         }
 
         // Sequenced: the first capture replaces the process-wide Console.Out/Error (docs/testing.md, "Isolation").

@@ -1,9 +1,12 @@
 // A Polyglot notebook (.ipynb, nbformat 4) read and written with System.Text.Json nodes, so fields
-// this runner does not know about (notebook, cell and output metadata) survive a round trip.
+// this runner does not know about (notebook, cell and output metadata) survive a round trip; which
+// kernel a code cell targets is decided by Microsoft.DotNet.Interactive.Documents, as in the kernel.
 // See docs/notebooks.md, "Format".
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.DotNet.Interactive.Documents;
+using Jupyter = Microsoft.DotNet.Interactive.Documents.Jupyter;
 
 namespace Research.Cli.Notebooks;
 
@@ -99,23 +102,26 @@ public sealed class Notebook
     public static bool HasTag(JsonObject cell, string tag) => Tags(cell).Contains(tag);
 
     /// <summary>
-    /// The language of a cell: markdown/raw cells are <c>markdown</c>/<c>raw</c>; a code cell's language
-    /// is a leading <c>#!fsharp</c>-style magic line, else <c>metadata.polyglot_notebook.kernelName</c>,
-    /// else <c>metadata.dotnet_interactive.language</c>, else the notebook default.
+    /// The language of a cell: markdown/raw cells are <c>markdown</c>/<c>raw</c>; a code cell's kernel is
+    /// what the kernel's own document reader (Microsoft.DotNet.Interactive.Documents) makes of it — a
+    /// leading <c>#!fsharp</c>-style magic line, else <c>metadata.polyglot_notebook.kernelName</c>, else
+    /// <c>metadata.dotnet_interactive.language</c>, else the notebook default — falling back to
+    /// <see cref="DefaultLanguage"/> when it names none.
     /// </summary>
     public string CellLanguage(JsonObject cell)
     {
         var type = CellType(cell);
         if (type != "code")
             return type;
-        if (CellLanguages.MagicLanguage(Source(cell)) is { } magic)
-            return magic;
-        var metadata = cell["metadata"] as JsonObject;
-        if (StringAt(metadata, "polyglot_notebook", "kernelName") is { Length: > 0 } kernel)
-            return CellLanguages.Normalise(kernel);
-        if (StringAt(metadata, "dotnet_interactive", "language") is { Length: > 0 } language)
-            return CellLanguages.Normalise(language);
-        return DefaultLanguage;
+        var single = new JsonObject
+        {
+            ["cells"] = new JsonArray(cell.DeepClone()),
+            ["metadata"] = Root["metadata"]?.DeepClone() ?? new JsonObject(),
+            ["nbformat"] = 4,
+            ["nbformat_minor"] = 5,
+        };
+        var kernel = Jupyter.Notebook.Parse(single.ToJsonString(), CellLanguages.KernelInfos()).Elements.FirstOrDefault()?.KernelName;
+        return kernel is { Length: > 0 } ? CellLanguages.Normalise(kernel) : DefaultLanguage;
     }
 
     /// <summary>Splits text into nbformat's list-of-lines form (each line but the last keeps its <c>\n</c>).</summary>
@@ -157,6 +163,19 @@ public static class CellLanguages
     // Polyglot kernel-switch magics; other magics (#!time, #!about, ...) are not language switches.
     private static readonly HashSet<string> KernelMagics =
         [FSharp, CSharp, "markdown", "pwsh", "javascript", "html", "sql", "kql", "mermaid", "value", "http"];
+
+    /// <summary>The kernels a notebook may name, for the document reader (F# and C# with their aliases).</summary>
+    public static KernelInfoCollection KernelInfos()
+    {
+        var kernels = new KernelInfoCollection
+        {
+            new KernelInfo(FSharp, "F#", ["f#", "F#", "fs", ".net-fsharp"]),
+            new KernelInfo(CSharp, "C#", ["c#", "C#", "cs", ".net-csharp"]),
+        };
+        foreach (var other in KernelMagics.Where(k => k is not (FSharp or CSharp)))
+            kernels.Add(new KernelInfo(other, other, []));
+        return kernels;
+    }
 
     /// <summary>Maps kernel names and display languages (<c>F#</c>, <c>fsharp</c>, <c>.net-fsharp</c>, <c>C#</c>) to <c>fsharp</c>/<c>csharp</c>; other names are lower-cased.</summary>
     public static string Normalise(string name) => name.Trim().ToLowerInvariant() switch

@@ -1,7 +1,7 @@
 // The HTML export of an executed notebook: one self-contained page. Markdown cells through Markdig
-// (CommonMark plus tables, task lists, auto-links; math is left as TeX text), code cells as <pre>,
-// outputs in order: streams and text/plain as <pre>, text/html inline (charts carry plotly.js, see
-// ValueDisplay), errors in red.
+// (CommonMark plus tables, task lists, auto-links; TeX maths kept intact for KaTeX, see TexMath and
+// Katex), code cells as <pre>, outputs in order: streams and text/plain as <pre>, text/html inline
+// (charts carry plotly.js, see ValueDisplay), errors in red.
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -17,6 +17,8 @@ public static class NotebookHtml
         .UseTaskLists()
         .UseAutoLinks()
         .UseEmphasisExtras()
+        .UseMathematics()
+        .Use<TexMathExtension>()
         .Build();
 
     private const string Style = """
@@ -30,12 +32,16 @@ public static class NotebookHtml
         table { border-collapse: collapse; } th, td { border: 1px solid #ccc; padding: .2em .5em; }
         """;
 
-    /// <summary>The page for <paramref name="notebook"/>, titled <paramref name="title"/>.</summary>
+    /// <summary>
+    /// The page for <paramref name="notebook"/>, titled <paramref name="title"/>. It loads KaTeX from katex/
+    /// next to it: write that folder with <see cref="Katex.CopyTo"/>.
+    /// </summary>
     public static string Render(Notebook notebook, string title)
     {
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n<title>")
-            .Append(Encode(title)).Append("</title>\n<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n");
+            .Append(Encode(title)).Append("</title>\n<style>\n").Append(Style).Append("</style>\n")
+            .Append(Katex.Head).Append("</head>\n<body>\n");
         foreach (var cell in notebook.Cells.Cast<JsonObject>())
         {
             var source = Notebook.Source(cell);

@@ -142,6 +142,7 @@ public static class NotebookRunner
         };
         notebook.Save(executedPath);
         File.WriteAllText(htmlPath, NotebookHtml.Render(notebook, Path.GetFileNameWithoutExtension(notebookPath)));
+        Katex.CopyTo(Path.GetDirectoryName(htmlPath)!);
         return new NotebookRunResult(notebookPath, executedPath, htmlPath, executionCount, clock.Elapsed, failure);
     }
 

@@ -173,11 +173,32 @@ public sealed record RunInfo(long Seed, string StartTime, string GitCommit, IRea
 /// <param name="StartStep">Agent steps done when it started (0 for the first session).</param>
 public sealed record RunSession(string StartTime, long StartStep);
 
-/// <summary>Reads the current commit from .git without running git.</summary>
+/// <summary>The commit of the code that runs: stamped at build time, else read from .git without running git.</summary>
 public static class GitInfo
 {
-    /// <summary>The commit of the first .git found upward from the working directory or the application directory, else "unknown".</summary>
-    public static string Commit()
+    /// <summary>
+    /// The commit this assembly was built from (the SDK appends it to the informational version,
+    /// <c>1.0.0+&lt;sha&gt;</c>, when the build tree is a git checkout), so an installed tool started
+    /// anywhere records it; else the commit of the first .git found upward from the working directory
+    /// or the application directory; else "unknown".
+    /// </summary>
+    public static string Commit() => BuildCommit() ?? CheckoutCommit();
+
+    /// <summary>The commit stamped into this assembly at build time, or null when the build had none.</summary>
+    public static string? BuildCommit() => CommitOfVersion(typeof(GitInfo).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+        .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion);
+
+    /// <summary>The hex commit after '+' in an informational version (<c>1.0.0+&lt;sha&gt;</c>), else null.</summary>
+    public static string? CommitOfVersion(string? informationalVersion)
+    {
+        int plus = informationalVersion?.LastIndexOf('+') ?? -1;
+        if (plus < 0) return null;
+        string sha = informationalVersion![(plus + 1)..];
+        return sha.Length is >= 7 and <= 64 && sha.All(Uri.IsHexDigit) ? sha : null;
+    }
+
+    static string CheckoutCommit()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {
