@@ -26,19 +26,19 @@ let tests =
             Expect.stringContains (shown garnet) "states=7" "display produced a value"
             Expect.stringContains (shown csharp) "42" "C# cell's value"
         }
-        // The whole notebooks cannot pass in the served kernel yet: Plotly.NET 6.0.0 (the only version served)
-        // references FSharp.Core 10.1.0.0, which the kernel (FSharp.Core 10.0) cannot load, so Research.Analysis
-        // and every chart fail there (docs/notebooks.md, "FSharp.Core and the kernel"). This pins that state:
-        // every cell before the first Analysis cell succeeds (the #r cell loading Plotly.NET.Interactive, the
-        // parameters, Theory/Tabular work), and that cell fails for exactly this reason. When it starts to pass,
-        // replace it with "every cell succeeds and every Figures.* cell displays a Plotly chart".
-        for name, firstAnalysisCell in [ "planning-with-noise", 6; "proximal-dqn-minatar", 6; "paper-figures", 4 ] do
-            yield test (sprintf "%s runs in the kernel up to its first Research.Analysis cell (cell %d)" name firstAnalysisCell) {
-                let results = PolyglotKernel.runNotebook (Path.Combine(repoRoot, "notebooks", name + ".ipynb")) (fun _ -> false) perCell
-                let before, last = List.take (results.Length - 1) results, List.last results
-                Expect.equal (failureReport before) "" "every cell before it succeeds"
-                Expect.equal last.Cell firstAnalysisCell "the first failing cell"
-                Expect.isFalse last.Succeeded "the Analysis cell fails in the served kernel"
-                Expect.stringContains last.Error "FSharp.Core, Version=10.1.0.0" "... because FSharp.Core 10.1 cannot load there"
+        // Each notebook top to bottom with its default `tiny` parameters, the interactive-only cells included
+        // (FSharp.Core binding, the #r cell loading the toolkit and Plotly.NET.Interactive): every cell succeeds and
+        // every chart cell (1-based cell numbers) displays a Plotly chart through the kernel extension.
+        for name, chartCells in [ "planning-with-noise", [ 9; 11; 13; 15 ]
+                                  "proximal-dqn-minatar", [ 9; 11 ]
+                                  "paper-figures", [ 9; 10; 11; 13; 14 ] ] do
+            yield test (sprintf "%s runs top to bottom in the kernel; its charts display" name) {
+                let path = Path.Combine(repoRoot, "notebooks", name + ".ipynb")
+                let results = PolyglotKernel.runNotebook path (fun _ -> false) perCell
+                Expect.equal (failureReport results) "" "every cell succeeds"
+                let codeCells = PolyglotKernel.codeCells path |> List.map (fun (cell, _, _, _) -> cell)
+                Expect.equal (results |> List.map _.Cell) codeCells "every code cell was sent"
+                let charts = results |> List.filter (fun r -> (shown r).Contains "Plotly.newPlot") |> List.map _.Cell
+                Expect.equal charts chartCells "the cells that display a Plotly chart"
             }
     ]

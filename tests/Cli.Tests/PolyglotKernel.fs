@@ -38,8 +38,8 @@ let codeCells (path: string) =
             yield i + 1, (match e.KernelName with null -> "" | k -> k), tags, e.Contents ]
 
 /// One kernel process, started in `workDir` (relative `#r` paths in cells resolve against it, as in VS Code
-/// where the kernel starts in the notebook's folder). Dispose ends the process.
-type Session(workDir: string) =
+/// where the kernel starts in the notebook's folder) with the extra `environment` variables. Dispose ends it.
+type Session(workDir: string, environment: (string * string) list) =
     let psi =
         ProcessStartInfo("dotnet", RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
                          UseShellExecute = false, WorkingDirectory = workDir)
@@ -47,6 +47,7 @@ type Session(workDir: string) =
         for a in [ "tool"; "run"; "dotnet-interactive"; "--"; "stdio" ] do psi.ArgumentList.Add a
         psi.Environment["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] <- "1"
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] <- "1"
+        for name, value in environment do psi.Environment[name] <- value
     let proc = nonNull (Process.Start psi)
     let events = new BlockingCollection<JsonObject>()
     let stderr = Text.StringBuilder()
@@ -123,9 +124,11 @@ type Session(workDir: string) =
             proc.Dispose()
 
 /// Runs every code cell of the notebook at `path` in a fresh kernel started in the notebook's folder, in order,
-/// stopping after the first failing cell. `skip` decides, from a cell's tags, which cells not to send.
+/// stopping after the first failing cell. `skip` decides, from a cell's tags, which cells not to send. The
+/// notebooks write under $PROX_NOTEBOOK_OUT: a fresh temporary folder, not the repository.
 let runNotebook (path: string) (skip: string list -> bool) (timeoutPerCell: TimeSpan) =
-    use session = new Session(nonNull (Path.GetDirectoryName(Path.GetFullPath path)))
+    let out = Directory.CreateTempSubdirectory("prox-kernel-").FullName
+    use session = new Session(nonNull (Path.GetDirectoryName(Path.GetFullPath path)), [ "PROX_NOTEBOOK_OUT", out ])
     let results = ResizeArray<CellResult>()
     let mutable failed = false
     for cell, kernel, tags, code in codeCells path do
