@@ -12,8 +12,9 @@ namespace Research.DeepAgents.Replay;
 /// starts from zeros each episode (Dopamine's <c>_reset_state</c>). Otherwise the slot layout is that
 /// of <see cref="ReplayBuffer"/> (slot i+1 is the next observation of slot i; an episode's last slot has
 /// no transition), so <see cref="NStepReturns"/> and <see cref="PrioritizedSampler"/> work on it.
-/// <para>Memory per slot: H*W frame bytes + 4 (action) + 4 (reward) + 3 flags = 7,067 bytes at 84x84,
-/// versus 4*7,056 + 11 = 28,235 bytes when whole stacks are stored: 1M transitions take 7.07 GB instead
+/// <para>Memory per slot (the one home of this sum; docs/agents.md, "Frame-stack storage for Atari"):
+/// H*W frame bytes + 4 (action) + 4 (reward) + 3 flags (terminated, has-transition, episode start)
+/// = 7,067 bytes at 84x84, versus 4*7,056 + 11 = 28,235 bytes when whole stacks are stored: 1M transitions take 7.07 GB instead
 /// of 28.2 GB. Frames live in chunks of at most 65,536 frames (a single array cannot exceed 2^31 bytes).</para>
 /// <para>A slot whose stack would reach frames already overwritten by newer ones (the k-1 oldest slots
 /// when the ring has wrapped, unless an episode starts in between) reports no transition, so it is
@@ -99,8 +100,7 @@ public sealed class FrameStackReplay : IReplayRing
     /// <summary>Transitions added since creation.</summary>
     public long AddCount => _addCount;
     /// <summary>
-    /// Bytes held by the ring's arrays: per slot one frame (H*W) + action (4) + reward (4) + 3 flags (terminated,
-    /// has-transition, episode start), i.e. 7,067 B per transition at 84x84 (the whole-stack layout needs 4*7,056 + 11).
+    /// Bytes held by the ring's arrays: the per-slot sum of the class summary times the capacity.
     /// </summary>
     public long StorageBytes
     {
