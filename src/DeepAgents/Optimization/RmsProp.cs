@@ -37,7 +37,8 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
     {
     }
 
-    /// <summary>As the public constructor; <paramref name="forceTensorOps"/> disables the fused CPU path (tests compare both).</summary>
+    /// <summary>As the public constructor; <paramref name="forceTensorOps"/>
+    /// disables the fused CPU path (tests compare both).</summary>
     internal RmsProp(RmsPropConfig config, FlatParameters parameters, bool forceTensorOps)
     {
         ArgumentNullException.ThrowIfNull(config);
