@@ -74,7 +74,8 @@ let columnIndex (table: Table) (name: string) =
     | None when table.Header.Length = 0 -> -1
     | None -> fail "%s: no column '%s' (columns: %s)" table.Path name (String.Join(",", table.Header))
 
-/// Parses a number written by the project: invariant culture, `nan`, `inf`, `-inf` (also .NET's `NaN`, `Infinity`).
+/// Parses a number written by the project: invariant culture,
+/// `nan`, `inf`, `-inf` (also .NET's `NaN`, `Infinity`).
 let tryParseFloat (text: string) =
     match text.Trim() with
     | "nan" | "NaN" -> Some nan

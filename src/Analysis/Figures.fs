@@ -103,7 +103,8 @@ let errorVsC (caption: string) (errors: ErrorRow[]) : GenericChart =
             scatter [ "x", box grid; "y", box rmse; "mode", box "lines"
                       "name", box (sprintf "closed form √MSE<sub>K</sub> (scalar model, e<sub>0</sub> = %s, σ = %s)" (inv e0) (inv sigma))
                       "line", obj [ "color", box (colour 1); "width", box 2.2; "dash", box "dot" ] ])
-    // headroom above the measured values (VI included) for the legend; the closed form may be clipped at small c
+    // headroom above the measured values (VI included) for
+    // the legend; the closed form may be clipped at small c
     let yTop = 1.35 * (finals |> Array.map (fun (_, m) -> m.Mean + m.StandardError) |> Array.fold max 1e-12)
     let title = titled (sprintf "Error after K = %d iterations vs proximal weight c" K) (sprintf "%s, γ = %s, noise %s" errors[0].Mdp (inv gamma) errors[0].Noise)
     chart ([ Some empirical; vi; theory ] |> List.choose id)
@@ -192,8 +193,9 @@ let radar (title: string) (caption: string) (points: RadarPoint list) : GenericC
 /// Final score of one c~ on one game: the mean final return over seeds with its bootstrap interval.
 type SensitivityPoint = { CTilde: float; Score: Bootstrap.Interval; Seeds: int }
 
-/// Final return vs c~ on one game (log x axis): mean over seeds with its confidence interval as error bars, per
-/// Pro agent; the base agents (c~ = ∞) as dashed horizontal lines at their mean, dotted at their interval.
+/// Final return vs c~ on one game (log x axis): mean over seeds with its confidence interval as error bars,
+/// per Pro agent; the base agents (c~ = ∞) as dashed
+/// horizontal lines at their mean, dotted at their interval.
 let sensitivityLine (title: string) (caption: string) (pro: (string * SensitivityPoint list) list) (baselines: (string * Bootstrap.Interval) list) : GenericChart =
     let cs = pro |> List.collect (snd >> List.map (fun p -> p.CTilde))
     let cMin, cMax = (List.min cs) / 1.5, (List.max cs) * 1.5

@@ -15,7 +15,8 @@ type Options =
       /// Output folder (figures, report.html).
       Out: string
       /// Reference scores CSV (game,random,human,...) for human-normalised Atari scores; None = the
-      /// built-in table (`Normalisation.builtIn`). Games without references are max-normalised (`normalisers`).
+      /// built-in table (`Normalisation.builtIn`). Games
+      /// without references are max-normalised (`normalisers`).
       Scores: string option
       Bootstrap: Bootstrap.Options
       /// Bins of training-return learning curves (runs without evaluations).
@@ -25,7 +26,8 @@ type Options =
       /// plotly.js inside every figure's HTML, or one shared file in Out (see Export.PlotlyJs).
       PlotlyJs: Export.PlotlyJs }
 
-/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, the built-in scores table, PNGs on, one shared plotly.js in Out.
+/// Defaults: B = 2000 at 95 %, seed 0, 50 bins, the built-in
+/// scores table, PNGs on, one shared plotly.js in Out.
 let defaults runs out =
     { Runs = runs; Out = out; Scores = None; Bootstrap = Bootstrap.defaults; Bins = 50; Png = true; PlotlyJs = Export.Shared }
 
@@ -210,7 +212,8 @@ let aggregateTable (options: Options) (a: Aggregates) : Report.Table =
                     [ inv ci.Estimate; sprintf "[%s, %s]" (inv ci.Lower) (inv ci.Upper) ])
             [ agent ] @ cells @ [ string a.Games.Count; a.Kinds ]) }
 
-/// The result tables of `runs` (title, file stem, table): per-game final scores, and the aggregates when defined.
+/// The result tables of `runs` (title, file stem, table):
+/// per-game final scores, and the aggregates when defined.
 let resultTables (options: Options) (runs: Run list) : (string * string * Report.Table) list =
     let perGame = perGameTable runs
     [ if not perGame.Rows.IsEmpty then yield "Final scores per game", "results-per-game", perGame

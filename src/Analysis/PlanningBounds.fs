@@ -17,8 +17,8 @@ let private inv (x: float) = x.ToString("G4", CultureInfo.InvariantCulture)
 type ContractionPoint = { C: float; Worst: float; Mean: float; Bound: float; Ratios: int }
 
 /// Per c (ascending, VI last): the measured per-iteration ratios e_{k+1} / e_k with e = ||v_k - v*||_inf.
-/// Ratios are taken only while e_k > `floor` e_0: v* is exact to ~1e-12, so at e_k ~ 1e-8 rounding alone moves a
-/// ratio by ~1e-4; `contraction` uses floor = 1e-4 (ratios then carry errors below ~1e-8).
+/// Ratios are taken only while e_k > `floor` e_0: v* is exact to ~1e-12, so at e_k ~ 1e-8 rounding alone
+/// moves a ratio by ~1e-4; `contraction` uses floor = 1e-4 (ratios then carry errors below ~1e-8).
 let contractionWith (floor: float) (errors: ErrorRow[]) : ContractionPoint[] =
     errors
     |> Array.groupBy (fun r -> r.C)

@@ -46,7 +46,8 @@ let private tableHtmlOf (table: Table) =
         |> String.concat "\n"
     sprintf "<table><thead><tr>%s</tr></thead><tbody>\n%s\n</tbody></table>" head rows
 
-/// Writes DIR/report.html (title, generation time, the result tables, sections, the run table, notes); returns its path.
+/// Writes DIR/report.html (title, generation time, the result
+/// tables, sections, the run table, notes); returns its path.
 let writeSummarised (dir: string) (title: string) (summary: Summary list) (sections: Section list) (table: Table) (notes: string list) : string =
     Directory.CreateDirectory dir |> ignore
     let tableHtml = tableHtmlOf table

@@ -1,5 +1,5 @@
-/// Result tables (docs/analysis.md, "Tables"): one table written as CSV, Markdown and LaTeX next to the figures,
-/// so numbers can be pasted into a paper. Cells are text, already formatted.
+/// Result tables (docs/analysis.md, "Tables"): one table written as CSV, Markdown and LaTeX next to the
+/// figures, so numbers can be pasted into a paper. Cells are text, already formatted.
 module Research.Analysis.Tables
 
 open System

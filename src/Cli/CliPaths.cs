@@ -1,12 +1,14 @@
 namespace Research.Cli;
 
 /// <summary>
-/// Checks of path flags before any work starts, without side effects: each failure is a <see cref="UsageException"/>
+/// Checks of path flags before any work starts, without side
+/// effects: each failure is a <see cref="UsageException"/>
 /// naming the flag, the path and what is allowed (exit 2).
 /// </summary>
 public static class CliPaths
 {
-    /// <summary>A directory that exists or can be created, and that this user can write into; returns its full path.</summary>
+    /// <summary>A directory that exists or can be created, and that
+    /// this user can write into; returns its full path.</summary>
     public static string OutputDirectory(string flag, string path)
     {
         string full = Full(flag, path, "a directory path");
@@ -16,7 +18,8 @@ public static class CliPaths
         return full;
     }
 
-    /// <summary>A file path in an existing directory that this user can write into (an existing file is replaced).</summary>
+    /// <summary>A file path in an existing directory that this user
+    /// can write into (an existing file is replaced).</summary>
     public static string OutputFile(string flag, string path)
     {
         string full = Full(flag, path, "a file path");
@@ -77,7 +80,8 @@ public static class CliPaths
         }
     }
 
-    /// <summary>The deepest existing directory on the way to <paramref name="full"/>; a file on the way is an error.</summary>
+    /// <summary>The deepest existing directory on the way to
+    /// <paramref name="full"/>; a file on the way is an error.</summary>
     static string NearestExisting(string flag, string path, string full)
     {
         for (string? dir = full; dir is not null; dir = Path.GetDirectoryName(dir))
@@ -106,7 +110,8 @@ public static class CliPaths
 
     static bool IsDiskFull(Exception e) => e.HResult is 28 or 122 || e.Message.Contains("No space left", StringComparison.Ordinal);
 
-    /// <summary>Not a device or a kernel file (/proc, /sys, /dev: their sizes and writes do not behave like files).</summary>
+    /// <summary>Not a device or a kernel file (/proc, /sys, /dev:
+    /// their sizes and writes do not behave like files).</summary>
     static bool IsRegularFile(string full)
     {
         var info = new FileInfo(full);

@@ -7,15 +7,17 @@ using Research.DeepAgents.Training;
 namespace Research.Cli;
 
 /// <summary>
-/// Parses and invokes the root command with the project's exit-code convention, and is the one place where failures
-/// become messages: 2 for usage errors, 1 for run failures, one paragraph on stderr, a stack trace only with
+/// Parses and invokes the root command with the project's exit-code convention, and is the one place where
+/// failures become messages: 2 for usage errors, 1 for run
+/// failures, one paragraph on stderr, a stack trace only with
 /// <c>--verbose</c> or <c>PROX_VERBOSE=1</c> (docs/cli.md, "Errors").
 /// </summary>
 public static class CliRunner
 {
     /// <summary>Exit code for invalid flags or values.</summary>
     public const int UsageError = 2;
-    /// <summary>Exit code for a run that failed (file system, damaged run state, a locked run directory).</summary>
+    /// <summary>Exit code for a run that failed (file system,
+    /// damaged run state, a locked run directory).</summary>
     public const int RunFailure = 1;
     /// <summary>The flag (on every command) that adds stack traces to error messages.</summary>
     public const string VerboseFlag = "--verbose";
@@ -24,8 +26,8 @@ public static class CliRunner
 
     /// <summary>
     /// Runs <paramref name="root"/> on <paramref name="args"/>: 0 on success, 2 on a parse error or a
-    /// <see cref="UsageException"/> / <see cref="ArgumentException"/> from a command, 1 on other failures (I/O and
-    /// data errors print their message only).
+    /// <see cref="UsageException"/> / <see cref="ArgumentException"/> from a command, 1 on other failures
+    /// (I/O and data errors print their message only).
     /// </summary>
     public static int Run(RootCommand root, string[] args)
     {
@@ -53,7 +55,8 @@ public static class CliRunner
         }
     }
 
-    /// <summary>Prints <paramref name="e"/> as one paragraph (plus the stack trace when verbose) and returns the exit code.</summary>
+    /// <summary>Prints <paramref name="e"/> as one paragraph (plus the
+    /// stack trace when verbose) and returns the exit code.</summary>
     static int Report(Exception e, bool verbose)
     {
         e = Unwrap(e);
@@ -91,7 +94,8 @@ public static class CliRunner
         _ => (RunFailure, $"internal error: {e.GetType().Name}: {e.Message}", true),
     };
 
-    // ENOSPC (28) and EDQUOT (122 Linux, 69 macOS); ERROR_DISK_FULL (0x70) and ERROR_HANDLE_DISK_FULL (0x27) on Windows.
+    // ENOSPC (28) and EDQUOT (122 Linux, 69 macOS); ERROR_DISK_FULL
+    // (0x70) and ERROR_HANDLE_DISK_FULL (0x27) on Windows.
     static bool IsDiskFull(Exception e) =>
         e.HResult is 28 or 122 or 69 || (e.HResult & 0xFFFF) is 0x70 or 0x27 || e.Message.Contains("No space left", StringComparison.Ordinal);
 }

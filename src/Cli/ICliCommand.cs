@@ -2,7 +2,8 @@ using System.CommandLine;
 
 namespace Research.Cli;
 
-/// <summary>A top-level `prox` subcommand. Implementations live in Commands/ and are discovered by reflection.</summary>
+/// <summary>A top-level `prox` subcommand. Implementations live
+/// in Commands/ and are discovered by reflection.</summary>
 public interface ICliCommand
 {
     /// <summary>Position in the help listing.</summary>

@@ -4,7 +4,8 @@ using Research.Tabular;
 
 namespace Research.Cli;
 
-/// <summary>A parsed <c>--mdp</c> value: the MDP and its fully resolved description (all keys, defaults filled in).</summary>
+/// <summary>A parsed <c>--mdp</c> value: the MDP and its fully
+/// resolved description (all keys, defaults filled in).</summary>
 public sealed record MdpChoice(Mdp.Mdp Mdp, string Description);
 
 /// <summary>
@@ -17,13 +18,15 @@ public static class PlanningArgs
     public const string MdpForms =
         "garnet:states=N,actions=N,branching=N[,seed=N][,storage=sparse|dense] | gridworld:size=N[,slip=P] | chain:states=N[,slip=P]";
 
-    /// <summary>Largest garnet transition table (entries) <c>--mdp</c> builds: 50M entries, 400 MB of doubles.</summary>
+    /// <summary>Largest garnet transition table (entries)
+    /// <c>--mdp</c> builds: 50M entries, 400 MB of doubles.</summary>
     public const long MaxTransitionEntries = 50_000_000;
 
     /// <summary>Allowed forms of <c>--noise</c>.</summary>
     public const string NoiseForms = "none | gaussian:SIGMA | uniform:E | adversarial:E (SIGMA, E finite numbers >= 0)";
 
-    /// <summary>Parses a number in invariant culture; "inf", "infinity" and "vi" give +infinity when <paramref name="allowInfinity"/>.</summary>
+    /// <summary>Parses a number in invariant culture; "inf", "infinity" and "vi" give +infinity when
+    /// <paramref name="allowInfinity"/>.</summary>
     public static bool TryNumber(string text, bool allowInfinity, out double value)
     {
         var t = text.Trim().ToLowerInvariant();

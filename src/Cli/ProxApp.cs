@@ -24,6 +24,7 @@ public static class ProxApp
         return root;
     }
 
-    /// <summary>Runs <c>prox</c> with <paramref name="args"/>: 0 on success, 2 on invalid flags or values, 1 on other failures.</summary>
+    /// <summary>Runs <c>prox</c> with <paramref name="args"/>: 0 on success,
+    /// 2 on invalid flags or values, 1 on other failures.</summary>
     public static int Run(string[] args) => CliRunner.Run(BuildRoot(), args);
 }

@@ -6,12 +6,13 @@ using Spectre.Console;
 namespace Research.Cli;
 
 /// <summary>
-/// Progress display of <c>prox train</c>: a Spectre.Console progress bar with frames, frames/s, recent return,
-/// epsilon and ETA on a terminal; periodic plain lines when output is redirected (logs, CI).
+/// Progress display of <c>prox train</c>: a Spectre.Console progress bar with frames, frames/s, recent
+/// return, epsilon and ETA on a terminal; periodic plain lines when output is redirected (logs, CI).
 /// </summary>
 public static class TrainingProgress
 {
-    /// <summary>Runs <paramref name="train"/> (which reports through the callback it receives) with the right display.</summary>
+    /// <summary>Runs <paramref name="train"/> (which reports through
+    /// the callback it receives) with the right display.</summary>
     public static TrainingResult Run(Func<Action<TrainingStatus>, TrainingResult> train, long startStep, long totalSteps, TimeSpan plainInterval)
     {
         bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -43,7 +44,8 @@ public static class TrainingProgress
         return result!;
     }
 
-    /// <summary>One plain progress line: step, percentage, speed, recent return, epsilon, last evaluation, ETA.</summary>
+    /// <summary>One plain progress line: step, percentage, speed,
+    /// recent return, epsilon, last evaluation, ETA.</summary>
     public static string Line(TrainingStatus s)
     {
         double fraction = (double)s.Step / s.TotalSteps;

@@ -41,7 +41,8 @@ public sealed class Mt19937
     /// <summary>Seeds like <c>numpy.random.RandomState(seed)</c>.</summary>
     public Mt19937(uint seed) => Seed(seed);
 
-    /// <summary>Re-seeds with Knuth's initialisation: <c>mt[i] = 1812433253*(mt[i-1]^(mt[i-1]&gt;&gt;30)) + i</c>.</summary>
+    /// <summary>Re-seeds with Knuth's initialisation:
+    /// <c>mt[i] = 1812433253*(mt[i-1]^(mt[i-1]&gt;&gt;30)) + i</c>.</summary>
     public void Seed(uint seed)
     {
         _mt[0] = seed;
@@ -63,7 +64,8 @@ public sealed class Mt19937
 
     /// <summary>
     /// The integer behind <see cref="NextDouble"/>: with the next two words a and b,
-    /// <c>(a&gt;&gt;5)*2^26 + (b&gt;&gt;6)</c>, in [0, 2^53). <c>NextDouble() == NextInt53() / 2^53</c> exactly, so
+    /// <c>(a&gt;&gt;5)*2^26 + (b&gt;&gt;6)</c>, in [0, 2^53).
+    /// <c>NextDouble() == NextInt53() / 2^53</c> exactly, so
     /// <c>NextInt53() &lt; Int53Threshold(p)</c> is the same test as <c>NextDouble() &lt; p</c>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -87,7 +89,8 @@ public sealed class Mt19937
         return (ulong)a << 26 | b;
     }
 
-    /// <summary>numpy's <c>rand()</c>: a = next&gt;&gt;5, b = next&gt;&gt;6, (a*2^26 + b) / 2^53, in [0, 1).</summary>
+    /// <summary>numpy's <c>rand()</c>: a = next&gt;&gt;5, b =
+    /// next&gt;&gt;6, (a*2^26 + b) / 2^53, in [0, 1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double NextDouble() => NextInt53() * (1.0 / TwoPow53); // exact: a 53-bit integer times 2^-53
 
@@ -126,7 +129,8 @@ public sealed class Mt19937
     public Mt19937State GetState() => new((uint[])_mt.Clone(), _index);
 
     /// <summary>Continues from a saved position.</summary>
-    /// <exception cref="ArgumentException">The key is not 624 words or the position is outside 0..624.</exception>
+    /// <exception cref="ArgumentException">The key is not 624
+    /// words or the position is outside 0..624.</exception>
     public void SetState(Mt19937State state)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -163,14 +167,16 @@ public sealed class Mt19937
         _index = 0;
     }
 
-    /// <summary>Regenerates all 624 words of <paramref name="mt"/> in place (vectorised when possible).</summary>
+    /// <summary>Regenerates all 624 words of <paramref name="mt"/>
+    /// in place (vectorised when possible).</summary>
     internal static void TwistBlock(Span<uint> mt)
     {
         if (Vector256.IsHardwareAccelerated) TwistVector256(mt);
         else TwistScalar(mt);
     }
 
-    /// <summary>The standard MT19937 recurrence, one word at a time (the reference for the vector version).</summary>
+    /// <summary>The standard MT19937 recurrence, one word at a
+    /// time (the reference for the vector version).</summary>
     internal static void TwistScalar(Span<uint> mt)
     {
         mt = mt[..StateSize];
@@ -226,7 +232,8 @@ public sealed class Mt19937
         return y;
     }
 
-    /// <summary>Tempers 624 words of <paramref name="source"/> into <paramref name="destination"/> (vectorised when possible).</summary>
+    /// <summary>Tempers 624 words of <paramref name="source"/> into
+    /// <paramref name="destination"/> (vectorised when possible).</summary>
     internal static void TemperBlock(ReadOnlySpan<uint> source, Span<uint> destination)
     {
         source = source[..StateSize];

@@ -37,7 +37,8 @@ public sealed class Xoshiro256
     /// <summary>A uniform double in [0, 1) from the top 53 bits.</summary>
     public double NextDouble() => (NextUInt64() >> 11) * (1.0 / 9007199254740992.0);
 
-    /// <summary>A uniform integer in [0, <paramref name="n"/>) without modulo bias (Lemire's multiply-and-reject).</summary>
+    /// <summary>A uniform integer in [0, <paramref name="n"/>)
+    /// without modulo bias (Lemire's multiply-and-reject).</summary>
     public int NextInt(int n)
     {
         if (n <= 0) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be positive.");

@@ -6,7 +6,8 @@ namespace Research.RunFormat;
 /// <summary>
 /// The CSV of every file the project writes and reads (docs/run-format.md, "Conventions"): RFC 4180,
 /// comma separated, a field quoted only when it holds a comma, a quote or a line break, <c>\n</c> line
-/// ends, UTF-8 without BOM, invariant culture. Written by <see cref="CsvLog"/>, read by Research.Analysis.Csv.
+/// ends, UTF-8 without BOM, invariant culture. Written by
+/// <see cref="CsvLog"/>, read by Research.Analysis.Csv.
 /// </summary>
 public static class CsvDialect
 {

@@ -6,7 +6,8 @@ namespace Research.RunFormat;
 /// <summary>
 /// One append-only CSV file (docs/run-format.md, "Conventions"): a header line, then one line per row,
 /// written by CsvHelper in the project's <see cref="CsvDialect"/>. Numbers are formatted with the invariant
-/// culture and round-trip precision so that equal runs give equal bytes. <see cref="Length"/> is what checkpoints record;
+/// culture and round-trip precision so that equal runs give
+/// equal bytes. <see cref="Length"/> is what checkpoints record;
 /// <see cref="Open"/> with a length truncates the file back to it on resume so no row is duplicated.
 /// </summary>
 public sealed class CsvLog : IDisposable
@@ -28,8 +29,9 @@ public sealed class CsvLog : IDisposable
     public IReadOnlyList<string> Columns { get; }
 
     /// <summary>
-    /// Opens <paramref name="path"/> for appending. With <paramref name="truncateTo"/> null the file is created
-    /// fresh with its header; otherwise it is cut back to that many bytes (a checkpoint's offset) and appended to.
+    /// Opens <paramref name="path"/> for appending. With <paramref name="truncateTo"/> null the file is
+    /// created fresh with its header; otherwise it is cut back to
+    /// that many bytes (a checkpoint's offset) and appended to.
     /// </summary>
     public static CsvLog Open(string path, IReadOnlyList<string> columns, long? truncateTo = null)
     {
@@ -60,7 +62,8 @@ public sealed class CsvLog : IDisposable
         get { _writer.Flush(); return _stream.Length; }
     }
 
-    /// <summary>Appends an integer value to the row (a row is its <c>Add</c> calls, then <see cref="End"/>).</summary>
+    /// <summary>Appends an integer value to the row (a row is
+    /// its <c>Add</c> calls, then <see cref="End"/>).</summary>
     public CsvLog Add(long value) => Add(value.ToString(CultureInfo.InvariantCulture));
     /// <summary>Appends a double with round-trip precision (<c>nan</c>/<c>inf</c> spelled as such).</summary>
     public CsvLog Add(double value) => Add(FormatDouble(value));
@@ -76,7 +79,8 @@ public sealed class CsvLog : IDisposable
     /// <summary>Pushes buffered rows to the operating system.</summary>
     public void Flush() => _writer.Flush();
 
-    /// <summary>Round-trip formatting of a double: <c>R</c>, and <c>nan</c>, <c>inf</c>, <c>-inf</c>.</summary>
+    /// <summary>Round-trip formatting of a double: <c>R</c>,
+    /// and <c>nan</c>, <c>inf</c>, <c>-inf</c>.</summary>
     public static string FormatDouble(double value) =>
         double.IsNaN(value) ? "nan" : double.IsPositiveInfinity(value) ? "inf" : double.IsNegativeInfinity(value) ? "-inf"
         : value.ToString("R", CultureInfo.InvariantCulture);

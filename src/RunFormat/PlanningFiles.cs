@@ -1,6 +1,7 @@
 namespace Research.RunFormat;
 
-/// <summary>errors.csv of <c>prox plan</c> (docs/planning.md): the error of run (c, seed) after each iteration.</summary>
+/// <summary>errors.csv of <c>prox plan</c> (docs/planning.md):
+/// the error of run (c, seed) after each iteration.</summary>
 public static class ErrorsCsv
 {
     public const string Name = "errors.csv";

@@ -3,12 +3,14 @@ using Research.DeepAgents.Training;
 namespace Research.Studies;
 
 /// <summary>
-/// <c>prox train --config FILE</c>: a file of config keys (the <c>--set</c> names, any spelling) and values, or a run's
-/// config.json (its <c>config</c> section is used), read as <c>key=value</c> assignments in file order.
+/// <c>prox train --config FILE</c>: a file of config keys (the <c>--set</c> names, any spelling) and values,
+/// or a run's config.json (its <c>config</c> section is
+/// used), read as <c>key=value</c> assignments in file order.
 /// </summary>
 public static class ConfigFile
 {
-    /// <summary>The assignments of <paramref name="path"/>; unknown keys and lists are errors naming the file and key.</summary>
+    /// <summary>The assignments of <paramref name="path"/>; unknown
+    /// keys and lists are errors naming the file and key.</summary>
     public static IReadOnlyList<string> Assignments(string path)
     {
         var document = StudyDocument.Read(path, "--config");
@@ -24,7 +26,8 @@ public static class ConfigFile
         return assignments;
     }
 
-    /// <summary>The value of <paramref name="key"/> among <paramref name="assignments"/> (last wins), or null.</summary>
+    /// <summary>The value of <paramref name="key"/> among
+    /// <paramref name="assignments"/> (last wins), or null.</summary>
     public static string? Lookup(IEnumerable<string> assignments, string key)
     {
         var property = ConfigKeys.Find(key);

@@ -4,9 +4,10 @@ using System.Globalization;
 namespace Research.Studies;
 
 /// <summary>
-/// What the executors note beside a study's run directories, in <c>STUDY/.sweep/</c>: <c>NAME.running</c> (host, process
-/// id, start) while a process works on the run and <c>NAME.failed</c> (the error) after a failure. The checkpoint
-/// stays the truth for progress; these only tell running and failed apart from pending and partial.
+/// What the executors note beside a study's run directories, in <c>STUDY/.sweep/</c>: <c>NAME.running</c>
+/// (host, process id, start) while a process works on the run and <c>NAME.failed</c> (the error) after a
+/// failure. The checkpoint stays the truth for progress; these
+/// only tell running and failed apart from pending and partial.
 /// </summary>
 public sealed class RunMarkers(string studyRoot)
 {
@@ -16,7 +17,8 @@ public sealed class RunMarkers(string studyRoot)
 
     string Failed(string run) => Path.Combine(Folder, run + ".failed");
 
-    /// <summary>Notes that this process works on <paramref name="run"/> (and clears an earlier failure).</summary>
+    /// <summary>Notes that this process works on <paramref name="run"/>
+    /// (and clears an earlier failure).</summary>
     public void Start(string run)
     {
         Directory.CreateDirectory(Folder);
@@ -25,7 +27,8 @@ public sealed class RunMarkers(string studyRoot)
             $"{Environment.MachineName} {Environment.ProcessId} {DateTime.UtcNow:o}\n"));
     }
 
-    /// <summary>Notes the end of this process's work on <paramref name="run"/>; <paramref name="error"/> non-null = failed.</summary>
+    /// <summary>Notes the end of this process's work on <paramref name="run"/>;
+    /// <paramref name="error"/> non-null = failed.</summary>
     public void Stop(string run, string? error)
     {
         File.Delete(Running(run));
@@ -36,7 +39,8 @@ public sealed class RunMarkers(string studyRoot)
         }
     }
 
-    /// <summary>The host and process working on <paramref name="run"/>, when that process is alive (or on another host).</summary>
+    /// <summary>The host and process working on <paramref name="run"/>,
+    /// when that process is alive (or on another host).</summary>
     public string? RunningOn(string run)
     {
         if (!File.Exists(Running(run))) return null;

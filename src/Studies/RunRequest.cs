@@ -4,10 +4,12 @@ using Research.DeepAgents.Training;
 namespace Research.Studies;
 
 /// <summary>
-/// What <c>prox train</c> is asked for: a preset (or a config file) with flags and <c>--set</c> overrides. Null fields
-/// were not given. Order of precedence, last wins: preset, <paramref name="ConfigFile"/>, the flags, <c>--set</c>, <c>--frames</c>.
+/// What <c>prox train</c> is asked for: a preset (or a config file) with flags and <c>--set</c> overrides.
+/// Null fields were not given. Order of precedence, last wins: preset,
+/// <paramref name="ConfigFile"/>, the flags, <c>--set</c>, <c>--frames</c>.
 /// </summary>
-/// <param name="ConfigFile">A config file or run config.json (<see cref="Studies.ConfigFile"/>), or null.</param>
+/// <param name="ConfigFile">A config file or run config.json
+/// (<see cref="Studies.ConfigFile"/>), or null.</param>
 /// <param name="Preset">Preset name; default the file's, else <c>minatar-dopamine</c>.</param>
 /// <param name="Agent">Agent; default the file's, else <c>dqn</c>.</param>
 /// <param name="Environment">Environment id, or null for the preset's (or file's).</param>
@@ -18,7 +20,8 @@ namespace Research.Studies;
 public sealed record RunRequest(string? ConfigFile, string? Preset, string? Agent, string? Environment, string? Frames,
     long? Seed, string? CTilde, IReadOnlyList<string> Sets)
 {
-    /// <summary>The validated config; bad values raise a <see cref="ConfigException"/> naming the flag or key.</summary>
+    /// <summary>The validated config; bad values raise a
+    /// <see cref="ConfigException"/> naming the flag or key.</summary>
     public TrainingConfig Resolve()
     {
         var file = ConfigFile is null ? [] : Studies.ConfigFile.Assignments(ConfigFile);

@@ -12,7 +12,8 @@ public enum RunState
     New,
     /// <summary>A checkpoint short of the total: resume from it (exactly; docs/run-format.md).</summary>
     Resumable,
-    /// <summary>config.json but no checkpoint yet (killed before the first one): start again (<c>prox train --resume</c> does).</summary>
+    /// <summary>config.json but no checkpoint yet (killed before the first one): start again
+    /// (<c>prox train --resume</c> does).</summary>
     Restart,
     /// <summary>The checkpoint holds all the steps: nothing to do.</summary>
     Complete,
@@ -36,14 +37,16 @@ public sealed record RunProgress(TrainingRun Run, long Step, long TotalSteps, st
 public sealed record RunOutcome(TrainingRun Run, string Directory, RunState Before, bool Completed, long StepsDone, double WallSeconds);
 
 /// <summary>
-/// Executes independent training runs, at most <c>jobs</c> at a time, each as its own <c>prox train</c> process
-/// (one libtorch thread each; separate processes share no native state) writing its own run directory: complete
-/// runs are skipped, interrupted ones resumed from their checkpoint (<c>prox train --resume</c>), so re-running never
-/// loses work. Cancellation (Ctrl-C) interrupts every child, which writes a checkpoint and stops.
+/// Executes independent training runs, at most <c>jobs</c> at a time, each as its own <c>prox train</c>
+/// process (one libtorch thread each; separate processes share no native state) writing its own run
+/// directory: complete runs are skipped, interrupted ones resumed from their checkpoint
+/// (<c>prox train --resume</c>), so re-running never loses work. Cancellation (Ctrl-C) interrupts every
+/// child, which writes a checkpoint and stops.
 /// </summary>
 public static partial class RunScheduler
 {
-    /// <summary>The state of <paramref name="run"/> in <paramref name="dir"/>; a directory holding a different run is an error.</summary>
+    /// <summary>The state of <paramref name="run"/> in <paramref name="dir"/>;
+    /// a directory holding a different run is an error.</summary>
     public static RunState Inspect(TrainingRun run, string dir, TrainingConfig config)
     {
         var directory = new RunDirectory(dir);
@@ -68,7 +71,8 @@ public static partial class RunScheduler
         return steps >= config.TotalSteps ? RunState.Complete : RunState.Resumable;
     }
 
-    /// <summary>Runs every run of <paramref name="runs"/> (directories below <paramref name="root"/>), <paramref name="jobs"/> at a time.</summary>
+    /// <summary>Runs every run of <paramref name="runs"/> (directories below <paramref name="root"/>),
+    /// <paramref name="jobs"/> at a time.</summary>
     public static IReadOnlyList<RunOutcome> Execute(IReadOnlyList<TrainingRun> runs, string root, int jobs, ProxLauncher prox,
         Action<RunProgress> progress, Action<string> log, CancellationToken cancel)
     {
@@ -108,8 +112,9 @@ public static partial class RunScheduler
     }
 
     /// <summary>
-    /// Brings one run to its end: skips it when complete, else starts or resumes it as a <c>prox train</c> child process,
-    /// noting running/failed in <paramref name="markers"/>. A failure throws (after noting it); an interruption returns.
+    /// Brings one run to its end: skips it when complete, else starts or resumes it as a <c>prox train</c>
+    /// child process, noting running/failed in <paramref name="markers"/>.
+    /// A failure throws (after noting it); an interruption returns.
     /// </summary>
     public static RunOutcome RunTask(TrainingRun run, string dir, TrainingConfig config, RunState state, ProxLauncher prox,
         RunMarkers markers, Action<RunProgress> progress, Action<string> log, CancellationToken cancel)
@@ -140,7 +145,8 @@ public static partial class RunScheduler
         }, cancel);
         bool completed = exitCode == 0;
         var end = File.Exists(checkpoint) ? Checkpoint.ReadHeader(checkpoint) : null;
-        // 130: stopped by SIGINT after a checkpoint; 143: SIGTERM (scancel, preemption): resumable, not failed.
+        // 130: stopped by SIGINT after a checkpoint; 143:
+        // SIGTERM (scancel, preemption): resumable, not failed.
         if (exitCode is not (0 or 130 or 143) && !cancel.IsCancellationRequested)
         {
             string error = $"prox {string.Join(' ', args)} exited with {exitCode}: {tail}";
@@ -155,7 +161,8 @@ public static partial class RunScheduler
         return new RunOutcome(run, dir, state, completed, end?.Steps ?? 0, end?.Loop.WallSeconds ?? 0);
     }
 
-    /// <summary>Runs <c>prox ARGS</c>, feeding each stdout line to <paramref name="onLine"/>; on cancellation sends SIGINT (the child checkpoints).</summary>
+    /// <summary>Runs <c>prox ARGS</c>, feeding each stdout line to <paramref name="onLine"/>; on cancellation
+    /// sends SIGINT (the child checkpoints).</summary>
     static (int ExitCode, string Tail) RunChild(ProxLauncher prox, string[] args, Action<string> onLine, CancellationToken cancel)
     {
         var psi = new ProcessStartInfo(prox.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -181,7 +188,8 @@ public static partial class RunScheduler
             return (child.ExitCode, string.Join(" / ", tail));
     }
 
-    /// <summary>SIGINT, as Ctrl-C would send: <c>prox train</c> then writes a checkpoint and exits with 130.</summary>
+    /// <summary>SIGINT, as Ctrl-C would send: <c>prox train</c>
+    /// then writes a checkpoint and exits with 130.</summary>
     static void Interrupt(Process child)
     {
         try
@@ -199,7 +207,8 @@ public static partial class RunScheduler
     private static partial Regex StepLine();
 }
 
-/// <summary>Some runs failed; the others finished. Each failed run keeps its last checkpoint, so the next call resumes it.</summary>
+/// <summary>Some runs failed; the others finished. Each failed run
+/// keeps its last checkpoint, so the next call resumes it.</summary>
 public sealed class RunsFailedException(IReadOnlyList<string> failures)
     : Exception($"{failures.Count} run(s) failed: {string.Join("; ", failures)}")
 {

@@ -23,12 +23,14 @@ public sealed record SlurmSubmission(string ArrayJob, string FiguresJob, IReadOn
 
 /// <summary>
 /// The Slurm executor (docs/sweeps.md, "On a Slurm cluster"): a job array whose task i runs
-/// <c>prox sweep task STUDY --index i</c> (start or resume run i from its checkpoint, so a requeued or resubmitted task
-/// loses at most a checkpoint period), submitted with <c>sbatch</c>, and a dependent job drawing the figures and tables.
+/// <c>prox sweep task STUDY --index i</c> (start or resume run i from its checkpoint, so a requeued or
+/// resubmitted task loses at most a checkpoint period), submitted with
+/// <c>sbatch</c>, and a dependent job drawing the figures and tables.
 /// </summary>
 public static class SlurmExecutor
 {
-    /// <summary>The job-array script for <paramref name="tasks"/> of the study in <paramref name="root"/>.</summary>
+    /// <summary>The job-array script for <paramref name="tasks"/>
+    /// of the study in <paramref name="root"/>.</summary>
     public static string ArrayScript(string name, string root, IReadOnlyList<int> tasks, SlurmOptions o, ProxLauncher prox)
     {
         string array = string.Join(',', tasks.Select(t => t.ToString(CultureInfo.InvariantCulture)))
@@ -42,7 +44,8 @@ public static class SlurmExecutor
         return s.ToString();
     }
 
-    /// <summary>The figures job's script: <c>prox figures</c> over the study's runs into <paramref name="figures"/>.</summary>
+    /// <summary>The figures job's script: <c>prox figures</c> over
+    /// the study's runs into <paramref name="figures"/>.</summary>
     public static string FiguresScript(string name, string root, string figures, SlurmOptions o, ProxLauncher prox)
     {
         var s = Header($"prox-{name}-figures", Path.Combine(LogFolder(root), "figures-%j.out"), o with { Gpus = null });
@@ -81,7 +84,8 @@ public static class SlurmExecutor
         return s;
     }
 
-    /// <summary>Runs sbatch; returns the job id (<c>--parsable</c> prints <c>id</c> or <c>id;cluster</c>).</summary>
+    /// <summary>Runs sbatch; returns the job id (<c>--parsable</c>
+    /// prints <c>id</c> or <c>id;cluster</c>).</summary>
     static string Sbatch(string[] args)
     {
         var psi = new ProcessStartInfo("sbatch") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -5,15 +5,17 @@ using Research.DeepAgents.Training;
 
 namespace Research.Studies;
 
-/// <summary>A config key of a study: one value for every run, or a list (a grid dimension, named in run names).</summary>
+/// <summary>A config key of a study: one value for every run,
+/// or a list (a grid dimension, named in run names).</summary>
 /// <param name="Key">The key as written (a <c>--set</c> name).</param>
 /// <param name="Values">Its values (one for a fixed setting).</param>
 /// <param name="IsGrid">True when given as a list: every value makes its own runs.</param>
 public sealed record StudyKey(string Key, IReadOnlyList<string> Values, bool IsGrid);
 
 /// <summary>
-/// A study (docs/sweeps.md): agents x environments x c~ values x grid keys x seeds, each cell one training run.
-/// Read from a JSON/YAML file, built from flags, or both; stored as study.json in the study's run folder.
+/// A study (docs/sweeps.md): agents x environments x c~ values x grid keys x seeds, each cell one training
+/// run. Read from a JSON/YAML file, built from flags, or
+/// both; stored as study.json in the study's run folder.
 /// </summary>
 /// <param name="Name">The study's name (default run folder runs/NAME).</param>
 /// <param name="Agents">Agents (dqn, dqn-pro, rainbow, rainbow-pro).</param>
@@ -107,7 +109,8 @@ public sealed record Study(string Name, IReadOnlyList<string> Agents, IReadOnlyL
         return this;
     }
 
-    /// <summary>The study as study.json (the same keys a study file has), readable by <see cref="Read"/>.</summary>
+    /// <summary>The study as study.json (the same keys a study
+    /// file has), readable by <see cref="Read"/>.</summary>
     public string ToJson()
     {
         static JsonNode Values(StudyKey k) => k.IsGrid ? new JsonArray(k.Values.Select(v => (JsonNode?)JsonValue.Create(v)).ToArray()) : JsonValue.Create(k.Values[0])!;

@@ -5,8 +5,8 @@ using YamlDotNet.RepresentationModel;
 namespace Research.Studies;
 
 /// <summary>
-/// A config or study file: one YAML mapping (JSON is YAML, so <c>.json</c>, <c>.yaml</c> and <c>.yml</c> read alike).
-/// Values are scalars (kept as text and parsed by the key's own parser) or lists of scalars.
+/// A config or study file: one YAML mapping (JSON is YAML, so <c>.json</c>, <c>.yaml</c> and <c>.yml</c> read
+/// alike). Values are scalars (kept as text and parsed by the key's own parser) or lists of scalars.
 /// </summary>
 public sealed class StudyDocument
 {
@@ -22,7 +22,8 @@ public sealed class StudyDocument
     /// <summary>The top-level keys and values, in file order.</summary>
     public IReadOnlyList<(string Key, YamlNode Value)> Entries { get; }
 
-    /// <summary>Reads <paramref name="path"/>; a missing file or a syntax error is a <see cref="ConfigException"/> naming <paramref name="flag"/>.</summary>
+    /// <summary>Reads <paramref name="path"/>; a missing file or a syntax error is a
+    /// <see cref="ConfigException"/> naming <paramref name="flag"/>.</summary>
     public static StudyDocument Read(string path, string flag)
     {
         if (!File.Exists(path))

@@ -3,8 +3,9 @@ using Research.DeepAgents.Training;
 namespace Research.Studies;
 
 /// <summary>
-/// A study given on the command line (<c>prox sweep --agents dqn,dqn-pro --envs minatar:breakout --seeds 3 ...</c>);
-/// each given flag replaces that field of the study file, if any. Lists are comma-separated.
+/// A study given on the command line
+/// (<c>prox sweep --agents dqn,dqn-pro --envs minatar:breakout --seeds 3 ...</c>); each given flag replaces
+/// that field of the study file, if any. Lists are comma-separated.
 /// </summary>
 /// <param name="Name">--name.</param>
 /// <param name="Agents">--agents.</param>
@@ -18,7 +19,8 @@ namespace Research.Studies;
 public sealed record StudyFlags(string? Name, string? Agents, string? Environments, string? Seeds, string? CTilde, string? Frames,
     string? Preset, IReadOnlyList<string> Grid, IReadOnlyList<string> Sets)
 {
-    /// <summary>The study: <paramref name="file"/> (or an empty one) with these flags applied, checked.</summary>
+    /// <summary>The study: <paramref name="file"/> (or an
+    /// empty one) with these flags applied, checked.</summary>
     public Study Apply(Study? file)
     {
         var study = file ?? new Study("sweep", [], [], [0], null, null, null, []);

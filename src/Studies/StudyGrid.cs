@@ -3,9 +3,10 @@ using System.Text;
 namespace Research.Studies;
 
 /// <summary>
-/// Expands a <see cref="Study"/> into its runs, in a fixed order (environment, agent, c~, grid keys, seed) with stable
-/// names: <c>AGENT-GAME[-cC][-KEY_VALUE...]-sSEED</c>, where GAME is the MinAtar game (or cartpole, atari-GAME) and
-/// only grid dimensions (values given as lists) appear. c~ applies to the pro agents only.
+/// Expands a <see cref="Study"/> into its runs, in a fixed order (environment, agent, c~, grid keys, seed)
+/// with stable names: <c>AGENT-GAME[-cC][-KEY_VALUE...]-sSEED</c>, where GAME is the MinAtar game (or
+/// cartpole, atari-GAME) and only grid dimensions (values
+/// given as lists) appear. c~ applies to the pro agents only.
 /// </summary>
 public static class StudyGrid
 {

@@ -2,12 +2,14 @@ using Research.DeepAgents.Training;
 
 namespace Research.Studies;
 
-/// <summary>The state of one run of a study, read from its run directory and the executors' markers.</summary>
+/// <summary>The state of one run of a study, read from its
+/// run directory and the executors' markers.</summary>
 public enum RunPhase
 {
     /// <summary>Not started (no config.json).</summary>
     Pending,
-    /// <summary>Started, not complete, no process working on it: the next <c>prox sweep run</c> resumes it.</summary>
+    /// <summary>Started, not complete, no process working on
+    /// it: the next <c>prox sweep run</c> resumes it.</summary>
     Partial,
     /// <summary>A live process (here or on another host) works on it.</summary>
     Running,

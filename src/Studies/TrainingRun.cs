@@ -26,11 +26,13 @@ public sealed record TrainingRun(string Name, string Agent, string Preset, strin
         return args.ToArray();
     }
 
-    /// <summary>The <c>prox train --resume</c> arguments continuing this run in <paramref name="dir"/>.</summary>
+    /// <summary>The <c>prox train --resume</c> arguments
+    /// continuing this run in <paramref name="dir"/>.</summary>
     public string[] ResumeArguments(string dir, TrainingConfig config) =>
         ["train", "--resume", "--out", dir, "--frames", (config.TotalSteps * config.FrameSkip).ToString(CultureInfo.InvariantCulture)];
 
-    /// <summary>The resolved, validated config (exactly what <c>prox train</c> with <see cref="TrainArguments"/> uses).</summary>
+    /// <summary>The resolved, validated config (exactly what <c>prox train</c> with
+    /// <see cref="TrainArguments"/> uses).</summary>
     public TrainingConfig Config() =>
         new RunRequest(null, Preset, Agent, Environment, Frames?.ToString(CultureInfo.InvariantCulture), Seed, null, Sets).Resolve();
 }

@@ -6,8 +6,9 @@
 /// Layout: a rows x runs matrix is stored as column panels of `panelWidth` runs; element (i, r) is
 /// at `index rows i r`. A panel row is two SIMD vectors, so the kernel reads V and writes Q with
 /// aligned vector loads, and a 6-row x 2-vector register block does 12 fused multiply-adds per
-/// next state (12 independent accumulators hide the FMA latency). Sums over next states run in ascending order with FMAs, exactly like
-/// `Bellman.expectedNext`, so results are bit-identical to the single-run reference.
+/// next state (12 independent accumulators hide the FMA latency). Sums over next states run in ascending
+/// order with FMAs, exactly like `Bellman.expectedNext`, so
+/// results are bit-identical to the single-run reference.
 module Research.Tabular.BatchKernel
 
 open System

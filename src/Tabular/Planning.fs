@@ -14,7 +14,8 @@ type Target =
     | ModifiedPolicy of steps: int
     /// Proximal policy evaluation: Target_k = T^pi v_k (linear; docs/planning.md, result 4).
     | Evaluation of policy: int[]
-    /// Target_k = (T*)^m v_k, a gamma^m-contraction (docs/planning.md, result 2: modulus (1 + c gamma^m)/(1 + c)).
+    /// Target_k = (T*)^m v_k, a gamma^m-contraction
+    /// (docs/planning.md, result 2: modulus (1 + c gamma^m)/(1 + c)).
     | OptimalityPower of steps: int
 
 /// Validates the target against the MDP (m >= 1, policy shape and actions).

@@ -12,7 +12,8 @@ using Research.DeepAgents.Environments.MinAtar;
 
 namespace Research.Cli.Commands;
 
-/// <summary>A subcommand of <c>prox env</c>, discovered by reflection (see the top of EnvCommand.cs).</summary>
+/// <summary>A subcommand of <c>prox env</c>, discovered by
+/// reflection (see the top of EnvCommand.cs).</summary>
 public interface IEnvSubcommand
 {
     /// <summary>Position in the help listing.</summary>
@@ -22,7 +23,8 @@ public interface IEnvSubcommand
     Command Build();
 }
 
-/// <summary>The <c>env</c> command: environment tools; its subcommands are the <see cref="IEnvSubcommand"/> implementations.</summary>
+/// <summary>The <c>env</c> command: environment tools; its subcommands
+/// are the <see cref="IEnvSubcommand"/> implementations.</summary>
 public sealed class EnvCommand : ICliCommand
 {
     /// <inheritdoc />
@@ -31,7 +33,8 @@ public sealed class EnvCommand : ICliCommand
     /// <inheritdoc />
     public Command Build() => Create();
 
-    /// <summary>Builds <c>env</c> with every <see cref="IEnvSubcommand"/> of this assembly attached.</summary>
+    /// <summary>Builds <c>env</c> with every
+    /// <see cref="IEnvSubcommand"/> of this assembly attached.</summary>
     public static Command Create()
     {
         var env = new Command("env", "Environment tools: conformance replay of golden traces, game info.");
@@ -95,7 +98,8 @@ public sealed class EnvReplayCommand : IEnvSubcommand
 
 /// <summary>
 /// <c>prox env info --game seaquest</c>: channels, full and minimal actions, and options of a game;
-/// <c>prox env info --env atari:tetris</c>: the ROM's path and MD5, the ALE's minimal and legal actions, modes, difficulties.
+/// <c>prox env info --env atari:tetris</c>: the ROM's path and
+/// MD5, the ALE's minimal and legal actions, modes, difficulties.
 /// </summary>
 public sealed class EnvInfoCommand : IEnvSubcommand
 {

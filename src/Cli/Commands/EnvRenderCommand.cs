@@ -7,11 +7,12 @@ using Research.DeepAgents.Rendering;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox env render --env atari:tetris --out tetris.gif</c>: the real RGB screens of an Atari game (one per agent
-/// step, <see cref="AtariRecorder"/>). <c>prox env render --game breakout --seed 0 --steps 300 --policy random --out breakout.gif</c>:
-/// plays a MinAtar game with a random or noop policy and draws it (grid, legend, status) as an
-/// animated GIF, or, when <c>--out</c> ends in <c>.png</c>, as one PNG of the state after the last step.
-/// Episodes that end show their terminal frame, then the game resets and play continues
+/// <c>prox env render --env atari:tetris --out tetris.gif</c>: the real RGB screens of an Atari game (one per
+/// agent step, <see cref="AtariRecorder"/>).
+/// <c>prox env render --game breakout --seed 0 --steps 300 --policy random --out breakout.gif</c>: plays a
+/// MinAtar game with a random or noop policy and draws it (grid, legend, status) as an animated GIF, or, when
+/// <c>--out</c> ends in <c>.png</c>, as one PNG of the state after the last step. Episodes that end show
+/// their terminal frame, then the game resets and play continues
 /// (see <see cref="MinAtarRecorder"/> for the exact frame sequence).
 /// </summary>
 public sealed class EnvRenderCommand : IEnvSubcommand

@@ -10,8 +10,9 @@ using Research.Random;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox eval</c>: loads a run's latest checkpoint and reports the mean and standard deviation of evaluation returns
-/// (as text or <c>--json</c>); <c>--gif</c> records the trained agent playing one episode (MinAtar) as a GIF or PNG.
+/// <c>prox eval</c>: loads a run's latest checkpoint and reports the mean and standard deviation of
+/// evaluation returns (as text or <c>--json</c>); <c>--gif</c> records
+/// the trained agent playing one episode (MinAtar) as a GIF or PNG.
 /// </summary>
 public sealed class EvalCommand : ICliCommand
 {
@@ -92,7 +93,8 @@ public sealed class EvalCommand : ICliCommand
         return command;
     }
 
-    /// <summary>One episode of <paramref name="agent"/> (epsilon-greedy, its own seeded streams) drawn into <paramref name="path"/>.</summary>
+    /// <summary>One episode of <paramref name="agent"/> (epsilon-greedy, its
+    /// own seeded streams) drawn into <paramref name="path"/>.</summary>
     static RecordingSummary Record(Research.DeepAgents.Agents.IAgent agent, TrainingConfig config, double epsilon, RecordingOptions options, bool png, string path)
     {
         string stream = $"{Seeds.Evaluation}-recording";

@@ -5,7 +5,8 @@ namespace Research.Cli.Commands;
 
 /// <summary>
 /// <c>prox figures</c>: every figure the data supports from existing runs (training run directories and
-/// planning studies found below <c>--runs</c>), written with report.html into <c>--out</c> (docs/analysis.md).
+/// planning studies found below <c>--runs</c>), written
+/// with report.html into <c>--out</c> (docs/analysis.md).
 /// </summary>
 public sealed class FiguresCommand : ICliCommand
 {

@@ -82,7 +82,8 @@ public sealed class PlanCommand : ICliCommand
         return 0;
     }
 
-    /// <summary>Runs the batch, with a Spectre progress bar when stdout is a terminal and the study is not tiny.</summary>
+    /// <summary>Runs the batch, with a Spectre progress bar when
+    /// stdout is a terminal and the study is not tiny.</summary>
     private static Experiment.Result RunWithProgress(Experiment.Config config, int iterations)
     {
         long work = (long)config.Mdp.States * config.Mdp.Actions * config.Runs.Length * iterations;

@@ -61,7 +61,8 @@ public sealed class ReproduceCommand : ICliCommand
         Console.WriteLine(Shell(["figures", "--runs", root, "--out", outDir]));
     }
 
-    /// <summary>`prox` followed by the arguments, single-quoted where a shell would split or expand them.</summary>
+    /// <summary>`prox` followed by the arguments, single-quoted
+    /// where a shell would split or expand them.</summary>
     public static string Shell(IEnumerable<string> args) => new ProxLauncher("prox", []).Shell(args);
 
     static int Run(ReproducePlan plan, string root, string outDir, int jobs, bool png)

@@ -8,9 +8,9 @@ using Research.Studies;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox sweep run|status|task</c> (docs/sweeps.md): a study (agents x environments x c~ x config keys x seeds) from a
-/// file and/or flags, one run directory per cell, executed here (local), on Slurm (a job array and a figures job) or
-/// printed. The work is done by src/Studies; this class only parses flags.
+/// <c>prox sweep run|status|task</c> (docs/sweeps.md): a study (agents x environments x c~ x config keys x
+/// seeds) from a file and/or flags, one run directory per cell, executed here (local), on Slurm (a job array
+/// and a figures job) or printed. The work is done by src/Studies; this class only parses flags.
 /// </summary>
 public sealed class SweepCommand : ICliCommand
 {
@@ -186,7 +186,8 @@ public sealed class SweepCommand : ICliCommand
             string dir = Path.Combine(root, run.Name);
             var config = run.Config();
             using var cts = new CancellationTokenSource();
-            // Slurm sends SIGTERM on scancel/preemption (and SIGINT before the time limit): the run checkpoints and stops.
+            // Slurm sends SIGTERM on scancel/preemption (and SIGINT
+            // before the time limit): the run checkpoints and stops.
             using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; cts.Cancel(); });
             using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; cts.Cancel(); });
             try

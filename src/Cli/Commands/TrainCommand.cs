@@ -6,8 +6,8 @@ using Research.Studies;
 namespace Research.Cli.Commands;
 
 /// <summary>
-/// <c>prox train</c>: trains DQN, DQN Pro, Rainbow or Rainbow Pro from a preset with overrides into a run directory
-/// (docs/run-format.md), with a progress display, Ctrl-C checkpointing and <c>--resume</c>.
+/// <c>prox train</c>: trains DQN, DQN Pro, Rainbow or Rainbow Pro from a preset with overrides into a run
+/// directory (docs/run-format.md), with a progress display, Ctrl-C checkpointing and <c>--resume</c>.
 /// </summary>
 public sealed class TrainCommand : ICliCommand
 {
@@ -60,10 +60,12 @@ public sealed class TrainCommand : ICliCommand
         return command;
     }
 
-    /// <summary>Creates (and disposes) the training environment, as the run would: an unknown game fails here.</summary>
+    /// <summary>Creates (and disposes) the training environment,
+    /// as the run would: an unknown game fails here.</summary>
     static void CheckEnvironment(TrainingConfig config) => (TrainingEnvironments.Create(config, 0) as IDisposable)?.Dispose();
 
-    /// <summary>Locks the run directory for this process (docs/run-format.md, "Lock"), telling about a taken-over lock.</summary>
+    /// <summary>Locks the run directory for this process (docs/run-format.md,
+    /// "Lock"), telling about a taken-over lock.</summary>
     static RunDirectoryLock Lock(string dir)
     {
         var runLock = RunDirectoryLock.Acquire(dir);
@@ -71,7 +73,8 @@ public sealed class TrainCommand : ICliCommand
         return runLock;
     }
 
-    /// <summary>A warning on stderr (stdout carries progress lines that <c>prox reproduce</c> parses).</summary>
+    /// <summary>A warning on stderr (stdout carries progress
+    /// lines that <c>prox reproduce</c> parses).</summary>
     static void Warn(string message) => Console.Error.WriteLine($"warning: {message}");
 
     static int Resume(string dir, string? frames, bool dryRun)

@@ -2,7 +2,8 @@ using Research.Studies;
 
 namespace Research.Cli.Reproduce;
 
-/// <summary>Ctrl-C as a cancellation token: a press cancels (active runs write a checkpoint and stop) instead of ending prox.</summary>
+/// <summary>Ctrl-C as a cancellation token: a press cancels (active
+/// runs write a checkpoint and stop) instead of ending prox.</summary>
 public sealed class CtrlC : IDisposable
 {
     readonly CancellationTokenSource _cts = new();
@@ -30,12 +31,14 @@ public sealed class CtrlC : IDisposable
     }
 }
 
-/// <summary>Training runs executed here with the progress display (<c>prox reproduce</c>, <c>prox sweep run</c>).</summary>
+/// <summary>Training runs executed here with the progress display
+/// (<c>prox reproduce</c>, <c>prox sweep run</c>).</summary>
 public static class LocalRuns
 {
     /// <summary>
-    /// Runs <paramref name="runs"/> below <paramref name="root"/>, <paramref name="jobs"/> at a time; when some fail,
-    /// prints each failure and what to do (<paramref name="again"/>: the command to run again) and returns null.
+    /// Runs <paramref name="runs"/> below <paramref name="root"/>, <paramref name="jobs"/> at a time; when
+    /// some fail, prints each failure and what to do
+    /// (<paramref name="again"/>: the command to run again) and returns null.
     /// </summary>
     public static IReadOnlyList<RunOutcome>? Execute(IReadOnlyList<TrainingRun> runs, string root, int jobs, string again, CancellationToken cancel)
     {

@@ -3,7 +3,8 @@ using Research.Studies;
 
 namespace Research.Cli.Reproduce;
 
-/// <summary>One planning study of <c>prox reproduce</c>: a <c>prox plan</c> call (docs/planning.md, "Experiments").</summary>
+/// <summary>One planning study of <c>prox reproduce</c>: a
+/// <c>prox plan</c> call (docs/planning.md, "Experiments").</summary>
 /// <param name="Name">Folder name below <c>RUNS/planning/</c>.</param>
 /// <param name="Mdp">The <c>--mdp</c> value.</param>
 /// <param name="Gamma">Discount.</param>
@@ -22,7 +23,8 @@ public sealed record PlanningStudy(string Name, string Mdp, double Gamma, string
     ];
 }
 
-/// <summary>What <c>prox reproduce</c> runs at one budget: planning studies, then training runs (docs/reproduce.md).</summary>
+/// <summary>What <c>prox reproduce</c> runs at one budget: planning
+/// studies, then training runs (docs/reproduce.md).</summary>
 /// <param name="Budget">tiny, small or paper.</param>
 /// <param name="Studies">Planning studies (run one after another, each multi-threaded).</param>
 /// <param name="Runs">Training runs (independent; run in parallel).</param>
@@ -35,12 +37,13 @@ public sealed record ReproducePlan(string Budget, IReadOnlyList<PlanningStudy> S
     /// <summary>The MinAtar games (docs/environments.md).</summary>
     public static readonly string[] MinAtarGames = ["asterix", "breakout", "freeway", "seaquest", "space_invaders"];
 
-    /// <summary>Proximal weights of every planning study (docs/planning.md, "Experiments"), plus VI.</summary>
+    /// <summary>Proximal weights of every planning study
+    /// (docs/planning.md, "Experiments"), plus VI.</summary>
     public const string PlanningC = "0.05,0.1,0.2,0.5,1,2,inf";
 
     /// <summary>
-    /// The plan of <paramref name="budget"/>; <paramref name="games"/> and <paramref name="seeds"/> replace the
-    /// budget's defaults when given. Bad values raise a <see cref="UsageException"/>.
+    /// The plan of <paramref name="budget"/>; <paramref name="games"/> and <paramref name="seeds"/> replace
+    /// the budget's defaults when given. Bad values raise a <see cref="UsageException"/>.
     /// </summary>
     public static ReproducePlan Create(string budget, IReadOnlyList<string>? games, int? seeds)
     {
@@ -62,7 +65,8 @@ public sealed record ReproducePlan(string Budget, IReadOnlyList<PlanningStudy> S
         };
     }
 
-    /// <summary>Planning studies: per gamma, Gaussian noise of each sigma (sigma 0 = none) and one bounded (uniform) study.</summary>
+    /// <summary>Planning studies: per gamma, Gaussian noise of each
+    /// sigma (sigma 0 = none) and one bounded (uniform) study.</summary>
     static List<PlanningStudy> MakeStudies(string mdp, double[] gammas, double[] sigmas, double uniform, Func<double, int> iterations, int seeds)
     {
         var studies = new List<PlanningStudy>();
@@ -81,8 +85,9 @@ public sealed record ReproducePlan(string Budget, IReadOnlyList<PlanningStudy> S
     }
 
     /// <summary>
-    /// DQN and DQN Pro on every game and seed with the same preset, frames and overrides: per game, a predefined study
-    /// (docs/sweeps.md) expanded by the same grid as <c>prox sweep</c> (run names <c>agent-game-sSEED</c>).
+    /// DQN and DQN Pro on every game and seed with the same preset, frames and overrides: per game, a
+    /// predefined study (docs/sweeps.md) expanded by the same grid
+    /// as <c>prox sweep</c> (run names <c>agent-game-sSEED</c>).
     /// </summary>
     static List<TrainingRun> Comparison(string[] games, int seeds, Func<string, (string Preset, string Env, long Frames, string[] Sets)> setting) =>
         games.SelectMany(game =>

@@ -7,12 +7,14 @@ using Research.Studies;
 namespace Research.Cli.Reproduce;
 
 /// <summary>
-/// The training phase's display: on a terminal a Spectre.Console progress bar per run (frames, speed, recent return);
-/// when output is redirected, plain lines (run started / resumed / done, and every <c>interval</c> one line per active run).
+/// The training phase's display: on a terminal a Spectre.Console progress bar per run (frames, speed, recent
+/// return); when output is redirected, plain lines (run started /
+/// resumed / done, and every <c>interval</c> one line per active run).
 /// </summary>
 public static class ReproduceProgress
 {
-    /// <summary>Runs <paramref name="execute"/>, which reports through the progress and log callbacks it receives.</summary>
+    /// <summary>Runs <paramref name="execute"/>, which reports
+    /// through the progress and log callbacks it receives.</summary>
     public static T Run<T>(IReadOnlyList<TrainingRun> runs, Func<Action<RunProgress>, Action<string>, T> execute, TimeSpan interval)
     {
         bool interactive = !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;

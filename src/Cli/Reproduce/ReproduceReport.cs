@@ -7,18 +7,21 @@ using Research.Studies;
 
 namespace Research.Cli.Reproduce;
 
-/// <summary>A planning study as run by <c>prox reproduce</c>: its folder and the seconds it took (0 when skipped as complete).</summary>
+/// <summary>A planning study as run by <c>prox reproduce</c>: its folder
+/// and the seconds it took (0 when skipped as complete).</summary>
 public sealed record StudyOutcome(PlanningStudy Study, string Directory, bool Skipped, double Seconds);
 
 /// <summary>
-/// report.html of <c>prox reproduce</c>: every planning and training figure (Analysis pipeline), a table of what
-/// was run (agent, environment, seed, steps, wall time, final return) and the budget, seeds and versions.
+/// report.html of <c>prox reproduce</c>: every planning and training figure (Analysis pipeline), a table of
+/// what was run (agent, environment, seed, steps, wall
+/// time, final return) and the budget, seeds and versions.
 /// </summary>
 public static class ReproduceReport
 {
     static string Inv(double x, string format = "G4") => x.ToString(format, CultureInfo.InvariantCulture);
 
-    /// <summary>Writes OUT/report.html (and the figures) and returns the pipeline's notes and the report path.</summary>
+    /// <summary>Writes OUT/report.html (and the figures) and
+    /// returns the pipeline's notes and the report path.</summary>
     public static (string Report, IReadOnlyList<string> Notes, int Figures) Write(ReproducePlan plan, string runsRoot, string outDir,
         IReadOnlyList<StudyOutcome> studies, IReadOnlyList<RunOutcome> runs, bool png, int jobs, TimeSpan elapsed)
     {

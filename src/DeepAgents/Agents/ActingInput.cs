@@ -4,7 +4,8 @@ using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Agents;
 
-/// <summary>The [1, C, H, W] input tensor of action selection, allocated once and refilled in place for every action.</summary>
+/// <summary>The [1, C, H, W] input tensor of action selection,
+/// allocated once and refilled in place for every action.</summary>
 public sealed class ActingInput : IDisposable
 {
     readonly ObservationSpec _observation;
@@ -18,7 +19,8 @@ public sealed class ActingInput : IDisposable
         _input = zeros([1, observation.Channels, observation.Height, observation.Width], ScalarType.Float32);
     }
 
-    /// <summary>Copies <paramref name="observation"/> into the tensor (no allocation) and returns it.</summary>
+    /// <summary>Copies <paramref name="observation"/> into
+    /// the tensor (no allocation) and returns it.</summary>
     public Tensor Fill(ReadOnlySpan<float> observation)
     {
         if (observation.Length != _observation.Size)

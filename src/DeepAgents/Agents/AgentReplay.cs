@@ -10,10 +10,10 @@ namespace Research.DeepAgents.Agents;
 public static class AgentReplay
 {
     /// <summary>
-    /// A <see cref="FrameStackReplay"/> (one byte frame per slot, k-frame stacks rebuilt: 7,067 B per
-    /// transition at 84x84) when <c>FrameStack</c> &gt; 1, which requires the environment's observation to be
-    /// k stacked byte frames; otherwise a <see cref="ReplayBuffer"/> of whole observations sampling with the
-    /// run's <c>replay</c> stream.
+    /// A <see cref="FrameStackReplay"/> (one byte frame per slot, k-frame stacks rebuilt; its summary gives
+    /// the bytes per transition) when <c>FrameStack</c> &gt; 1, which requires the environment's observation
+    /// to be k stacked byte frames; otherwise a <see cref="ReplayBuffer"/> of whole observations sampling
+    /// with the run's <c>replay</c> stream.
     /// </summary>
     public static IReplayRing Create(AgentSettings settings, ObservationSpec observation)
     {

@@ -7,9 +7,9 @@ namespace Research.DeepAgents.Agents;
 public static class EpsilonGreedy
 {
     /// <summary>
-    /// One uniform draw u from <paramref name="random"/>: when u &lt; <paramref name="epsilon"/>, a second draw gives a
-    /// uniform <paramref name="action"/> in 0..<paramref name="actionCount"/>-1 and the result is true; otherwise false
-    /// (the caller takes its greedy action).
+    /// One uniform draw u from <paramref name="random"/>: when u &lt; <paramref name="epsilon"/>, a second
+    /// draw gives a uniform <paramref name="action"/> in 0..<paramref name="actionCount"/>-1 and the result
+    /// is true; otherwise false (the caller takes its greedy action).
     /// </summary>
     public static bool Explore(Xoshiro256 random, double epsilon, int actionCount, out int action)
     {

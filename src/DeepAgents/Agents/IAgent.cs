@@ -26,7 +26,8 @@ public interface IAgent : IDisposable
 
     /// <summary>Records the first observation of a training episode.</summary>
     void BeginEpisode(ReadOnlySpan<float> observation);
-    /// <summary>Training action for <paramref name="observation"/> (epsilon-greedy with the scheduled epsilon).</summary>
+    /// <summary>Training action for <paramref name="observation"/>
+    /// (epsilon-greedy with the scheduled epsilon).</summary>
     int SelectAction(ReadOnlySpan<float> observation);
     /// <summary>Epsilon-greedy action with a given epsilon and random stream (evaluation).</summary>
     int SelectAction(ReadOnlySpan<float> observation, double epsilon, Xoshiro256 random);
@@ -36,6 +37,7 @@ public interface IAgent : IDisposable
     StepOutcome Observe(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation);
     /// <summary>Writes the complete agent state (exact resume).</summary>
     void Save(BinaryWriter writer);
-    /// <summary>Restores a state written by <see cref="Save"/> of an agent built from the same config.</summary>
+    /// <summary>Restores a state written by <see cref="Save"/>
+    /// of an agent built from the same config.</summary>
     void Load(BinaryReader reader);
 }

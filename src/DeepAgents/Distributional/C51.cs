@@ -10,7 +10,8 @@ namespace Research.DeepAgents.Distributional;
 /// </summary>
 public static class C51
 {
-    /// <summary>Q(s, a) = sum_i z_i softmax(logits[s, a])_i: [B, A, N] logits, [N] atoms -&gt; [B, A].</summary>
+    /// <summary>Q(s, a) = sum_i z_i softmax(logits[s, a])_i:
+    /// [B, A, N] logits, [N] atoms -&gt; [B, A].</summary>
     public static Tensor Means(Tensor logits, Tensor atoms)
     {
         CheckLogits(logits, atoms);
@@ -18,7 +19,8 @@ public static class C51
         return scope.MoveToOuter((logits.softmax(-1) * atoms).sum(-1));
     }
 
-    /// <summary>argmax_a sum_i z_i p_i(s, a) per row (the first maximum on ties): [B, A, N] -&gt; [B] int64.</summary>
+    /// <summary>argmax_a sum_i z_i p_i(s, a) per row (the first
+    /// maximum on ties): [B, A, N] -&gt; [B] int64.</summary>
     public static Tensor GreedyActions(Tensor logits, Tensor atoms)
     {
         using var scope = NewDisposeScope();
@@ -30,8 +32,9 @@ public static class C51
     /// The C51 target (no gradient): with p = softmax of the target network's logits at the bootstrap
     /// observations s' [B, A, N], the next action a* = argmax_a mean(p(s', a)) (the target network's
     /// mean; compact Rainbow has no double-DQN selection), and the projection
-    /// Phi(returns + discounts z) of p(s', a*) (<see cref="CategoricalProjection.Project(CategoricalSupport, Tensor, Tensor, Tensor)"/>).
-    /// returns [B] are r^(n); discounts [B] are gamma^m, 0 where the episode terminated. Returns [B, N].
+    /// Phi(returns + discounts z) of p(s', a*)
+    /// (<see cref="CategoricalProjection.Project(CategoricalSupport, Tensor, Tensor, Tensor)"/>). returns [B]
+    /// are r^(n); discounts [B] are gamma^m, 0 where the episode terminated. Returns [B, N].
     /// </summary>
     public static Tensor TargetDistribution(CategoricalSupport support, Tensor nextTargetLogits, Tensor returns, Tensor discounts, Tensor atoms)
     {
@@ -48,8 +51,8 @@ public static class C51
     /// <summary>
     /// Per-sample loss of Dopamine's Rainbow, <c>softmax_cross_entropy_with_logits</c>:
     /// L_b = -sum_i target[b, i] log softmax(logits[b, a_b])_i, from online logits [B, A, N], taken
-    /// actions [B] (int64) and target distributions [B, N] (treated as constants). Returns [B], differentiable
-    /// in the logits: weight it by the importance weights, average, and feed its values to
+    /// actions [B] (int64) and target distributions [B, N] (treated as constants). Returns [B],
+    /// differentiable in the logits: weight it by the importance weights, average, and feed its values to
     /// <c>PrioritizedSampler.UpdatePriorities</c>.
     /// </summary>
     public static Tensor CrossEntropy(Tensor onlineLogits, Tensor actions, Tensor targetDistribution)

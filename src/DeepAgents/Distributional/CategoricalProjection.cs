@@ -16,9 +16,11 @@ public static class CategoricalProjection
 {
     /// <summary>
     /// Reference implementation on spans (accumulates in double): writes Phi(R + discount z) of the
-    /// distribution <paramref name="probabilities"/> (on <paramref name="support"/>) into <paramref name="destination"/>.
+    /// distribution <paramref name="probabilities"/> (on
+    /// <paramref name="support"/>) into <paramref name="destination"/>.
     /// </summary>
-    /// <exception cref="ArgumentException">Span lengths differ from the number of atoms, or the return or discount is not finite / the discount is negative.</exception>
+    /// <exception cref="ArgumentException">Span lengths differ from the number of atoms, or the return or
+    /// discount is not finite / the discount is negative.</exception>
     public static void Project(CategoricalSupport support, ReadOnlySpan<float> probabilities, double nStepReturn, double discount, Span<float> destination)
     {
         ArgumentNullException.ThrowIfNull(support);
@@ -72,7 +74,8 @@ public static class CategoricalProjection
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var p = probabilities.detach();
-        // Positions in float64: in float32, b near 50 carries an error of ~3e-6 atoms, which moves that much mass.
+        // Positions in float64: in float32, b near 50 carries
+        // an error of ~3e-6 atoms, which moves that much mass.
         var r = returns.to(p.device).to_type(ScalarType.Float64).unsqueeze(1);
         var d = discounts.to(p.device).to_type(ScalarType.Float64).unsqueeze(1);
         var z = (arange(n, ScalarType.Float64, device: p.device) * support.Delta + support.VMin).unsqueeze(0);

@@ -10,8 +10,10 @@ namespace Research.DeepAgents.Distributional;
 /// </summary>
 public sealed record CategoricalSupport
 {
-    /// <summary>A support of <paramref name="atoms"/> evenly spaced atoms from <paramref name="vMin"/> to <paramref name="vMax"/>.</summary>
-    /// <exception cref="ArgumentException">Fewer than 2 atoms, a non-finite bound, or v_min &gt;= v_max.</exception>
+    /// <summary>A support of <paramref name="atoms"/> evenly spaced atoms
+    /// from <paramref name="vMin"/> to <paramref name="vMax"/>.</summary>
+    /// <exception cref="ArgumentException">Fewer than 2 atoms,
+    /// a non-finite bound, or v_min &gt;= v_max.</exception>
     public CategoricalSupport(int atoms, double vMin, double vMax)
     {
         if (atoms < 2)

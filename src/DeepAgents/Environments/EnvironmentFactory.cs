@@ -5,7 +5,8 @@ using Research.DeepAgents.Environments.MinAtar;
 namespace Research.DeepAgents.Environments;
 
 /// <summary>
-/// Creates environments from string ids: <c>minatar:&lt;game&gt;</c>, <c>cartpole</c>, and <c>atari:&lt;game&gt;</c>
+/// Creates environments from string ids: <c>minatar:&lt;game&gt;</c>,
+/// <c>cartpole</c>, and <c>atari:&lt;game&gt;</c>
 /// (needs a user-supplied ALE library and ROMs: docs/atari.md).
 /// </summary>
 public static class EnvironmentFactory
@@ -18,9 +19,11 @@ public static class EnvironmentFactory
 
     /// <summary>
     /// Creates environment <paramref name="id"/>, seeded from <paramref name="options"/> and reset.
-    /// Example: <c>Create("minatar:breakout", new EnvironmentOptions(Seed: 0, StickyActionProbability: 0.1))</c>.
+    /// Example:
+    /// <c>Create("minatar:breakout", new EnvironmentOptions(Seed: 0, StickyActionProbability: 0.1))</c>.
     /// </summary>
-    /// <exception cref="ArgumentException">Unknown id (the message lists the allowed ids) or invalid options.</exception>
+    /// <exception cref="ArgumentException">Unknown id (the message
+    /// lists the allowed ids) or invalid options.</exception>
     public static IEnvironment Create(string id, EnvironmentOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(id);

@@ -11,7 +11,8 @@ public enum ObservationKind
     Features,
 }
 
-/// <summary>Fixed observation shape, channels-first: [Channels, Height, Width]. Features use [1, 1, N].</summary>
+/// <summary>Fixed observation shape, channels-first: [Channels,
+/// Height, Width]. Features use [1, 1, N].</summary>
 public sealed record ObservationSpec(int Channels, int Height, int Width, ObservationKind Kind)
 {
     /// <summary>Number of scalars in one observation.</summary>
@@ -41,7 +42,8 @@ public interface IEnvironment
     /// <summary>The observation shape and encoding.</summary>
     ObservationSpec Observation { get; }
 
-    /// <summary>Number of actions the agent chooses from (the full or the minimal set, as configured).</summary>
+    /// <summary>Number of actions the agent chooses from (the
+    /// full or the minimal set, as configured).</summary>
     int ActionCount { get; }
 
     /// <summary>Starts a new episode. Does not reseed.</summary>
@@ -50,7 +52,8 @@ public interface IEnvironment
     /// <summary>Executes action <paramref name="action"/> in 0..ActionCount-1.</summary>
     StepResult Step(int action);
 
-    /// <summary>Writes the current observation as floats (Binary: 0/1, Pixels: 0..255, Features: raw).</summary>
+    /// <summary>Writes the current observation as floats
+    /// (Binary: 0/1, Pixels: 0..255, Features: raw).</summary>
     void Observe(Span<float> destination);
 
     /// <summary>Writes the current observation as bytes. Only for Binary and Pixels observations.</summary>

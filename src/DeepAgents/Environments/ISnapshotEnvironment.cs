@@ -9,7 +9,8 @@ public interface ISnapshotEnvironment
     /// <summary>Serialises the complete state to bytes.</summary>
     byte[] SaveState();
 
-    /// <summary>Restores a state written by <see cref="SaveState"/> of an environment with the same id and options.</summary>
+    /// <summary>Restores a state written by <see cref="SaveState"/>
+    /// of an environment with the same id and options.</summary>
     /// <exception cref="InvalidDataException">The bytes are not a state of this environment.</exception>
     void RestoreState(ReadOnlySpan<byte> state);
 }

@@ -84,8 +84,9 @@ public sealed class VectorEnvironment
         Span<bool> terminated, Span<bool> truncated, Span<float> finalObservations = default) =>
         Step<float, FloatObservations>(actions, observations, rewards, terminated, truncated, finalObservations);
 
-    // The byte and float overloads share these bodies; TWriter picks IEnvironment.Observe's overload (a struct type
-    // argument, so the JIT specialises each instantiation: no boxing, no delegate, no allocation).
+    // The byte and float overloads share these bodies; TWriter picks IEnvironment.Observe's overload (a
+    // struct type argument, so the JIT specialises each
+    // instantiation: no boxing, no delegate, no allocation).
     void Reset<T, TWriter>(Span<T> observations) where TWriter : struct, IObservationWriter<T>
     {
         CheckLength(observations.Length, "observations", Count * Observation.Size);

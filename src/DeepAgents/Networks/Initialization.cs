@@ -3,7 +3,8 @@ using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Networks;
 
-/// <summary>How a network's weights and biases are drawn at construction (always from a seeded generator).</summary>
+/// <summary>How a network's weights and biases are drawn at
+/// construction (always from a seeded generator).</summary>
 public enum Initialization
 {
     /// <summary>

@@ -5,16 +5,20 @@ namespace Research.DeepAgents.Networks;
 /// <summary>The Q-network architectures (docs/agents.md, "Networks (`QNetworkFactory`)").</summary>
 public enum NetworkKind
 {
-    /// <summary>MinAtar paper's DQN: conv 16 3x3 stride 1 no padding, ReLU, linear 128, ReLU, linear actions.</summary>
+    /// <summary>MinAtar paper's DQN: conv 16 3x3 stride 1 no
+    /// padding, ReLU, linear 128, ReLU, linear actions.</summary>
     MinAtarReference,
 
-    /// <summary>Dopamine's MinAtar DQN: conv 16 3x3 'same', ReLU, flatten straight into the action head.</summary>
+    /// <summary>Dopamine's MinAtar DQN: conv 16 3x3 'same',
+    /// ReLU, flatten straight into the action head.</summary>
     DopamineMinAtar,
 
-    /// <summary>Nature CNN with Dopamine's 'same' padding: conv 32 8x8/4, 64 4x4/2, 64 3x3/1, dense 512, actions.</summary>
+    /// <summary>Nature CNN with Dopamine's 'same' padding: conv 32
+    /// 8x8/4, 64 4x4/2, 64 3x3/1, dense 512, actions.</summary>
     NatureCnn,
 
-    /// <summary>A multilayer perceptron for feature observations (CartPole): hidden ReLU layers (64, 64 by default).</summary>
+    /// <summary>A multilayer perceptron for feature observations
+    /// (CartPole): hidden ReLU layers (64, 64 by default).</summary>
     Mlp,
 }
 
@@ -28,9 +32,12 @@ public enum NetworkKind
 /// <param name="Atoms">Atoms per action for distributional heads (C51); 1 for plain Q-values.</param>
 /// <param name="Initialization">Weight initialisation; null = the architecture's reference default
 /// (<see cref="DefaultInitialization"/>).</param>
-/// <param name="Hidden">Hidden layer widths for <see cref="NetworkKind.Mlp"/>; null = [64, 64]. Ignored by the others.</param>
-/// <param name="Dueling">Replace the output layer by a dueling head (<see cref="Layers.DuelingHead"/>: Q = V + A - mean_a A, per atom).</param>
-/// <param name="Noisy">Make the output layer(s) factorised-noise layers (<see cref="Layers.NoisyLinear"/>).</param>
+/// <param name="Hidden">Hidden layer widths for <see cref="NetworkKind.Mlp"/>;
+/// null = [64, 64]. Ignored by the others.</param>
+/// <param name="Dueling">Replace the output layer by a dueling head
+/// (<see cref="Layers.DuelingHead"/>: Q = V + A - mean_a A, per atom).</param>
+/// <param name="Noisy">Make the output layer(s) factorised-noise layers
+/// (<see cref="Layers.NoisyLinear"/>).</param>
 /// <param name="NoisySigma0">sigma_0 of the noisy layers (0.5, Fortunato et al.).</param>
 public sealed record NetworkSpec(
     NetworkKind Kind,
@@ -66,7 +73,8 @@ public sealed record NetworkSpec(
     /// <summary>Number of output units: Actions * Atoms.</summary>
     public int Outputs => Actions * Atoms;
 
-    /// <summary>Checks every field; throws <see cref="ArgumentException"/> naming the field, value and allowed range.</summary>
+    /// <summary>Checks every field; throws <see cref="ArgumentException"/>
+    /// naming the field, value and allowed range.</summary>
     public void Validate()
     {
         if (!Enum.IsDefined(Kind))

@@ -5,9 +5,10 @@ namespace Research.DeepAgents.Networks;
 
 /// <summary>
 /// The output layer of a Q-network from a feature vector to <see cref="NetworkSpec.Outputs"/>:
-/// a plain linear layer (initialised later with the network's other layers, so plain networks are unchanged), or,
-/// with <see cref="NetworkSpec.Dueling"/> / <see cref="NetworkSpec.Noisy"/>, a dueling and/or noisy head built and
-/// initialised here from its own generator (seeded from the network seed) — the "full Rainbow" options.
+/// a plain linear layer (initialised later with the network's other layers, so plain networks are unchanged),
+/// or, with <see cref="NetworkSpec.Dueling"/> / <see cref="NetworkSpec.Noisy"/>, a dueling and/or noisy head
+/// built and initialised here from its own generator (seeded
+/// from the network seed) — the "full Rainbow" options.
 /// </summary>
 public static class OutputHead
 {
@@ -19,9 +20,10 @@ public static class OutputHead
     }
 
     /// <summary>
-    /// The head for <paramref name="spec"/>: <c>nn.Linear(features, Outputs)</c> (not initialised) when plain;
-    /// otherwise a <see cref="DuelingHead"/> (noisy streams when <c>Noisy</c>) or a <see cref="NoisyLinear"/>,
-    /// initialised from a generator seeded with <paramref name="seed"/> XOR a constant.
+    /// The head for <paramref name="spec"/>: <c>nn.Linear(features, Outputs)</c> (not initialised) when
+    /// plain; otherwise a <see cref="DuelingHead"/> (noisy streams when <c>Noisy</c>) or a
+    /// <see cref="NoisyLinear"/>, initialised from a generator
+    /// seeded with <paramref name="seed"/> XOR a constant.
     /// </summary>
     public static nn.Module<Tensor, Tensor> Create(NetworkSpec spec, long features, long seed)
     {

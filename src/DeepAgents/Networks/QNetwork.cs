@@ -16,7 +16,8 @@ public abstract class QNetwork : nn.Module<Tensor, Tensor>
 {
     private FlatParameters? flat;
 
-    /// <summary>Stores the spec; subclasses call <see cref="Seal"/> at the end of their constructor.</summary>
+    /// <summary>Stores the spec; subclasses call <see cref="Seal"/>
+    /// at the end of their constructor.</summary>
     protected QNetwork(string name, NetworkSpec spec) : base(name)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -46,11 +47,13 @@ public abstract class QNetwork : nn.Module<Tensor, Tensor>
     protected Tensor ScaleInput(Tensor input) =>
         Spec.Observation.Kind == ObservationKind.Pixels ? input.div(255.0) : input;
 
-    /// <summary>Reshapes the head's [B, Actions * Atoms] output to [B, Actions, Atoms] when Atoms &gt; 1.</summary>
+    /// <summary>Reshapes the head's [B, Actions * Atoms] output
+    /// to [B, Actions, Atoms] when Atoms &gt; 1.</summary>
     protected Tensor ShapeOutput(Tensor head) =>
         Atoms == 1 ? head : head.view(-1, Actions, Atoms);
 
-    /// <summary>Registers the layers, initialises them from <paramref name="seed"/> and flattens the parameters.</summary>
+    /// <summary>Registers the layers, initialises them from
+    /// <paramref name="seed"/> and flattens the parameters.</summary>
     protected void Seal(long seed, Action<Generator> initialize)
     {
         ArgumentNullException.ThrowIfNull(initialize);

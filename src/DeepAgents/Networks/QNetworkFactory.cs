@@ -3,10 +3,12 @@ using Research.DeepAgents.Optimization;
 
 namespace Research.DeepAgents.Networks;
 
-/// <summary>Builds Q-networks from a <see cref="NetworkSpec"/> and a seed (deterministic: same spec and seed, same weights).</summary>
+/// <summary>Builds Q-networks from a <see cref="NetworkSpec"/> and a
+/// seed (deterministic: same spec and seed, same weights).</summary>
 public static class QNetworkFactory
 {
-    /// <summary>Builds the network described by <paramref name="spec"/>, initialised from <paramref name="seed"/>.</summary>
+    /// <summary>Builds the network described by <paramref name="spec"/>,
+    /// initialised from <paramref name="seed"/>.</summary>
     public static QNetwork Create(NetworkSpec spec, long seed)
     {
         ArgumentNullException.ThrowIfNull(spec);

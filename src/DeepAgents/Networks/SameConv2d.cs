@@ -18,7 +18,8 @@ public sealed class SameConv2d : nn.Module<Tensor, Tensor>
     private readonly long[] convPadding;
     private readonly long[]? explicitPadding;  // (left, right, top, bottom), or null when symmetric
 
-    /// <summary>Creates the layer for inputs of spatial size <paramref name="height"/> x <paramref name="width"/>.</summary>
+    /// <summary>Creates the layer for inputs of spatial size
+    /// <paramref name="height"/> x <paramref name="width"/>.</summary>
     public SameConv2d(string name, int inChannels, int outChannels, int kernel, int stride, int height, int width)
         : base(name)
     {

@@ -30,7 +30,8 @@ public sealed class Adam : IPullFusingOptimizer, IDisposable
     {
     }
 
-    /// <summary>As the public constructor; <paramref name="forceTensorOps"/> disables the fused CPU path (tests compare both).</summary>
+    /// <summary>As the public constructor; <paramref name="forceTensorOps"/>
+    /// disables the fused CPU path (tests compare both).</summary>
     internal Adam(AdamConfig config, FlatParameters parameters, bool forceTensorOps)
     {
         ArgumentNullException.ThrowIfNull(config);

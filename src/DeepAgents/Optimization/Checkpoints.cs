@@ -18,7 +18,8 @@ public static class Checkpoints
         module.save(writer);
     }
 
-    /// <summary>Reads parameters written by <see cref="SaveParameters"/> into <paramref name="module"/> in place (strict: same names and shapes).</summary>
+    /// <summary>Reads parameters written by <see cref="SaveParameters"/> into <paramref name="module"/> in
+    /// place (strict: same names and shapes).</summary>
     public static void LoadParameters(nn.Module module, BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(module);

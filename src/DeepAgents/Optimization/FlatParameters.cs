@@ -27,7 +27,8 @@ public sealed class FlatParameters : IDisposable
     private readonly Tensor[] gradientViews;
 
     /// <summary>Flattens all parameters of <paramref name="module"/> (float32, one device).</summary>
-    /// <exception cref="ArgumentException">The module has no parameters, or they differ in dtype or device.</exception>
+    /// <exception cref="ArgumentException">The module has no
+    /// parameters, or they differ in dtype or device.</exception>
     public FlatParameters(nn.Module module)
     {
         ArgumentNullException.ThrowIfNull(module);

@@ -14,7 +14,8 @@ namespace Research.DeepAgents.Optimization;
 /// </summary>
 internal static class FusedKernels
 {
-    /// <summary>A float32 CPU tensor's elements as a span (the tensor must stay alive and unresized).</summary>
+    /// <summary>A float32 CPU tensor's elements as a span
+    /// (the tensor must stay alive and unresized).</summary>
     public static unsafe Span<float> Span(Tensor t) => new((void*)Address(t), checked((int)t.numel()));
 
     /// <summary>Address of a contiguous CPU tensor's first element.</summary>
@@ -28,9 +29,9 @@ internal static class FusedKernels
         t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
 
     /// <summary>
-    /// The proximal pull (<see cref="ProximalPull.Pulled(float, float, float)"/>) over whole buffers, in one pass. The
-    /// optimizer kernels pull each element the same way before their step when given a pull target, so pulling here
-    /// and then stepping gives the same bits as the fused step.
+    /// The proximal pull (<see cref="ProximalPull.Pulled(float, float, float)"/>) over whole buffers, in one
+    /// pass. The optimizer kernels pull each element the same way before their step when given a pull target,
+    /// so pulling here and then stepping gives the same bits as the fused step.
     /// </summary>
     public static void Pull(Span<float> w, ReadOnlySpan<float> theta, float mu)
     {
@@ -103,8 +104,9 @@ internal static class FusedKernels
     /// <summary>
     /// RMSProp: ms = d ms + (1 - d) g^2; mg = d mg + (1 - d) g (if centred, else mg = 0);
     /// TF form: u = lr g / sqrt(ms - mg^2 + eps), mom = momentum mom + u (if momentum), w -= mom or u.
-    /// PyTorch form: u = g / (sqrt(ms - mg^2) + eps), buf = momentum buf + u (if momentum), w -= lr (buf or u).
-    /// Empty <paramref name="mg"/> = not centred; empty <paramref name="mom"/> = no momentum. With a non-empty
+    /// PyTorch form: u = g / (sqrt(ms - mg^2) + eps), buf = momentum buf + u (if momentum), w -= lr (buf or
+    /// u). Empty <paramref name="mg"/> = not centred; empty
+    /// <paramref name="mom"/> = no momentum. With a non-empty
     /// <paramref name="pullTarget"/>, each w is first pulled (<see cref="Pull"/>) in the same pass.
     /// </summary>
     public static void RmsProp(Span<float> w, ReadOnlySpan<float> g, Span<float> ms, Span<float> mg, Span<float> mom,

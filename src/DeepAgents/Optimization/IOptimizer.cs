@@ -22,6 +22,7 @@ public interface IOptimizer
     /// <summary>Writes the optimizer state (kind, step count, moment buffers).</summary>
     void Save(BinaryWriter writer);
 
-    /// <summary>Reads state written by <see cref="Save"/> of an optimizer of the same kind and size.</summary>
+    /// <summary>Reads state written by <see cref="Save"/>
+    /// of an optimizer of the same kind and size.</summary>
     void Load(BinaryReader reader);
 }

@@ -15,9 +15,9 @@ internal interface IPullFusingOptimizer : IOptimizer
     Tensor ParameterValues { get; }
 
     /// <summary>
-    /// Each parameter becomes w + mu (theta - w) and then takes the step with the gradient already computed at the
-    /// un-pulled w: the same bits as <see cref="ProximalPull.Apply"/> followed by <see cref="IOptimizer.Step"/>.
-    /// Only when <see cref="CanFusePull"/>.
+    /// Each parameter becomes w + mu (theta - w) and then takes the step with the gradient already computed
+    /// at the un-pulled w: the same bits as <see cref="ProximalPull.Apply"/> followed by
+    /// <see cref="IOptimizer.Step"/>. Only when <see cref="CanFusePull"/>.
     /// </summary>
     void StepWithPull(ReadOnlySpan<float> theta, float mu);
 }

@@ -19,7 +19,8 @@ public static class Losses
         return nn.functional.huber_loss(x, zero, delta, nn.Reduction.None);
     }
 
-    /// <summary>Mean over all elements of the Huber loss of <paramref name="prediction"/> - <paramref name="target"/> (one fused op).</summary>
+    /// <summary>Mean over all elements of the Huber loss of <paramref name="prediction"/> -
+    /// <paramref name="target"/> (one fused op).</summary>
     public static Tensor HuberMean(Tensor prediction, Tensor target, double delta = 1.0)
     {
         ArgumentNullException.ThrowIfNull(prediction);

@@ -19,11 +19,13 @@ public enum OptimizerForm
     PyTorch,
 }
 
-/// <summary>Hyperparameters of an optimizer; build one with <see cref="Optimizers.Create(OptimizerConfig, TorchSharp.torch.nn.Module)"/>.</summary>
+/// <summary>Hyperparameters of an optimizer; build one with
+/// <see cref="Optimizers.Create(OptimizerConfig, TorchSharp.torch.nn.Module)"/>.</summary>
 /// <param name="LearningRate">Base learning rate alpha &gt; 0 (also the alpha of mu = alpha / c~).</param>
 public abstract record OptimizerConfig(double LearningRate)
 {
-    /// <summary>Throws <see cref="ArgumentException"/> naming the field, its value and the allowed range.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming
+    /// the field, its value and the allowed range.</summary>
     public virtual void Validate()
     {
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
@@ -48,19 +50,24 @@ public abstract record OptimizerConfig(double LearningRate)
             throw new ArgumentException($"Form = {form} is not defined; allowed: TensorFlow, PyTorch.", "Form");
     }
 
-    /// <summary>Dopamine's Atari DQN: centred RMSProp(lr 2.5e-4, decay 0.95, momentum 0, eps 1e-5), TF1 form.</summary>
+    /// <summary>Dopamine's Atari DQN: centred RMSProp(lr 2.5e-4,
+    /// decay 0.95, momentum 0, eps 1e-5), TF1 form.</summary>
     public static RmsPropConfig DopamineDqn => new(2.5e-4, Decay: 0.95, Momentum: 0.0, Epsilon: 1e-5, Centered: true, Form: OptimizerForm.TensorFlow);
 
-    /// <summary>MinAtar reference DQN: <c>torch.optim.RMSprop(lr 2.5e-4, alpha 0.95, eps 0.01, centered)</c>.</summary>
+    /// <summary>MinAtar reference DQN:
+    /// <c>torch.optim.RMSprop(lr 2.5e-4, alpha 0.95, eps 0.01, centered)</c>.</summary>
     public static RmsPropConfig MinAtarReferenceDqn => new(2.5e-4, Decay: 0.95, Momentum: 0.0, Epsilon: 0.01, Centered: true, Form: OptimizerForm.PyTorch);
 
-    /// <summary>Dopamine's MinAtar DQN (JAX, optax): Adam(lr 2.5e-4, eps 3.125e-4), PyTorch/optax form.</summary>
+    /// <summary>Dopamine's MinAtar DQN (JAX, optax): Adam(lr
+    /// 2.5e-4, eps 3.125e-4), PyTorch/optax form.</summary>
     public static AdamConfig DopamineMinAtarDqn => new(2.5e-4, Epsilon: 3.125e-4, Form: OptimizerForm.PyTorch);
 
-    /// <summary>Dopamine's MinAtar Rainbow (JAX, optax): Adam(lr 1e-4, eps 3.125e-4), PyTorch/optax form.</summary>
+    /// <summary>Dopamine's MinAtar Rainbow (JAX, optax): Adam(lr
+    /// 1e-4, eps 3.125e-4), PyTorch/optax form.</summary>
     public static AdamConfig DopamineMinAtarRainbow => new(1e-4, Epsilon: 3.125e-4, Form: OptimizerForm.PyTorch);
 
-    /// <summary>Dopamine's Atari Rainbow (the Rainbow Pro paper): Adam(lr 6.25e-5, eps 1.5e-4), TF1 form.</summary>
+    /// <summary>Dopamine's Atari Rainbow (the Rainbow Pro
+    /// paper): Adam(lr 6.25e-5, eps 1.5e-4), TF1 form.</summary>
     public static AdamConfig DopamineRainbow => new(6.25e-5, Epsilon: 1.5e-4, Form: OptimizerForm.TensorFlow);
 }
 
@@ -92,7 +99,8 @@ public sealed record AdamConfig(
 /// <param name="LearningRate">alpha.</param>
 /// <param name="Decay">Moving-average decay (TF <c>decay</c>, PyTorch <c>alpha</c>), in [0, 1).</param>
 /// <param name="Momentum">Momentum, in [0, 1).</param>
-/// <param name="Epsilon">Stabiliser, &gt;= 0 (inside the square root in TF form, outside in PyTorch form).</param>
+/// <param name="Epsilon">Stabiliser, &gt;= 0 (inside the
+/// square root in TF form, outside in PyTorch form).</param>
 /// <param name="Centered">Subtract the squared mean gradient (centred RMSProp).</param>
 /// <param name="Form">TensorFlow (default, Dopamine TF) or PyTorch.</param>
 public sealed record RmsPropConfig(

@@ -54,7 +54,8 @@ public static class TensorIO
         writer.Write(MemoryMarshal.AsBytes(c.data<float>().ToArray().AsSpan()));
     }
 
-    /// <summary>Reads values written by <see cref="Write"/> into <paramref name="tensor"/> (same element count) in place.</summary>
+    /// <summary>Reads values written by <see cref="Write"/> into
+    /// <paramref name="tensor"/> (same element count) in place.</summary>
     public static void Read(BinaryReader reader, Tensor tensor)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -18,7 +18,8 @@ public static class Optimizers
         };
     }
 
-    /// <summary>Test hook: the same optimizer without the fused CPU kernels (tensor operations only).</summary>
+    /// <summary>Test hook: the same optimizer without the
+    /// fused CPU kernels (tensor operations only).</summary>
     internal static IOptimizer CreateWithTensorOps(OptimizerConfig config, FlatParameters parameters)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -10,7 +10,8 @@ namespace Research.DeepAgents.Optimization;
 /// TensorFlow 1 form (ApplyCenteredRMSProp, Dopamine's DQN): ms starts at 1;
 ///     mom = momentum mom + lr g / sqrt(d + eps);  w -= mom.
 /// PyTorch form (torch.optim.RMSprop, the MinAtar reference DQN): ms starts at 0;
-///     buf = momentum buf + g / (sqrt(d) + eps);  w -= lr buf   (without momentum: w -= lr g / (sqrt(d) + eps)).
+///     buf = momentum buf + g / (sqrt(d) + eps);  w -= lr buf
+///     (without momentum: w -= lr g / (sqrt(d) + eps)).
 /// On the CPU the step is one fused SIMD pass over the flat buffers (<see cref="FusedKernels"/>).
 /// </summary>
 public sealed class RmsProp : IPullFusingOptimizer, IDisposable
@@ -36,7 +37,8 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
     {
     }
 
-    /// <summary>As the public constructor; <paramref name="forceTensorOps"/> disables the fused CPU path (tests compare both).</summary>
+    /// <summary>As the public constructor; <paramref name="forceTensorOps"/>
+    /// disables the fused CPU path (tests compare both).</summary>
     internal RmsProp(RmsPropConfig config, FlatParameters parameters, bool forceTensorOps)
     {
         ArgumentNullException.ThrowIfNull(config);

@@ -29,7 +29,8 @@ public sealed class ParameterSnapshot : IDisposable
 
 /// <summary>Global and per-parameter L2 norms of theta_k - theta_{k-1}.</summary>
 /// <param name="Global">||theta_k - theta_{k-1}||_2 over all parameters flattened into one vector.</param>
-/// <param name="PerParameter">The same norm per named parameter tensor, in <c>named_parameters()</c> order.</param>
+/// <param name="PerParameter">The same norm per named parameter
+/// tensor, in <c>named_parameters()</c> order.</param>
 public sealed record NormDifference(double Global, IReadOnlyList<(string Name, double Norm)> PerParameter);
 
 /// <summary>
@@ -39,7 +40,8 @@ public sealed record NormDifference(double Global, IReadOnlyList<(string Name, d
 /// </summary>
 public static class TargetNorms
 {
-    /// <summary>Norms of <paramref name="current"/> minus <paramref name="previous"/> (same names and shapes).</summary>
+    /// <summary>Norms of <paramref name="current"/> minus
+    /// <paramref name="previous"/> (same names and shapes).</summary>
     public static NormDifference Difference(ParameterSnapshot previous, ParameterSnapshot current)
     {
         ArgumentNullException.ThrowIfNull(previous);
@@ -47,7 +49,8 @@ public static class TargetNorms
         return Difference(previous, current.Entries);
     }
 
-    /// <summary>Norms of the parameters of <paramref name="current"/> minus <paramref name="previous"/>.</summary>
+    /// <summary>Norms of the parameters of <paramref name="current"/>
+    /// minus <paramref name="previous"/>.</summary>
     public static NormDifference Difference(ParameterSnapshot previous, nn.Module current)
     {
         ArgumentNullException.ThrowIfNull(previous);

@@ -3,15 +3,16 @@ using Research.DeepAgents.Environments.Atari;
 namespace Research.DeepAgents.Rendering;
 
 /// <summary>
-/// Plays an Atari game (<see cref="AtariPreprocessing"/>) with a random or noop policy and writes the emulator's
-/// real RGB screens (210 x 160, the ALE's palette) as an animated GIF, one frame per agent step (the screen after
-/// the step's last emulated frame), or as a PNG of the screen after the last step. Frame 0 is the screen after
-/// the reset; a game that ends is reset and play continues. Atari screens use at most 128 colours (NTSC), so
-/// the GIF's global palette is exactly the colours that occur.
+/// Plays an Atari game (<see cref="AtariPreprocessing"/>) with a random or noop policy and writes the
+/// emulator's real RGB screens (210 x 160, the ALE's palette) as an animated GIF, one frame per agent step
+/// (the screen after the step's last emulated frame), or as a PNG of the screen after the last step. Frame 0
+/// is the screen after the reset; a game that ends is reset and play continues. Atari screens use at most 128
+/// colours (NTSC), so the GIF's global palette is exactly the colours that occur.
 /// </summary>
 public static class AtariRecorder
 {
-    /// <summary>Plays <paramref name="options"/>.Steps agent steps and writes a GIF of every screen.</summary>
+    /// <summary>Plays <paramref name="options"/>.Steps agent
+    /// steps and writes a GIF of every screen.</summary>
     public static RecordingSummary WriteGif(AtariPreprocessing environment, RecordingOptions options, Stream output)
     {
         var (frames, summary) = Play(environment, options);
@@ -28,7 +29,8 @@ public static class AtariRecorder
         return summary with { Frames = frames.Count };
     }
 
-    /// <summary>Plays <paramref name="options"/>.Steps agent steps and writes a PNG of the last screen.</summary>
+    /// <summary>Plays <paramref name="options"/>.Steps agent
+    /// steps and writes a PNG of the last screen.</summary>
     public static RecordingSummary WritePng(AtariPreprocessing environment, RecordingOptions options, Stream output)
     {
         var (frames, summary) = Play(environment, options);

@@ -89,21 +89,26 @@ public static class BitmapFont
     /// <summary>True when <paramref name="c"/> (or its lower-case form) has its own glyph.</summary>
     public static bool HasGlyph(char c) => Glyphs.ContainsKey(char.ToLowerInvariant(c));
 
-    /// <summary>The row bit masks of <paramref name="c"/> (7, or 9 with descender; bit 4 = leftmost column).</summary>
+    /// <summary>The row bit masks of <paramref name="c"/> (7,
+    /// or 9 with descender; bit 4 = leftmost column).</summary>
     public static ReadOnlySpan<byte> Glyph(char c) =>
         Glyphs.TryGetValue(char.ToLowerInvariant(c), out var rows) ? rows : Glyphs['?'];
 
-    /// <summary>Width in pixels of <paramref name="text"/> drawn at <paramref name="scale"/> (no trailing gap).</summary>
+    /// <summary>Width in pixels of <paramref name="text"/> drawn
+    /// at <paramref name="scale"/> (no trailing gap).</summary>
     public static int MeasureWidth(ReadOnlySpan<char> text, int scale) => MeasureWidth(text.Length, scale);
 
-    /// <summary>Width in pixels of <paramref name="characters"/> characters at <paramref name="scale"/> (no trailing gap).</summary>
+    /// <summary>Width in pixels of <paramref name="characters"/>
+    /// characters at <paramref name="scale"/> (no trailing gap).</summary>
     public static int MeasureWidth(int characters, int scale) =>
         characters <= 0 ? 0 : (characters * Advance - 1) * scale;
 
-    /// <summary>Height in pixels of one line (including descender rows) at <paramref name="scale"/>.</summary>
+    /// <summary>Height in pixels of one line (including
+    /// descender rows) at <paramref name="scale"/>.</summary>
     public static int MeasureHeight(int scale) => LineHeight * scale;
 
-    /// <summary>Draws <paramref name="text"/> with its top-left corner at (<paramref name="x"/>, <paramref name="y"/>), clipped to the image.</summary>
+    /// <summary>Draws <paramref name="text"/> with its top-left corner at (<paramref name="x"/>,
+    /// <paramref name="y"/>), clipped to the image.</summary>
     public static void Draw(IndexedImage image, ReadOnlySpan<char> text, int x, int y, int scale, byte colour)
     {
         if (scale < 1) throw new ArgumentOutOfRangeException(nameof(scale), scale, "font scale must be at least 1.");

@@ -21,7 +21,8 @@ internal sealed class GifLzwEncoder
     private int _codeSize;
     private Stream _output = Stream.Null;
 
-    /// <summary>Writes the LZW minimum code size byte, the data sub-blocks and the block terminator.</summary>
+    /// <summary>Writes the LZW minimum code size byte, the
+    /// data sub-blocks and the block terminator.</summary>
     public void Encode(Stream output, ReadOnlySpan<byte> pixels, int minCodeSize)
     {
         if (pixels.IsEmpty) throw new ArgumentException("a GIF image needs at least one pixel.", nameof(pixels));

@@ -23,7 +23,8 @@ public sealed class GifWriter : IDisposable
     /// <param name="output">Destination stream.</param>
     /// <param name="width">Frame width in pixels (1..65535).</param>
     /// <param name="height">Frame height in pixels (1..65535).</param>
-    /// <param name="palette">Global colour table, 1..256 colours (padded to a power of two with black).</param>
+    /// <param name="palette">Global colour table, 1..256
+    /// colours (padded to a power of two with black).</param>
     /// <param name="loopCount">Times to repeat the animation; 0 loops forever.</param>
     /// <param name="leaveOpen">Leave <paramref name="output"/> open on dispose.</param>
     public GifWriter(Stream output, int width, int height, IReadOnlyList<Rgb> palette, int loopCount = 0, bool leaveOpen = false)
@@ -74,7 +75,8 @@ public sealed class GifWriter : IDisposable
     /// <summary>Frames written so far.</summary>
     public int FrameCount { get; private set; }
 
-    /// <summary>Appends <paramref name="frame"/>, shown for <paramref name="delayCentiseconds"/> hundredths of a second.</summary>
+    /// <summary>Appends <paramref name="frame"/>, shown for
+    /// <paramref name="delayCentiseconds"/> hundredths of a second.</summary>
     public void AddFrame(IndexedImage frame, int delayCentiseconds)
     {
         if (frame.Width != Width || frame.Height != Height)
@@ -123,7 +125,8 @@ public sealed class GifWriter : IDisposable
         if (!_leaveOpen) _output.Dispose();
     }
 
-    /// <summary>Smallest rectangle holding every pixel that differs from the previous frame (1x1 if none).</summary>
+    /// <summary>Smallest rectangle holding every pixel that
+    /// differs from the previous frame (1x1 if none).</summary>
     private (int Left, int Top, int Width, int Height) ChangedRectangle(ReadOnlySpan<byte> pixels)
     {
         int minX = Width, minY = Height, maxX = -1, maxY = -1;

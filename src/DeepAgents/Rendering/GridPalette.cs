@@ -45,7 +45,8 @@ public static class GridPalette
     /// <summary>Most channels one render can colour.</summary>
     public static int MaxChannels => ChannelColours.Count;
 
-    /// <summary>The palette for <paramref name="channels"/> channels: interface colours, then channel colours.</summary>
+    /// <summary>The palette for <paramref name="channels"/>
+    /// channels: interface colours, then channel colours.</summary>
     public static IReadOnlyList<Rgb> For(int channels)
     {
         if (channels < 1 || channels > MaxChannels)

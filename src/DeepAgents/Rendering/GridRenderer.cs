@@ -4,7 +4,8 @@ namespace Research.DeepAgents.Rendering;
 /// <param name="CellSize">Side of one grid cell in pixels (4..128).</param>
 /// <param name="GridLines">Draw 1-pixel lines between cells.</param>
 /// <param name="StatusLines">Text lines reserved below the grid for the status (0..4).</param>
-/// <param name="StatusColumns">The image is made wide enough for status lines of this many characters (0..200).</param>
+/// <param name="StatusColumns">The image is made wide enough
+/// for status lines of this many characters (0..200).</param>
 public sealed record GridRenderOptions(int CellSize = 24, bool GridLines = true, int StatusLines = 2, int StatusColumns = 34);
 
 /// <summary>A rectangle in image pixels.</summary>
@@ -23,7 +24,9 @@ public readonly record struct PixelRect(int X, int Y, int Width, int Height)
 /// (colour swatch, index and name); below the grid up to <see cref="GridRenderOptions.StatusLines"/>
 /// lines of caller text (game, step, return; lines separated by '\n'). An "alert" render (e.g. a
 /// terminal state) draws the grid's outer border and the status in red. The legend and grid lines are
-/// drawn once into a template; <see cref="Render(ReadOnlySpan{byte}, ReadOnlySpan{char}, IndexedImage, bool)"/> copies it and fills cells, so it allocates nothing.
+/// drawn once into a template;
+/// <see cref="Render(ReadOnlySpan{byte}, ReadOnlySpan{char}, IndexedImage, bool)"/>
+/// copies it and fills cells, so it allocates nothing.
 /// </summary>
 public sealed class GridRenderer
 {
@@ -31,7 +34,8 @@ public sealed class GridRenderer
     private readonly int _statusPitch;
     private readonly IndexedImage _template;
 
-    /// <summary>Prepares the layout for planes of <paramref name="channelNames"/>.Count x <paramref name="height"/> x <paramref name="width"/>.</summary>
+    /// <summary>Prepares the layout for planes of <paramref name="channelNames"/>.Count x
+    /// <paramref name="height"/> x <paramref name="width"/>.</summary>
     public GridRenderer(IReadOnlyList<string> channelNames, int height = 10, int width = 10, GridRenderOptions? options = null)
     {
         options ??= new GridRenderOptions();
@@ -115,7 +119,8 @@ public sealed class GridRenderer
     public (int X, int Y) CellOrigin(int row, int col) =>
         (GridArea.X + _line + col * (_cell + _line), GridArea.Y + _line + row * (_cell + _line));
 
-    /// <summary>A blank image of the right size and palette to pass to <see cref="Render(ReadOnlySpan{byte}, ReadOnlySpan{char}, IndexedImage, bool)"/>.</summary>
+    /// <summary>A blank image of the right size and palette to pass to
+    /// <see cref="Render(ReadOnlySpan{byte}, ReadOnlySpan{char}, IndexedImage, bool)"/>.</summary>
     public IndexedImage CreateImage() => new(ImageWidth, ImageHeight, Palette);
 
     /// <summary>

@@ -8,7 +8,8 @@ public sealed class IndexedImage
 {
     private readonly byte[] _pixels;
 
-    /// <summary>Creates a <paramref name="width"/> x <paramref name="height"/> image filled with palette index 0.</summary>
+    /// <summary>Creates a <paramref name="width"/> x
+    /// <paramref name="height"/> image filled with palette index 0.</summary>
     public IndexedImage(int width, int height, IReadOnlyList<Rgb> palette)
     {
         if (width < 1 || width > 65535)

@@ -6,7 +6,8 @@ namespace Research.DeepAgents.Rendering;
 /// <summary>How <see cref="MinAtarRecorder"/> picks actions.</summary>
 public enum RenderPolicy
 {
-    /// <summary>Uniform over the environment's actions, from a stream seeded by <see cref="RecordingOptions.PolicySeed"/>.</summary>
+    /// <summary>Uniform over the environment's actions, from a stream seeded by
+    /// <see cref="RecordingOptions.PolicySeed"/>.</summary>
     Random,
     /// <summary>Always action 0 (noop in the full and in every minimal action set).</summary>
     Noop,
@@ -17,7 +18,8 @@ public enum RenderPolicy
 /// <param name="Policy">Action choice.</param>
 /// <param name="PolicySeed">Seed of the random policy's stream (the CLI passes <c>--seed</c>).</param>
 /// <param name="CellSize">Grid cell side in pixels (4..128).</param>
-/// <param name="FramesPerSecond">GIF frame rate, 1..50 (the delay is stored in hundredths of a second).</param>
+/// <param name="FramesPerSecond">GIF frame rate, 1..50 (the
+/// delay is stored in hundredths of a second).</param>
 public sealed record RecordingOptions(
     int Steps = 300,
     RenderPolicy Policy = RenderPolicy.Random,
@@ -25,10 +27,12 @@ public sealed record RecordingOptions(
     int CellSize = 24,
     int FramesPerSecond = 10)
 {
-    /// <summary>A terminal (or truncated) frame stays on screen this many frame delays, so the end of an episode is visible.</summary>
+    /// <summary>A terminal (or truncated) frame stays on screen this
+    /// many frame delays, so the end of an episode is visible.</summary>
     public const int EndOfEpisodeHold = 5;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the field, the value and what is allowed.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming
+    /// the field, the value and what is allowed.</summary>
     public void Validate()
     {
         if (Steps < 1) throw new ArgumentException($"RecordingOptions.Steps must be >= 1, got {Steps}.", nameof(Steps));
@@ -57,14 +61,16 @@ public sealed record RecordingSummary(int Frames, int Steps, int EpisodesEnded, 
 /// frame is shown (red border and status, held <see cref="RecordingOptions.EndOfEpisodeHold"/> delays);
 /// if steps remain the environment is reset and the first state of the new episode is added as one more
 /// frame, then play continues. So a GIF has <c>Steps + 1 + (episodes that ended before the last step)</c>
-/// frames. A PNG is the single frame after the last step (the terminal state if the last step ended an episode).</para>
+/// frames. A PNG is the single frame after the last step (the
+/// terminal state if the last step ended an episode).</para>
 /// <para>Status lines: "game  episode E  step T" (T counts Step calls over the whole recording) and
 /// "return R  action A" (the executed action, after sticky actions) with "terminal" or "truncated" when
 /// the episode ended at that step.</para>
 /// </summary>
 public static class MinAtarRecorder
 {
-    /// <summary>Records an animated GIF (looping forever) of <paramref name="environment"/> into <paramref name="output"/>.</summary>
+    /// <summary>Records an animated GIF (looping forever) of
+    /// <paramref name="environment"/> into <paramref name="output"/>.</summary>
     public static RecordingSummary WriteGif(MinAtarEnvironment environment, RecordingOptions options, Stream output)
     {
         var renderer = CreateRenderer(environment, options);
@@ -83,8 +89,9 @@ public static class MinAtarRecorder
     }
 
     /// <summary>
-    /// Records <paramref name="policy"/> (e.g. a trained agent's greedy action from the observation) playing one episode,
-    /// at most <c>options.Steps</c> steps, as a GIF (<paramref name="png"/> false) or the PNG of its last frame.
+    /// Records <paramref name="policy"/> (e.g. a trained agent's greedy action from the observation) playing
+    /// one episode, at most <c>options.Steps</c> steps, as a GIF
+    /// (<paramref name="png"/> false) or the PNG of its last frame.
     /// </summary>
     public static RecordingSummary WriteEpisode(MinAtarEnvironment environment, RecordingOptions options, Func<int> policy, bool png, Stream output)
     {
@@ -99,7 +106,8 @@ public static class MinAtarRecorder
         return summary with { Frames = gif.FrameCount };
     }
 
-    /// <summary>The seed of the random policy's MT19937 stream: distinct from the environment's stream for the same seed.</summary>
+    /// <summary>The seed of the random policy's MT19937 stream: distinct
+    /// from the environment's stream for the same seed.</summary>
     public static uint PolicyStreamSeed(int seed) => unchecked((uint)seed ^ 0x9E3779B9u);
 
     private static GridRenderer CreateRenderer(MinAtarEnvironment environment, RecordingOptions options)
@@ -109,7 +117,8 @@ public static class MinAtarRecorder
         return new GridRenderer(environment.Game.Info.Channels, MinAtarGame.Size, MinAtarGame.Size, new GridRenderOptions(options.CellSize));
     }
 
-    /// <summary>Plays and draws; with <paramref name="choose"/> (an agent) it picks the actions and play stops after one episode.</summary>
+    /// <summary>Plays and draws; with <paramref name="choose"/> (an agent)
+    /// it picks the actions and play stops after one episode.</summary>
     private static RecordingSummary Play(MinAtarEnvironment env, RecordingOptions options, GridRenderer renderer, bool lastOnly,
         Action<IndexedImage, bool> emit, Func<int>? choose = null)
     {

@@ -12,9 +12,11 @@ namespace Research.DeepAgents.Replay;
 /// starts from zeros each episode (Dopamine's <c>_reset_state</c>). Otherwise the slot layout is that
 /// of <see cref="ReplayBuffer"/> (slot i+1 is the next observation of slot i; an episode's last slot has
 /// no transition), so <see cref="NStepReturns"/> and <see cref="PrioritizedSampler"/> work on it.
-/// <para>Memory per slot: H*W frame bytes + 4 (action) + 4 (reward) + 3 flags = 7,067 bytes at 84x84,
-/// versus 4*7,056 + 11 = 28,235 bytes when whole stacks are stored: 1M transitions take 7.07 GB instead
-/// of 28.2 GB. Frames live in chunks of at most 65,536 frames (a single array cannot exceed 2^31 bytes).</para>
+/// <para>Memory per slot (the one home of this sum; docs/agents.md, "Frame-stack storage for Atari"):
+/// H*W frame bytes + 4 (action) + 4 (reward) + 3 flags (terminated, has-transition, episode start)
+/// = 7,067 bytes at 84x84, versus 4*7,056 + 11 = 28,235 bytes when whole stacks are stored: 1M transitions
+/// take 7.07 GB instead of 28.2 GB. Frames live in chunks of at most
+/// 65,536 frames (a single array cannot exceed 2^31 bytes).</para>
 /// <para>A slot whose stack would reach frames already overwritten by newer ones (the k-1 oldest slots
 /// when the ring has wrapped, unless an episode starts in between) reports no transition, so it is
 /// never sampled. Add, BeginEpisode and the copy methods never allocate.</para>
@@ -38,11 +40,13 @@ public sealed class FrameStackReplay : IReplayRing
     long _addCount;
     bool _episodeOpen;
 
-    /// <summary>An empty ring of <paramref name="capacity"/> slots for <paramref name="stack"/>-frame stacks of <paramref name="frameHeight"/> x <paramref name="frameWidth"/> byte frames.</summary>
+    /// <summary>An empty ring of <paramref name="capacity"/> slots for <paramref name="stack"/>-frame stacks
+    /// of <paramref name="frameHeight"/> x <paramref name="frameWidth"/> byte frames.</summary>
     public FrameStackReplay(int frameHeight, int frameWidth, int stack, int capacity)
         : this(frameHeight, frameWidth, stack, capacity, DefaultFramesPerChunk) { }
 
-    /// <summary>As the public constructor, with the chunk size (a power of two) given (tests use small chunks).</summary>
+    /// <summary>As the public constructor, with the chunk size (a
+    /// power of two) given (tests use small chunks).</summary>
     internal FrameStackReplay(int frameHeight, int frameWidth, int stack, int capacity, int framesPerChunk)
     {
         if (frameHeight < 1) throw new ArgumentOutOfRangeException(nameof(frameHeight), frameHeight, "frame height must be at least 1");
@@ -99,8 +103,7 @@ public sealed class FrameStackReplay : IReplayRing
     /// <summary>Transitions added since creation.</summary>
     public long AddCount => _addCount;
     /// <summary>
-    /// Bytes held by the ring's arrays: per slot one frame (H*W) + action (4) + reward (4) + 3 flags (terminated,
-    /// has-transition, episode start), i.e. 7,067 B per transition at 84x84 (the whole-stack layout needs 4*7,056 + 11).
+    /// Bytes held by the ring's arrays: the per-slot sum of the class summary times the capacity.
     /// </summary>
     public long StorageBytes
     {
@@ -114,12 +117,14 @@ public sealed class FrameStackReplay : IReplayRing
     }
 
     /// <summary>
-    /// Fills <paramref name="batch"/> with uniformly drawn transitions (DQN's replay), s and s' rebuilt from single frames
-    /// (<see cref="UniformSampling.Sample"/>); draws from <paramref name="random"/>, which the caller owns and checkpoints.
+    /// Fills <paramref name="batch"/> with uniformly drawn transitions (DQN's replay), s and s' rebuilt from
+    /// single frames (<see cref="UniformSampling.Sample"/>); draws from
+    /// <paramref name="random"/>, which the caller owns and checkpoints.
     /// </summary>
     public void Sample(ReplayBatch batch, Xoshiro256 random) => UniformSampling.Sample(this, random, batch);
 
-    /// <summary>Starts an episode with its first frame (H*W bytes); its stack is zeros and this frame.</summary>
+    /// <summary>Starts an episode with its first frame (H*W
+    /// bytes); its stack is zeros and this frame.</summary>
     public void BeginEpisode(ReadOnlySpan<byte> firstFrame)
     {
         WriteSlot(firstFrame, episodeStart: true);
@@ -148,7 +153,8 @@ public sealed class FrameStackReplay : IReplayRing
         AfterWrite(slot);
     }
 
-    /// <summary>Records the transition; the next observation is one frame or a whole stack of floats (its last frame is stored).</summary>
+    /// <summary>Records the transition; the next observation is one frame
+    /// or a whole stack of floats (its last frame is stored).</summary>
     public void Add(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation)
     {
         var frame = LatestFrame(nextObservation, nameof(nextObservation));
@@ -175,7 +181,8 @@ public sealed class FrameStackReplay : IReplayRing
     /// <inheritdoc />
     public bool TerminatedAt(int slot) => _terminated[slot];
 
-    /// <summary>The frame stored at <paramref name="slot"/> (a view into the ring; valid until that slot is overwritten).</summary>
+    /// <summary>The frame stored at <paramref name="slot"/> (a view
+    /// into the ring; valid until that slot is overwritten).</summary>
     public ReadOnlySpan<byte> Frame(int slot)
     {
         if ((uint)slot >= (uint)_count)
@@ -200,7 +207,8 @@ public sealed class FrameStackReplay : IReplayRing
         }
     }
 
-    /// <summary>As <see cref="CopyStack"/>, written as floats 0..255 (the Pixels encoding the networks take).</summary>
+    /// <summary>As <see cref="CopyStack"/>, written as floats
+    /// 0..255 (the Pixels encoding the networks take).</summary>
     public void CopyObservation(int slot, Span<float> destination)
     {
         int present = CheckedPresentFrames(slot, destination.Length);
@@ -328,7 +336,8 @@ public sealed class FrameStackReplay : IReplayRing
 
     const int FormatVersion = 1;
 
-    /// <summary>Writes the full state: shape, counters and the written slots' frames and transitions.</summary>
+    /// <summary>Writes the full state: shape, counters and
+    /// the written slots' frames and transitions.</summary>
     public void Save(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -351,7 +360,8 @@ public sealed class FrameStackReplay : IReplayRing
         writer.Write(MemoryMarshal.AsBytes(_episodeStart.AsSpan(0, _count)));
     }
 
-    /// <summary>Restores a state written by <see cref="Save"/> into a ring of the same shape and capacity.</summary>
+    /// <summary>Restores a state written by <see cref="Save"/>
+    /// into a ring of the same shape and capacity.</summary>
     public void Load(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -1,7 +1,8 @@
 namespace Research.DeepAgents.Replay;
 
 /// <summary>
-/// A replay ring an agent writes to and checkpoints: <see cref="ReplayBuffer"/> (whole observations per slot) or
+/// A replay ring an agent writes to and checkpoints:
+/// <see cref="ReplayBuffer"/> (whole observations per slot) or
 /// <see cref="FrameStackReplay"/> (one frame per slot, stacks rebuilt). Agents write through this view so the
 /// choice of storage is made once, in their constructor.
 /// </summary>
@@ -13,7 +14,8 @@ public interface IReplayRing : ITransitionRing
     long AddCount { get; }
     /// <summary>Starts an episode with its first observation (the environment's float encoding).</summary>
     void BeginEpisode(ReadOnlySpan<float> firstObservation);
-    /// <summary>Records the transition from the latest observation to <paramref name="nextObservation"/>.</summary>
+    /// <summary>Records the transition from the latest observation to
+    /// <paramref name="nextObservation"/>.</summary>
     void Add(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation);
     /// <summary>Writes the ring's full state.</summary>
     void Save(BinaryWriter writer);

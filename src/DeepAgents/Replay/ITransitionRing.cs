@@ -5,7 +5,8 @@ namespace Research.DeepAgents.Replay;
 /// (<see cref="PrioritizedSampler"/>) walk: the slot layout of <see cref="ReplayBuffer"/>. Slot i holds one
 /// observation and, once the agent acted from it, the outgoing transition (action, reward, terminated);
 /// the next observation of slot i is slot i+1 (mod <see cref="Capacity"/>), so an episode is a run of
-/// consecutive slots whose last slot has no transition. <see cref="ReplayBuffer"/> and <see cref="FrameStackReplay"/>
+/// consecutive slots whose last slot has no transition.
+/// <see cref="ReplayBuffer"/> and <see cref="FrameStackReplay"/>
 /// implement it (through <see cref="IReplayRing"/>).
 /// </summary>
 public interface ITransitionRing
@@ -24,7 +25,8 @@ public interface ITransitionRing
     /// unsampleable (their history is overwritten).
     /// </summary>
     int HistoryLength { get; }
-    /// <summary>Whether <paramref name="slot"/> holds a transition whose observation can be rebuilt.</summary>
+    /// <summary>Whether <paramref name="slot"/> holds a
+    /// transition whose observation can be rebuilt.</summary>
     bool HasTransition(int slot);
     /// <summary>The action taken from <paramref name="slot"/>.</summary>
     int ActionAt(int slot);

@@ -3,11 +3,13 @@ namespace Research.DeepAgents.Replay;
 /// <summary>
 /// A preallocated minibatch of n-step transitions (s_t, a_t, r^(n), discount, s_{t+m}) with the replay
 /// slots and importance weights, filled in place by <see cref="PrioritizedSampler.Sample(NStepBatch)"/>
-/// (or <see cref="NStepReturns.Fill"/>). Observations are floats in the network encoding, row-major [B, C*H*W].
+/// (or <see cref="NStepReturns.Fill"/>). Observations are
+/// floats in the network encoding, row-major [B, C*H*W].
 /// </summary>
 public sealed class NStepBatch
 {
-    /// <summary>Allocates a batch of <paramref name="size"/> transitions of <paramref name="observationSize"/> scalars each.</summary>
+    /// <summary>Allocates a batch of <paramref name="size"/> transitions of
+    /// <paramref name="observationSize"/> scalars each.</summary>
     public NStepBatch(int size, int observationSize)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "batch size must be at least 1");
@@ -42,6 +44,7 @@ public sealed class NStepBatch
     public int[] Steps { get; }
     /// <summary>The replay slot of each transition (for priority updates).</summary>
     public int[] Slots { get; }
-    /// <summary>Importance-sampling loss weights, normalised so the batch maximum is 1 (all 1 under uniform sampling).</summary>
+    /// <summary>Importance-sampling loss weights, normalised so the
+    /// batch maximum is 1 (all 1 under uniform sampling).</summary>
     public float[] Weights { get; }
 }

@@ -19,7 +19,8 @@ namespace Research.DeepAgents.Replay;
 /// </summary>
 public sealed class NStepReturns
 {
-    /// <summary>n-step returns with horizon <paramref name="n"/> and discount <paramref name="gamma"/>.</summary>
+    /// <summary>n-step returns with horizon <paramref name="n"/>
+    /// and discount <paramref name="gamma"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">n &lt; 1 or gamma outside [0, 1].</exception>
     public NStepReturns(int n, double gamma)
     {
@@ -53,7 +54,8 @@ public sealed class NStepReturns
         {
             if (!ring.HasTransition(s))
             {
-                // The episode's last slot before n steps: a truncation, unless it is the newest slot of an open episode.
+                // The episode's last slot before n steps: a truncation,
+                // unless it is the newest slot of an open episode.
                 if (s == newest) return false;
                 transition = new NStepTransition(slot, s, k, false, total, discount);
                 return true;

@@ -10,8 +10,8 @@ namespace Research.DeepAgents.Replay;
 /// elsewhere, so P(i) = p_i / total is the true sampling probability. A slot enters at the largest
 /// priority recorded so far (1 at the start) when it becomes sampleable and leaves when it is overwritten.
 /// <para>Call <see cref="Sync"/> after every write to the ring (each BeginEpisode and Add); then
-/// <see cref="Sample(NStepBatch)"/> and, with the per-sample losses of that batch, <see cref="UpdatePriorities"/>.
-/// Nothing here allocates after construction.</para>
+/// <see cref="Sample(NStepBatch)"/> and, with the per-sample losses of that batch,
+/// <see cref="UpdatePriorities"/>. Nothing here allocates after construction.</para>
 /// </summary>
 public sealed class PrioritizedSampler
 {
@@ -24,7 +24,8 @@ public sealed class PrioritizedSampler
     int _seenCount;
     int _sampleableCount;
 
-    /// <summary>A sampler over <paramref name="ring"/> (empty or not) with draws from a stream seeded by <paramref name="seed"/>.</summary>
+    /// <summary>A sampler over <paramref name="ring"/> (empty or not) with
+    /// draws from a stream seeded by <paramref name="seed"/>.</summary>
     public PrioritizedSampler(ITransitionRing ring, NStepReturns nStep, PrioritizedReplayConfig config, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(ring);
@@ -55,14 +56,16 @@ public sealed class PrioritizedSampler
     /// <summary>The priority of <paramref name="slot"/> (0 when it is not sampleable).</summary>
     public double Priority(int slot) => _tree.Get(slot);
 
-    /// <summary>P(slot) = p_slot / sum_j p_j, the probability that one draw returns <paramref name="slot"/>.</summary>
+    /// <summary>P(slot) = p_slot / sum_j p_j, the probability
+    /// that one draw returns <paramref name="slot"/>.</summary>
     public double Probability(int slot) => _tree.Total > 0 ? _tree.Get(slot) / _tree.Total : 0.0;
 
     /// <summary>
     /// Brings the tree up to date with the ring's writes since the last call. For each newly written slot w:
     /// w leaves (overwritten, and it has no transition yet); w+1..w+HistoryLength leave if their history
     /// is now overwritten; and every slot among w-1..w-n whose window just became complete enters at the
-    /// maximum recorded priority. Call after every write: more than Capacity writes between calls are not detected.
+    /// maximum recorded priority. Call after every write: more
+    /// than Capacity writes between calls are not detected.
     /// </summary>
     public void Sync()
     {
@@ -126,7 +129,8 @@ public sealed class PrioritizedSampler
         for (int i = 0; i < weights.Length; i++) weights[i] = (float)(weights[i] / max);
     }
 
-    /// <summary>Samples slots and weights into <paramref name="batch"/> and fills its n-step transitions.</summary>
+    /// <summary>Samples slots and weights into <paramref name="batch"/>
+    /// and fills its n-step transitions.</summary>
     public void Sample(NStepBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -137,7 +141,8 @@ public sealed class PrioritizedSampler
     /// <summary>
     /// Sets p_i = (loss_i + offset)^alpha for each sampled slot from its per-sample loss (Dopamine's Rainbow:
     /// sqrt(loss + 1e-10)); slots that stopped being sampleable since the draw are skipped, and a slot drawn
-    /// twice keeps its last value. Does nothing when <see cref="PrioritizedReplayConfig.Prioritized"/> is false.
+    /// twice keeps its last value. Does nothing when
+    /// <see cref="PrioritizedReplayConfig.Prioritized"/> is false.
     /// </summary>
     /// <exception cref="ArgumentException">Lengths differ, or a loss is negative or not finite.</exception>
     public void UpdatePriorities(ReadOnlySpan<int> slots, ReadOnlySpan<float> losses)
@@ -173,7 +178,8 @@ public sealed class PrioritizedSampler
 
     const int FormatVersion = 1;
 
-    /// <summary>Writes the priorities, the sampleable set, the position in the ring and the sampling stream.</summary>
+    /// <summary>Writes the priorities, the sampleable set, the
+    /// position in the ring and the sampling stream.</summary>
     public void Save(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
@@ -187,7 +193,8 @@ public sealed class PrioritizedSampler
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_sampleable.AsSpan()));
     }
 
-    /// <summary>Restores a state written by <see cref="Save"/> for a ring of the same capacity (load the ring first).</summary>
+    /// <summary>Restores a state written by <see cref="Save"/> for
+    /// a ring of the same capacity (load the ring first).</summary>
     public void Load(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);

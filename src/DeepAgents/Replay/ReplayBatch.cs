@@ -7,7 +7,8 @@ namespace Research.DeepAgents.Replay;
 /// </summary>
 public sealed class ReplayBatch
 {
-    /// <summary>Allocates a batch of <paramref name="size"/> transitions of <paramref name="observationSize"/> scalars each.</summary>
+    /// <summary>Allocates a batch of <paramref name="size"/> transitions of
+    /// <paramref name="observationSize"/> scalars each.</summary>
     public ReplayBatch(int size, int observationSize)
     {
         if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "batch size must be at least 1");
@@ -28,7 +29,8 @@ public sealed class ReplayBatch
     public int ObservationSize { get; }
     /// <summary>s, [B, C*H*W].</summary>
     public float[] Observations { get; }
-    /// <summary>s', [B, C*H*W] (meaningless where <see cref="Terminals"/> is 1; the target masks it).</summary>
+    /// <summary>s', [B, C*H*W] (meaningless where
+    /// <see cref="Terminals"/> is 1; the target masks it).</summary>
     public float[] NextObservations { get; }
     /// <summary>a, [B] (long: the index type of gather).</summary>
     public long[] Actions { get; }

@@ -27,7 +27,8 @@ public sealed class ReplayBuffer : IReplayRing
     long _addCount;
     bool _episodeOpen;
 
-    /// <summary>An empty buffer of <paramref name="capacity"/> slots sampling with a stream seeded by <paramref name="seed"/>.</summary>
+    /// <summary>An empty buffer of <paramref name="capacity"/> slots
+    /// sampling with a stream seeded by <paramref name="seed"/>.</summary>
     public ReplayBuffer(ObservationSpec observation, int capacity, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(observation);
@@ -66,7 +67,8 @@ public sealed class ReplayBuffer : IReplayRing
     /// <summary>0: every slot stores a whole observation (no frame history to rebuild).</summary>
     public int HistoryLength => 0;
 
-    /// <summary>Starts an episode with its first observation (values as the environment's float encoding).</summary>
+    /// <summary>Starts an episode with its first observation
+    /// (values as the environment's float encoding).</summary>
     public void BeginEpisode(ReadOnlySpan<float> firstObservation)
     {
         WriteSlot(firstObservation);
@@ -98,10 +100,12 @@ public sealed class ReplayBuffer : IReplayRing
     /// </summary>
     public void Sample(ReplayBatch batch) => UniformSampling.Sample(this, _random, batch);
 
-    /// <summary>Copies the transition stored at <paramref name="slot"/> into row <paramref name="row"/> of <paramref name="batch"/>.</summary>
+    /// <summary>Copies the transition stored at <paramref name="slot"/> into
+    /// row <paramref name="row"/> of <paramref name="batch"/>.</summary>
     public void CopyTransition(int slot, ReplayBatch batch, int row) => UniformSampling.CopyTransition(this, slot, batch, row);
 
-    /// <summary>Whether <paramref name="slot"/> holds a transition (its next observation is slot+1).</summary>
+    /// <summary>Whether <paramref name="slot"/> holds a
+    /// transition (its next observation is slot+1).</summary>
     public bool HasTransition(int slot) => (uint)slot < (uint)_count && _hasTransition[slot];
     /// <summary>The action taken from <paramref name="slot"/>.</summary>
     public int ActionAt(int slot) => _actions[slot];
@@ -150,7 +154,8 @@ public sealed class ReplayBuffer : IReplayRing
 
     const int FormatVersion = 1;
 
-    /// <summary>Writes the full state: contents of the written slots, cursor, counters and the sampling stream.</summary>
+    /// <summary>Writes the full state: contents of the written
+    /// slots, cursor, counters and the sampling stream.</summary>
     public void Save(BinaryWriter writer)
     {
         writer.Write(FormatVersion);
@@ -170,7 +175,8 @@ public sealed class ReplayBuffer : IReplayRing
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_hasTransition.AsSpan(0, _count)));
     }
 
-    /// <summary>Restores a state written by <see cref="Save"/> into a buffer of the same capacity and observation size.</summary>
+    /// <summary>Restores a state written by <see cref="Save"/> into
+    /// a buffer of the same capacity and observation size.</summary>
     public void Load(BinaryReader reader)
     {
         int version = reader.ReadInt32();

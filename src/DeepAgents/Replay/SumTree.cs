@@ -33,7 +33,8 @@ public sealed class SumTree
     /// <summary>Sum of all priorities (the root).</summary>
     public double Total => _nodes[1];
 
-    /// <summary>The largest priority ever set, at least 1 (Dopamine's <c>max_recorded_priority</c>).</summary>
+    /// <summary>The largest priority ever set, at least 1 (Dopamine's
+    /// <c>max_recorded_priority</c>).</summary>
     public double MaxRecordedPriority { get; private set; } = 1.0;
 
     /// <summary>The priority of item <paramref name="index"/>.</summary>
@@ -43,7 +44,8 @@ public sealed class SumTree
         return _nodes[_leaves + index];
     }
 
-    /// <summary>Sets the priority of item <paramref name="index"/> (a finite number &gt;= 0) and updates the sums above it.</summary>
+    /// <summary>Sets the priority of item <paramref name="index"/> (a
+    /// finite number &gt;= 0) and updates the sums above it.</summary>
     public void Set(int index, double priority)
     {
         CheckIndex(index);
@@ -57,9 +59,9 @@ public sealed class SumTree
     }
 
     /// <summary>
-    /// The item whose cumulative interval [sum_{j&lt;i} p_j, sum_{j&lt;=i} p_j) contains <paramref name="prefix"/>,
-    /// for 0 &lt;= prefix &lt; <see cref="Total"/>. Never returns a zero-priority item: a prefix at or past the
-    /// total (rounding) gives the last item with positive priority.
+    /// The item whose cumulative interval [sum_{j&lt;i} p_j, sum_{j&lt;=i} p_j) contains
+    /// <paramref name="prefix"/>, for 0 &lt;= prefix &lt; <see cref="Total"/>. Never returns a zero-priority
+    /// item: a prefix at or past the total (rounding) gives the last item with positive priority.
     /// </summary>
     /// <exception cref="InvalidOperationException">The total is 0.</exception>
     public int Find(double prefix)
@@ -116,7 +118,8 @@ public sealed class SumTree
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_nodes.AsSpan(_leaves, Capacity)));
     }
 
-    /// <summary>Restores a tree written by <see cref="Save"/> (same capacity); inner sums are recomputed bottom-up.</summary>
+    /// <summary>Restores a tree written by <see cref="Save"/> (same
+    /// capacity); inner sums are recomputed bottom-up.</summary>
     public void Load(BinaryReader reader)
     {
         ArgumentNullException.ThrowIfNull(reader);

@@ -2,14 +2,15 @@ namespace Research.DeepAgents.Replay;
 using Research.Random;
 
 /// <summary>
-/// Uniform minibatches (s, a, r, terminal, s') from any <see cref="ITransitionRing"/>: a slot is drawn uniformly among
-/// the written slots and redrawn while it holds no (rebuildable) transition; s is the slot's observation and s' the
-/// next slot's (for a <see cref="FrameStackReplay"/> both are stacks rebuilt from single frames, zeros before the
-/// episode's start). Never allocates.
+/// Uniform minibatches (s, a, r, terminal, s') from any <see cref="ITransitionRing"/>: a slot is drawn
+/// uniformly among the written slots and redrawn while it holds no (rebuildable) transition; s is the slot's
+/// observation and s' the next slot's (for a <see cref="FrameStackReplay"/> both are stacks rebuilt from
+/// single frames, zeros before the episode's start). Never allocates.
 /// </summary>
 public static class UniformSampling
 {
-    /// <summary>Fills <paramref name="batch"/> with transitions drawn uniformly (with replacement) using <paramref name="random"/>.</summary>
+    /// <summary>Fills <paramref name="batch"/> with transitions drawn
+    /// uniformly (with replacement) using <paramref name="random"/>.</summary>
     public static void Sample(ITransitionRing ring, Xoshiro256 random, ReplayBatch batch)
     {
         ArgumentNullException.ThrowIfNull(ring);
@@ -29,7 +30,8 @@ public static class UniformSampling
         }
     }
 
-    /// <summary>Copies the transition stored at <paramref name="slot"/> into row <paramref name="row"/> of <paramref name="batch"/>.</summary>
+    /// <summary>Copies the transition stored at <paramref name="slot"/> into
+    /// row <paramref name="row"/> of <paramref name="batch"/>.</summary>
     public static void CopyTransition(ITransitionRing ring, int slot, ReplayBatch batch, int row)
     {
         ArgumentNullException.ThrowIfNull(ring);
@@ -48,7 +50,8 @@ public static class UniformSampling
     // The ring holds a sampleable transition (the redraw loop would not end otherwise).
     static bool AnyTransition(ITransitionRing ring)
     {
-        // Only the HistoryLength oldest transitions can have lost their frame history, so more than that means one is intact.
+        // Only the HistoryLength oldest transitions can have lost
+        // their frame history, so more than that means one is intact.
         if (ring is IReplayRing stored && stored.TransitionCount > stored.HistoryLength) return true;
         for (int s = 0; s < ring.Count; s++)
             if (ring.HasTransition(s)) return true;

@@ -8,8 +8,9 @@ namespace Research.DeepAgents.Torch;
 /// device type), sets the inter-op pool to one thread once (nothing here runs independent graph
 /// branches) and sets the intra-op thread count. On CPU, results are then reproducible for a given
 /// seed and thread count (TorchSharp 0.107 does not implement <c>use_deterministic_algorithms</c>;
-/// the CPU kernels used here are deterministic at a fixed thread count). Call <see cref="Initialize"/> before creating tensors; it is idempotent
-/// and thread-safe (the only state is libtorch's own and one <see cref="Lazy{T}"/>).
+/// the CPU kernels used here are deterministic at a fixed thread count). Call <see cref="Initialize"/> before
+/// creating tensors; it is idempotent and thread-safe (the only
+/// state is libtorch's own and one <see cref="Lazy{T}"/>).
 /// </summary>
 public static class TorchRuntime
 {

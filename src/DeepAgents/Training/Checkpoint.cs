@@ -21,8 +21,8 @@ public sealed record LoopState(long Episodes, double EpisodeReturn, long Episode
 /// (temp file, flush to disk, rename over the previous one), so a process killed at any moment leaves
 /// the last complete checkpoint. Layout: the content (magic, format version, the resolved config as JSON,
 /// agent steps, <see cref="LoopState"/>, metrics offsets, environment state, agent state), then a footer:
-/// <c>PROXHASH</c>, the content length and the XxHash128 of the content, verified before anything is restored.
-/// The checkpoint it replaces is kept as checkpoints/checkpoint.previous.bin when it verifies.
+/// <c>PROXHASH</c>, the content length and the XxHash128 of the content, verified before anything is
+/// restored. The checkpoint it replaces is kept as checkpoints/checkpoint.previous.bin when it verifies.
 /// </summary>
 public static class Checkpoint
 {
@@ -44,8 +44,8 @@ public static class Checkpoint
     public sealed record Header(string ConfigJson, long Steps, LoopState Loop, IReadOnlyDictionary<string, long> MetricsOffsets);
 
     /// <summary>
-    /// Writes a checkpoint to <paramref name="path"/> atomically. With <paramref name="previousPath"/>, the checkpoint
-    /// being replaced is first renamed there when it verifies (a damaged one is not kept).
+    /// Writes a checkpoint to <paramref name="path"/> atomically. With <paramref name="previousPath"/>, the
+    /// checkpoint being replaced is first renamed there when it verifies (a damaged one is not kept).
     /// </summary>
     public static void Write(string path, Header header, byte[] environmentState, Action<BinaryWriter> writeAgent, string? previousPath = null)
     {
@@ -83,7 +83,8 @@ public static class Checkpoint
         }, previousPath is null ? null : () => KeepAsPrevious(path, previousPath));
     }
 
-    /// <summary>Renames a verified <paramref name="path"/> to <paramref name="previousPath"/> (rename(2), atomic).</summary>
+    /// <summary>Renames a verified <paramref name="path"/> to
+    /// <paramref name="previousPath"/> (rename(2), atomic).</summary>
     static void KeepAsPrevious(string path, string previousPath)
     {
         if (!File.Exists(path)) return;
@@ -93,9 +94,9 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Checks <paramref name="path"/> without restoring anything: size, magic, format, footer, content length and
-    /// checksum. Returns the format version (<see cref="LegacyVersion"/> files have no checksum to check);
-    /// throws <see cref="CheckpointDamagedException"/> naming the file and what is wrong.
+    /// Checks <paramref name="path"/> without restoring anything: size, magic, format, footer, content length
+    /// and checksum. Returns the format version (<see cref="LegacyVersion"/> files have no checksum to
+    /// check); throws <see cref="CheckpointDamagedException"/> naming the file and what is wrong.
     /// </summary>
     public static int Verify(string path)
     {
@@ -140,10 +141,11 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// The checkpoint of <paramref name="run"/> to restore from, verified: the latest, or when it is missing or damaged the
-    /// previous one (saying so through <paramref name="notice"/>). Null when the run has no checkpoint at all. Throws
-    /// <see cref="CheckpointDamagedException"/> when checkpoints exist but none verifies. A format-1 checkpoint (no
-    /// checksum) is used with a warning.
+    /// The checkpoint of <paramref name="run"/> to restore from, verified: the latest, or when it is missing
+    /// or damaged the previous one (saying so through <paramref name="notice"/>).
+    /// Null when the run has no checkpoint at all. Throws
+    /// <see cref="CheckpointDamagedException"/> when checkpoints exist but none verifies. A format-1
+    /// checkpoint (no checksum) is used with a warning.
     /// </summary>
     public static string? Latest(RunDirectory run, Action<string>? notice = null)
     {
@@ -179,7 +181,8 @@ public static class Checkpoint
     }
 
     /// <summary>
-    /// Verifies <paramref name="path"/>, then reads it: the header, the environment state, then the agent through
+    /// Verifies <paramref name="path"/>, then reads it: the
+    /// header, the environment state, then the agent through
     /// <paramref name="readAgent"/>.
     /// </summary>
     public static Header Read(string path, Action<byte[]> readEnvironment, Action<BinaryReader> readAgent)
@@ -203,10 +206,12 @@ public static class Checkpoint
         });
     }
 
-    /// <summary>Reads only the header (cheap: no checksum; call <see cref="Verify"/> or <see cref="Latest"/> first).</summary>
+    /// <summary>Reads only the header (cheap: no checksum; call
+    /// <see cref="Verify"/> or <see cref="Latest"/> first).</summary>
     public static Header ReadHeader(string path) => Parse(path, r => ReadHeader(r, path));
 
-    /// <summary>Runs <paramref name="read"/> on the file; a read past its end or a nonsense length is reported as damage.</summary>
+    /// <summary>Runs <paramref name="read"/> on the file; a read past
+    /// its end or a nonsense length is reported as damage.</summary>
     static T Parse<T>(string path, Func<BinaryReader, T> read)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);

@@ -2,7 +2,8 @@ using System.IO.Hashing;
 
 namespace Research.DeepAgents.Training;
 
-/// <summary>A write-only stream that forwards every byte to <paramref name="inner"/> and into an XxHash128.</summary>
+/// <summary>A write-only stream that forwards every byte to
+/// <paramref name="inner"/> and into an XxHash128.</summary>
 internal sealed class ChecksumStream(Stream inner) : Stream
 {
     readonly XxHash128 _hash = new();

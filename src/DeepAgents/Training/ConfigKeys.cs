@@ -14,7 +14,8 @@ public static class ConfigKeys
             .OrderBy(p => p.MetadataToken)
             .ToArray();
 
-    /// <summary>PascalCase property name to kebab case: <c>MinReplayHistory</c> -> <c>min-replay-history</c>, <c>CTilde</c> -> <c>c-tilde</c>.</summary>
+    /// <summary>PascalCase property name to kebab case: <c>MinReplayHistory</c> -> <c>min-replay-history</c>,
+    /// <c>CTilde</c> -> <c>c-tilde</c>.</summary>
     public static string Kebab(string propertyName)
     {
         var sb = new StringBuilder();
@@ -27,7 +28,8 @@ public static class ConfigKeys
         return sb.ToString();
     }
 
-    /// <summary>Finds the property for <paramref name="key"/> in kebab, camel, Pascal or snake case, or null.</summary>
+    /// <summary>Finds the property for <paramref name="key"/> in
+    /// kebab, camel, Pascal or snake case, or null.</summary>
     public static PropertyInfo? Find(string key)
     {
         string normal = Normalise(key);
@@ -37,7 +39,8 @@ public static class ConfigKeys
     /// <summary>All keys in kebab case, for error messages and help.</summary>
     public static IEnumerable<string> AllKebab => Properties.Select(p => Kebab(p.Name));
 
-    /// <summary>A value as config.json and error messages print it (invariant culture, round-trip precision).</summary>
+    /// <summary>A value as config.json and error messages print
+    /// it (invariant culture, round-trip precision).</summary>
     public static string Format(object? value) => value switch
     {
         null => "",

@@ -7,11 +7,13 @@ namespace Research.DeepAgents.Training;
 /// Applies <c>key=value</c> overrides to a <see cref="TrainingConfig"/>. Keys are property names in kebab,
 /// camel or Pascal case. Values: integers may use a k/M/G suffix (<c>100k</c>, <c>5M</c>) or an exact
 /// exponent (<c>1e6</c>); doubles accept <c>inf</c>; booleans <c>true/false/on/off/1/0</c>; enums their
-/// name in any case with or without dashes. Unknown keys and unparsable values throw <see cref="ConfigException"/>.
+/// name in any case with or without dashes. Unknown keys and
+/// unparsable values throw <see cref="ConfigException"/>.
 /// </summary>
 public static class ConfigOverrides
 {
-    /// <summary>Returns <paramref name="config"/> with every <c>key=value</c> of <paramref name="assignments"/> applied in order (not validated).</summary>
+    /// <summary>Returns <paramref name="config"/> with every <c>key=value</c> of
+    /// <paramref name="assignments"/> applied in order (not validated).</summary>
     public static TrainingConfig Apply(TrainingConfig config, IEnumerable<string> assignments)
     {
         foreach (var assignment in assignments)
@@ -24,7 +26,8 @@ public static class ConfigOverrides
         return config;
     }
 
-    /// <summary>Returns <paramref name="config"/> with <paramref name="key"/> set to the parsed <paramref name="value"/> (not validated).</summary>
+    /// <summary>Returns <paramref name="config"/> with <paramref name="key"/> set to the parsed
+    /// <paramref name="value"/> (not validated).</summary>
     public static TrainingConfig Set(TrainingConfig config, string key, string value)
     {
         var property = ConfigKeys.Find(key)
@@ -73,7 +76,8 @@ public static class ConfigOverrides
         throw new InvalidOperationException($"config key {key} has unsupported type {type.Name}");
     }
 
-    /// <summary>Parses <c>123</c>, <c>100k</c>, <c>5M</c>, <c>2G</c>, <c>1e6</c> (the last only when exact).</summary>
+    /// <summary>Parses <c>123</c>, <c>100k</c>, <c>5M</c>,
+    /// <c>2G</c>, <c>1e6</c> (the last only when exact).</summary>
     public static bool TryParseCount(string text, out long value)
     {
         value = 0;

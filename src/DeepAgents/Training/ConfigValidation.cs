@@ -2,13 +2,15 @@ using System.Globalization;
 
 namespace Research.DeepAgents.Training;
 
-/// <summary>Range checks of every <see cref="TrainingConfig"/> value; errors name the kebab key, the value and the allowed range.</summary>
+/// <summary>Range checks of every <see cref="TrainingConfig"/> value;
+/// errors name the kebab key, the value and the allowed range.</summary>
 public static class ConfigValidation
 {
     /// <summary>Agent names this build trains.</summary>
     public static readonly IReadOnlyList<string> Agents = ["dqn", "dqn-pro", "rainbow", "rainbow-pro"];
 
-    /// <summary>Throws a <see cref="ConfigException"/> for the first invalid value of <paramref name="c"/>; returns it otherwise.</summary>
+    /// <summary>Throws a <see cref="ConfigException"/> for the first invalid
+    /// value of <paramref name="c"/>; returns it otherwise.</summary>
     public static TrainingConfig Validate(TrainingConfig c)
     {
         ArgumentNullException.ThrowIfNull(c);

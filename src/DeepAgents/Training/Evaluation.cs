@@ -5,15 +5,17 @@ using Research.Random;
 
 namespace Research.DeepAgents.Training;
 
-/// <summary>Creates the environment of a config with a given seed (<see cref="TrainingEnvironments.Create"/> by default; tests plug in synthetic backends).</summary>
+/// <summary>Creates the environment of a config with a given seed (<see cref="TrainingEnvironments.Create"/>
+/// by default; tests plug in synthetic backends).</summary>
 public delegate IEnvironment EnvironmentMaker(TrainingConfig config, int seed);
 
 /// <summary>
 /// Evaluation phases (Dopamine's <c>run_one_phase</c> in eval mode): a fresh environment and action stream
 /// seeded from the run seed's <c>evaluation-k</c> streams, epsilon-greedy with the eval epsilon, no learning.
 /// Episodes are run to completion (or the episode time limit) until <c>EvalEpisodes</c> episodes, or until at
-/// least <c>EvalSteps</c> steps were taken. With a game environment (Atari, <see cref="IGameEnvironment"/>) an
-/// episode is a whole game: a life loss ends the agent's episode (its frame stack restarts) but the game goes on.
+/// least <c>EvalSteps</c> steps were taken. With a game environment (Atari, <see cref="IGameEnvironment"/>)
+/// an episode is a whole game: a life loss ends the agent's
+/// episode (its frame stack restarts) but the game goes on.
 /// </summary>
 public static class Evaluation
 {
@@ -68,13 +70,16 @@ public static class Evaluation
     }
 }
 
-/// <summary>Creates the environment of a config: MinAtar, CartPole, or Atari through the ALE (docs/atari.md).</summary>
+/// <summary>Creates the environment of a config: MinAtar,
+/// CartPole, or Atari through the ALE (docs/atari.md).</summary>
 public static class TrainingEnvironments
 {
     /// <summary>
-    /// The environment <c>config.Environment</c> with the config's options and the given seed. <c>atari:&lt;game&gt;</c>
-    /// uses the native ALE (<see cref="AtariEnvironment.Create"/>) with the paper's preprocessing from the config
-    /// (<see cref="AtariOptionsOf"/>); a missing library or ROM is an <see cref="ArgumentException"/> with the loader's message.
+    /// The environment <c>config.Environment</c> with the config's
+    /// options and the given seed. <c>atari:&lt;game&gt;</c>
+    /// uses the native ALE (<see cref="AtariEnvironment.Create"/>) with the paper's preprocessing from the
+    /// config (<see cref="AtariOptionsOf"/>); a missing library or ROM
+    /// is an <see cref="ArgumentException"/> with the loader's message.
     /// </summary>
     public static IEnvironment Create(TrainingConfig config, int seed)
     {
@@ -96,8 +101,9 @@ public static class TrainingEnvironments
     }
 
     /// <summary>
-    /// <c>atari:&lt;game&gt;</c> on any emulator backend (e.g. <see cref="ScriptedEmulator"/> in tests): the config's
-    /// preprocessing, wrapped in a <see cref="FrameStack"/> when <c>FrameStack</c> &gt; 1. The environment owns the emulator.
+    /// <c>atari:&lt;game&gt;</c> on any emulator backend (e.g. <see cref="ScriptedEmulator"/> in tests): the
+    /// config's preprocessing, wrapped in a <see cref="FrameStack"/>
+    /// when <c>FrameStack</c> &gt; 1. The environment owns the emulator.
     /// </summary>
     public static IEnvironment CreateAtari(TrainingConfig config, int seed, IAtariEmulator emulator, string romPath)
     {
@@ -111,7 +117,8 @@ public static class TrainingEnvironments
         return AtariEnvironment.Wrap(new AtariPreprocessing(emulator, romPath, options, config.Environment), config.FrameStack);
     }
 
-    /// <summary>Seed, sticky actions, difficulty ramping and action set of <paramref name="config"/>.</summary>
+    /// <summary>Seed, sticky actions, difficulty ramping and
+    /// action set of <paramref name="config"/>.</summary>
     public static EnvironmentOptions OptionsOf(TrainingConfig config, int seed)
     {
         ArgumentNullException.ThrowIfNull(config);
@@ -119,9 +126,10 @@ public static class TrainingEnvironments
     }
 
     /// <summary>
-    /// Atari preprocessing of <paramref name="config"/>: frame skip, life loss terminal, the per-game step cap
-    /// (<c>max-episode-steps</c>) and the frame stack (the <see cref="FrameStack"/> wrapper gives the acting input;
-    /// Rainbow's replay stores single frames). Seed, sticky actions and action set come from <see cref="OptionsOf"/>.
+    /// Atari preprocessing of <paramref name="config"/>: frame skip, life loss terminal, the per-game step
+    /// cap (<c>max-episode-steps</c>) and the frame stack (the <see cref="FrameStack"/> wrapper gives the
+    /// acting input; Rainbow's replay stores single frames). Seed,
+    /// sticky actions and action set come from <see cref="OptionsOf"/>.
     /// </summary>
     public static AtariOptions AtariOptionsOf(TrainingConfig config)
     {

@@ -102,11 +102,11 @@ public static class Presets
     };
 
     /// <summary>
-    /// The paper's Atari protocol on Dopamine's DQN: Nature CNN, centred RMSProp(2.5e-4, decay 0.95, eps 1e-5),
-    /// replay 1M, batch 32, min history 20k, update every 4 steps, target every 8000 steps, epsilon 1 -> 0.01
-    /// over 250k steps, eval epsilon 0.001; no sticky actions, life loss terminal, frame skip 4, 4-frame
-    /// stack, reward clip 1, 27000-step episodes; 120 iterations of 250k training + 125k evaluation steps;
-    /// DQN Pro c~ 0.2. Needs an Atari backend.
+    /// The paper's Atari protocol on Dopamine's DQN: Nature CNN, centred RMSProp(2.5e-4, decay 0.95, eps
+    /// 1e-5), replay 1M, batch 32, min history 20k, update every 4 steps, target every 8000 steps, epsilon 1
+    /// -> 0.01 over 250k steps, eval epsilon 0.001; no sticky actions, life loss terminal, frame skip 4,
+    /// 4-frame stack, reward clip 1, 27000-step episodes; 120 iterations of 250k training + 125k evaluation
+    /// steps; DQN Pro c~ 0.2. Needs an Atari backend.
     /// </summary>
     public static TrainingConfig AtariPaper { get; } = new()
     {
@@ -153,9 +153,9 @@ public static class Presets
     };
 
     /// <summary>
-    /// A small CartPole DQN for tests and smoke runs (not from a paper): MLP, Adam(1e-3), replay 50k, batch 64,
-    /// an update every step after 1000 transitions, target every 500 steps, epsilon 1 -> 0.05 over 10k steps,
-    /// 500-step episodes, greedy evaluation of 10 episodes every 5000 steps, 30k steps.
+    /// A small CartPole DQN for tests and smoke runs (not from a paper): MLP, Adam(1e-3), replay 50k, batch
+    /// 64, an update every step after 1000 transitions, target every 500 steps, epsilon 1 -> 0.05 over 10k
+    /// steps, 500-step episodes, greedy evaluation of 10 episodes every 5000 steps, 30k steps.
     /// </summary>
     public static TrainingConfig CartPole { get; } = new()
     {
@@ -195,9 +195,10 @@ public static class Presets
     };
 
     /// <summary>
-    /// Dopamine's MinAtar Rainbow: <see cref="MinAtarDopamine"/> plus 51 atoms on [-100, 100], n = 3, prioritized
-    /// replay (alpha = beta = 0.5) and Adam(1e-4, eps 3.125e-4) (<see cref="OptimizerConfig.DopamineMinAtarRainbow"/>);
-    /// Rainbow Pro c~ 0.05 (the paper's Atari value; no MinAtar value was published).
+    /// Dopamine's MinAtar Rainbow: <see cref="MinAtarDopamine"/> plus 51 atoms on [-100, 100], n = 3,
+    /// prioritized replay (alpha = beta = 0.5) and Adam(1e-4, eps 3.125e-4)
+    /// (<see cref="OptimizerConfig.DopamineMinAtarRainbow"/>); Rainbow Pro
+    /// c~ 0.05 (the paper's Atari value; no MinAtar value was published).
     /// </summary>
     public static TrainingConfig MinAtarDopamineRainbow { get; } = MinAtarDopamine with
     {
@@ -218,7 +219,8 @@ public static class Presets
     };
 
     /// <summary>
-    /// The paper's Atari protocol on Dopamine's compact Rainbow (the Rainbow Pro experiments): <see cref="AtariPaper"/>
+    /// The paper's Atari protocol on Dopamine's compact Rainbow
+    /// (the Rainbow Pro experiments): <see cref="AtariPaper"/>
     /// with 51 atoms on [-10, 10], n = 3, prioritized replay, Adam(6.25e-5, eps 1.5e-4, TF1 form), batch 64,
     /// Rainbow Pro c~ 0.05 (mu = 1.25e-3).
     /// </summary>
@@ -242,8 +244,9 @@ public static class Presets
     };
 
     /// <summary>
-    /// A small CartPole Rainbow for tests and smoke runs (not from a paper): <see cref="CartPole"/> with 51 atoms on
-    /// [0, 100] (returns are at most 1 / (1 - 0.99) = 100), n = 3, prioritized replay, Adam(1e-3); c~ 0.2.
+    /// A small CartPole Rainbow for tests and smoke runs (not from a paper): <see cref="CartPole"/> with 51
+    /// atoms on [0, 100] (returns are at most 1 / (1 - 0.99)
+    /// = 100), n = 3, prioritized replay, Adam(1e-3); c~ 0.2.
     /// </summary>
     public static TrainingConfig CartPoleRainbow { get; } = CartPole with
     {
@@ -275,13 +278,15 @@ public static class Presets
         ["cartpole"] = CartPoleRainbow,
     };
 
-    /// <summary>The DQN preset called <paramref name="name"/>; a <see cref="ConfigException"/> naming the choices otherwise.</summary>
+    /// <summary>The DQN preset called <paramref name="name"/>; a
+    /// <see cref="ConfigException"/> naming the choices otherwise.</summary>
     public static TrainingConfig Get(string name) => Get(name, "dqn");
 
     /// <summary>
-    /// The preset called <paramref name="name"/> for <paramref name="agent"/>: the Rainbow table for <c>rainbow</c> and
-    /// <c>rainbow-pro</c>, the DQN table otherwise, with <c>agent</c> set. A <see cref="ConfigException"/> names the
-    /// presets that exist for that agent.
+    /// The preset called <paramref name="name"/> for
+    /// <paramref name="agent"/>: the Rainbow table for <c>rainbow</c> and
+    /// <c>rainbow-pro</c>, the DQN table otherwise, with <c>agent</c> set. A <see cref="ConfigException"/>
+    /// names the presets that exist for that agent.
     /// </summary>
     public static TrainingConfig Get(string name, string agent)
     {

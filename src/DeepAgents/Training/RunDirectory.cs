@@ -15,7 +15,8 @@ public sealed class RunDirectory
     /// <summary>Format tag written to config.json; bumped when a file's meaning changes.</summary>
     public const string Format = RunLayout.Format;
 
-    /// <summary>A run directory rooted at <paramref name="root"/> (not created until <see cref="Create"/>).</summary>
+    /// <summary>A run directory rooted at <paramref name="root"/>
+    /// (not created until <see cref="Create"/>).</summary>
     public RunDirectory(string root) => Root = Path.GetFullPath(root);
 
     /// <summary>The run directory.</summary>
@@ -28,9 +29,11 @@ public sealed class RunDirectory
     public string CheckpointsDirectory => Path.Combine(Root, "checkpoints");
     /// <summary>The latest checkpoint (replaced atomically).</summary>
     public string CheckpointPath => Path.Combine(CheckpointsDirectory, "checkpoint.bin");
-    /// <summary>The checkpoint the latest one replaced, kept when it verified (the fallback of <see cref="Checkpoint.Latest"/>).</summary>
+    /// <summary>The checkpoint the latest one replaced, kept when it verified (the fallback of
+    /// <see cref="Checkpoint.Latest"/>).</summary>
     public string PreviousCheckpointPath => Path.Combine(CheckpointsDirectory, "checkpoint.previous.bin");
-    /// <summary>Whether a checkpoint (latest or previous) exists; <see cref="Checkpoint.Latest"/> tells which one verifies.</summary>
+    /// <summary>Whether a checkpoint (latest or previous) exists;
+    /// <see cref="Checkpoint.Latest"/> tells which one verifies.</summary>
     public bool HasCheckpoint => File.Exists(CheckpointPath) || File.Exists(PreviousCheckpointPath);
     /// <summary>The lock file of <see cref="RunDirectoryLock"/>.</summary>
     public string LockPath => RunDirectoryLock.LockPath(Root);
@@ -43,7 +46,8 @@ public sealed class RunDirectory
         Directory.CreateDirectory(CheckpointsDirectory);
     }
 
-    /// <summary>JSON options of config.json: camelCase keys, enums as names, infinity as the string "Infinity".</summary>
+    /// <summary>JSON options of config.json: camelCase keys, enums
+    /// as names, infinity as the string "Infinity".</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
     {
         WriteIndented = true,
@@ -52,7 +56,8 @@ public sealed class RunDirectory
         Converters = { new JsonStringEnumConverter() },
     };
 
-    /// <summary>Writes config.json: the resolved config plus run metadata (atomically: temp file + rename).</summary>
+    /// <summary>Writes config.json: the resolved config plus
+    /// run metadata (atomically: temp file + rename).</summary>
     public void WriteConfig(TrainingConfig config, RunInfo info)
     {
         var root = new JsonObject
@@ -68,8 +73,9 @@ public sealed class RunDirectory
     static readonly JsonSerializerOptions StrictOptions = new(JsonOptions) { UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow };
 
     /// <summary>
-    /// Reads the config and run metadata of config.json. A missing file, bad JSON, a wrong type, an unknown key or an
-    /// out-of-range value throws <see cref="InvalidDataException"/> naming the file and what is wrong.
+    /// Reads the config and run metadata of config.json. A missing file, bad JSON, a wrong type, an unknown
+    /// key or an out-of-range value throws
+    /// <see cref="InvalidDataException"/> naming the file and what is wrong.
     /// </summary>
     public (TrainingConfig Config, RunInfo Info) ReadConfig()
     {
@@ -94,7 +100,8 @@ public sealed class RunDirectory
     }
 
     /// <summary>
-    /// Throws <see cref="InvalidDataException"/> when config.json's <paramref name="config"/> differs from the one stored in
+    /// Throws <see cref="InvalidDataException"/> when config.json's
+    /// <paramref name="config"/> differs from the one stored in
     /// <paramref name="checkpoint"/> other than in <c>TotalSteps</c> (a hand-edited config.json).
     /// </summary>
     public void CheckMatches(TrainingConfig config, Checkpoint.Header header, string checkpoint)
@@ -111,7 +118,8 @@ public sealed class RunDirectory
 
     /// <summary>
     /// Whether a stored run continues the <paramref name="planned"/> one: the configs are equal except for
-    /// <c>TotalSteps</c>, and a planned <c>Auto</c> update kernel matches whichever kernel the run resolved to.
+    /// <c>TotalSteps</c>, and a planned <c>Auto</c> update
+    /// kernel matches whichever kernel the run resolved to.
     /// </summary>
     public static bool SameRun(TrainingConfig stored, TrainingConfig planned)
     {
@@ -122,7 +130,8 @@ public sealed class RunDirectory
     }
 
     /// <summary>
-    /// A stored config as it ran: runs record their resolved <see cref="TrainingConfig.UpdateKernel"/>, so a stored
+    /// A stored config as it ran: runs record their resolved
+    /// <see cref="TrainingConfig.UpdateKernel"/>, so a stored
     /// <c>Auto</c> (or none) comes from a build before the fused kernels, which always used autograd.
     /// </summary>
     public static TrainingConfig AsRecorded(TrainingConfig stored)
@@ -138,7 +147,8 @@ public sealed class RunDirectory
 /// <param name="GitCommit">Commit of the source tree (from .git/HEAD) or "unknown".</param>
 /// <param name="Versions">Versions: prox, .NET runtime, TorchSharp.</param>
 /// <param name="Machine">Cores, OS, architecture.</param>
-/// <param name="Sessions">Start times (UTC) and starting steps of every session, the first one and each resume.</param>
+/// <param name="Sessions">Start times (UTC) and starting steps
+/// of every session, the first one and each resume.</param>
 public sealed record RunInfo(long Seed, string StartTime, string GitCommit, IReadOnlyDictionary<string, string> Versions,
     IReadOnlyDictionary<string, string> Machine, IReadOnlyList<RunSession> Sessions)
 {

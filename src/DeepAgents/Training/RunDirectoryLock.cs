@@ -6,10 +6,10 @@ namespace Research.DeepAgents.Training;
 
 /// <summary>
 /// One process per run directory (docs/run-format.md, "Lock"): an exclusive OS lock (flock on Unix) on
-/// <c>DIR/run.lock</c>, held until <see cref="Dispose"/> or the process ends, and the holder's pid, host and start
-/// time in <c>DIR/run.lock.json</c> for the message a second process gets. A holder record left by a process that
-/// ended without releasing (killed) is taken over; one naming a live process on this host is respected even when the
-/// file system lost the OS lock.
+/// <c>DIR/run.lock</c>, held until <see cref="Dispose"/> or the process ends, and the holder's pid, host and
+/// start time in <c>DIR/run.lock.json</c> for the message a second process gets. A holder record left by a
+/// process that ended without releasing (killed) is taken over; one naming a live process on this host is
+/// respected even when the file system lost the OS lock.
 /// </summary>
 public sealed class RunDirectoryLock : IDisposable
 {
@@ -72,7 +72,8 @@ public sealed class RunDirectoryLock : IDisposable
         }
     }
 
-    /// <summary>The recorded holder of <paramref name="directory"/>'s lock, or null (none, or unreadable).</summary>
+    /// <summary>The recorded holder of <paramref name="directory"/>'s
+    /// lock, or null (none, or unreadable).</summary>
     public static LockHolder? Holder(string directory) => ReadHolder(LockPath(directory) + ".json");
 
     static LockHolder? ReadHolder(string holderPath)
@@ -87,7 +88,8 @@ public sealed class RunDirectoryLock : IDisposable
         }
     }
 
-    /// <summary>Whether the holder's pid runs on this host and started no later than the lock (else the pid was reused).</summary>
+    /// <summary>Whether the holder's pid runs on this host and started
+    /// no later than the lock (else the pid was reused).</summary>
     static bool IsAlive(LockHolder holder)
     {
         if (holder.Pid == Environment.ProcessId) return false; // this process does not hold it (it just got the OS lock)
@@ -104,10 +106,12 @@ public sealed class RunDirectoryLock : IDisposable
         }
     }
 
-    // EWOULDBLOCK from flock on Unix (errno 11 Linux, 35 macOS); ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows.
+    // EWOULDBLOCK from flock on Unix (errno 11 Linux, 35 macOS);
+    // ERROR_SHARING_VIOLATION / ERROR_LOCK_VIOLATION on Windows.
     static bool IsSharingViolation(IOException e) => e.HResult is 11 or 35 || (e.HResult & 0xFFFF) is 32 or 33;
 
-    /// <summary>Removes the holder record and releases the OS lock (the lock file stays: deleting it would race).</summary>
+    /// <summary>Removes the holder record and releases the OS lock
+    /// (the lock file stays: deleting it would race).</summary>
     public void Dispose()
     {
         if (_disposed) return;
@@ -124,7 +128,8 @@ public sealed class RunDirectoryLock : IDisposable
 /// <param name="Since">UTC time the lock was taken (ISO 8601).</param>
 public sealed record LockHolder(int Pid, string Host, string Since);
 
-/// <summary>A run directory is locked by another process; the message names its pid, host and since when.</summary>
+/// <summary>A run directory is locked by another process;
+/// the message names its pid, host and since when.</summary>
 public sealed class RunDirectoryLockedException(string directory, LockHolder? holder) : IOException(
     holder is null
         ? $"{directory} is in use by another prox process (it holds {RunDirectoryLock.LockPath(directory)}; its pid and host are not recorded yet). " +

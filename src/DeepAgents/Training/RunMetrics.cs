@@ -8,7 +8,8 @@ public readonly record struct LayerNorm(string Layer, double Norm);
 /// <summary>
 /// The metrics/ files of a run (columns: <see cref="MetricsFiles"/>; meanings: docs/run-format.md). Every
 /// file except throughput.csv depends only on the config and seed, so equal runs write equal bytes;
-/// wall-clock data lives only in throughput.csv. Rows are optionally mirrored to TensorBoard through <see cref="IScalarSink"/>.
+/// wall-clock data lives only in throughput.csv. Rows are optionally
+/// mirrored to TensorBoard through <see cref="IScalarSink"/>.
 /// </summary>
 public sealed class RunMetrics : IDisposable
 {
@@ -16,8 +17,8 @@ public sealed class RunMetrics : IDisposable
     readonly IScalarSink? _sink;
 
     /// <summary>
-    /// Opens the files under <paramref name="metricsDirectory"/>: fresh when <paramref name="offsets"/> is null,
-    /// else truncated to the checkpoint's offsets.
+    /// Opens the files under <paramref name="metricsDirectory"/>: fresh when <paramref name="offsets"/> is
+    /// null, else truncated to the checkpoint's offsets.
     /// </summary>
     public RunMetrics(string metricsDirectory, IReadOnlyDictionary<string, long>? offsets = null, IScalarSink? sink = null)
     {
@@ -39,7 +40,8 @@ public sealed class RunMetrics : IDisposable
         _sink = sink;
     }
 
-    /// <summary>A finished training episode: the step at which it ended, its 1-based index, return (unclipped) and length.</summary>
+    /// <summary>A finished training episode: the step at which it ended,
+    /// its 1-based index, return (unclipped) and length.</summary>
     public void Episode(long step, long episode, double episodeReturn, long length, bool truncated)
     {
         _episodes.Add(step).Add(episode).Add(episodeReturn).Add(length).Add(truncated ? 1L : 0L).End();
@@ -63,7 +65,8 @@ public sealed class RunMetrics : IDisposable
         _sink?.Scalar("train/epsilon", epsilon, step);
     }
 
-    /// <summary>Target refresh number <paramref name="sync"/>: d_k = ||theta_k - theta_{k-1}||_2 and its per-layer parts.</summary>
+    /// <summary>Target refresh number <paramref name="sync"/>: d_k =
+    /// ||theta_k - theta_{k-1}||_2 and its per-layer parts.</summary>
     public void TargetSync(long step, long sync, long update, double norm, IReadOnlyList<LayerNorm> layers)
     {
         _syncs.Add(step).Add(sync).Add(update).Add(norm).End();
@@ -109,7 +112,8 @@ public sealed class RunMetrics : IDisposable
 /// <summary>Where scalar metrics are mirrored besides the CSV files (TensorBoard).</summary>
 public interface IScalarSink : IDisposable
 {
-    /// <summary>Records <paramref name="value"/> under <paramref name="tag"/> at <paramref name="step"/>.</summary>
+    /// <summary>Records <paramref name="value"/> under
+    /// <paramref name="tag"/> at <paramref name="step"/>.</summary>
     void Scalar(string tag, double value, long step);
     /// <summary>Writes buffered records.</summary>
     void Flush();

@@ -6,9 +6,9 @@ namespace Research.DeepAgents.Training;
 
 /// <summary>
 /// A run's config in TensorBoard: a Markdown table (text plugin, tag <c>config</c>) and the hparams plugin's
-/// session-start record (every config key as a hyperparameter; the metrics are the eval/train scalars). The hparams
-/// messages (tensorboard/plugins/hparams/plugin_data.proto) are encoded field by field here; their numbers are
-/// noted at each write.
+/// session-start record (every config key as a hyperparameter; the metrics are the eval/train scalars). The
+/// hparams messages (tensorboard/plugins/hparams/plugin_data.proto) are encoded field by field here; their
+/// numbers are noted at each write.
 /// </summary>
 public static class TensorBoardConfig
 {
@@ -31,7 +31,8 @@ public static class TensorBoardConfig
         };
     }
 
-    /// <summary>The hparams experiment (the keys and metrics) and the session start (the values), as two summaries.</summary>
+    /// <summary>The hparams experiment (the keys and metrics) and
+    /// the session start (the values), as two summaries.</summary>
     public static Summary.Types.Value[] HParams(TrainingConfig config, string session)
     {
         var entries = Entries(config).ToList();
@@ -59,7 +60,8 @@ public static class TensorBoardConfig
     static IEnumerable<(string Key, object? Value)> Entries(TrainingConfig config) =>
         ConfigKeys.Properties.Select(p => (ConfigKeys.Kebab(p.Name), p.GetValue(config)));
 
-    /// <summary>google.protobuf.Value: number_value (2) for finite numbers, bool_value (4), else string_value (3).</summary>
+    /// <summary>google.protobuf.Value: number_value (2) for finite
+    /// numbers, bool_value (4), else string_value (3).</summary>
     static byte[] ValueOf(object? value) => Message(w =>
     {
         switch (value)

@@ -4,15 +4,16 @@ using Tensorboard;
 namespace Research.DeepAgents.Training;
 
 /// <summary>
-/// One TensorBoard event file (<c>events.out.tfevents.*</c>): serialized <see cref="Event"/>s in TFRecord framing
-/// (<see cref="TfRecord"/>), wall times in Unix seconds. The event messages are TorchSharp's generated TensorBoard
-/// protobuf classes.
+/// One TensorBoard event file (<c>events.out.tfevents.*</c>): serialized <see cref="Event"/>s in TFRecord
+/// framing (<see cref="TfRecord"/>), wall times in Unix seconds. The event messages are TorchSharp's
+/// generated TensorBoard protobuf classes.
 /// </summary>
 public sealed class TensorBoardEvents : IDisposable
 {
     readonly FileStream _file;
 
-    /// <summary>Creates a new event file in <paramref name="directory"/> and writes the file-version event.</summary>
+    /// <summary>Creates a new event file in <paramref name="directory"/>
+    /// and writes the file-version event.</summary>
     public TensorBoardEvents(string directory)
     {
         Directory.CreateDirectory(directory);
@@ -26,7 +27,8 @@ public sealed class TensorBoardEvents : IDisposable
     /// <summary>The event file.</summary>
     public string Path { get; }
 
-    /// <summary>Seconds since the Unix epoch, with fractions: the event wall time TensorBoard expects.</summary>
+    /// <summary>Seconds since the Unix epoch, with fractions:
+    /// the event wall time TensorBoard expects.</summary>
     public static double Now() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0;
 
     /// <summary>Writes a summary of <paramref name="values"/> at <paramref name="step"/>.</summary>

@@ -3,9 +3,10 @@ using Tensorboard;
 namespace Research.DeepAgents.Training;
 
 /// <summary>
-/// Mirrors metrics to a TensorBoard event file in the run directory (<see cref="TensorBoardEvents"/>), with the run's
-/// config as a text summary and in the hparams dashboard, and wall times in Unix seconds. A resumed run starts a new
-/// events file; TensorBoard merges them (points after the checkpoint may appear twice if the first session ran past it).
+/// Mirrors metrics to a TensorBoard event file in the run directory (<see cref="TensorBoardEvents"/>), with
+/// the run's config as a text summary and in the hparams dashboard, and wall times in Unix seconds. A resumed
+/// run starts a new events file; TensorBoard merges them (points after
+/// the checkpoint may appear twice if the first session ran past it).
 /// </summary>
 public sealed class TensorBoardSink : IScalarSink
 {

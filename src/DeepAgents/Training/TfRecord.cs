@@ -3,8 +3,8 @@ using System.Buffers.Binary;
 namespace Research.DeepAgents.Training;
 
 /// <summary>
-/// TFRecord framing as TensorBoard reads it (docs/run-format.md, "TensorBoard"): per record the length (uint64 LE),
-/// the masked CRC-32C of those 8 bytes, the data, and the masked CRC-32C of the data.
+/// TFRecord framing as TensorBoard reads it (docs/run-format.md, "TensorBoard"): per record the length
+/// (uint64 LE), the masked CRC-32C of those 8 bytes, the data, and the masked CRC-32C of the data.
 /// </summary>
 internal static class TfRecord
 {
@@ -43,8 +43,8 @@ internal static class TfRecord
     }
 
     /// <summary>
-    /// The Event protobuf that opens every events file: wall_time (field 1, double) and file_version (field 3,
-    /// "brain.Event:2").
+    /// The Event protobuf that opens every events file: wall_time (field 1, double) and file_version (field
+    /// 3, "brain.Event:2").
     /// </summary>
     public static byte[] FileVersionEvent(double wallTimeUnixSeconds)
     {

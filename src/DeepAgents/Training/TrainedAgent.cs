@@ -7,9 +7,9 @@ namespace Research.DeepAgents.Training;
 public static class TrainedAgent
 {
     /// <summary>
-    /// The run's config and its agent restored from its verified latest checkpoint (or the previous one when the latest
-    /// is damaged, told to <paramref name="notice"/>), plus the number of training steps it had taken. The caller
-    /// disposes the agent.
+    /// The run's config and its agent restored from its verified latest checkpoint (or the previous one when
+    /// the latest is damaged, told to <paramref name="notice"/>), plus the number of training steps it had
+    /// taken. The caller disposes the agent.
     /// </summary>
     public static (TrainingConfig Config, IAgent Agent, long Steps) Load(string runDirectory, EnvironmentMaker? environments = null,
         Action<string>? notice = null)

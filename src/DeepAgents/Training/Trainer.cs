@@ -11,7 +11,8 @@ namespace Research.DeepAgents.Training;
 /// <param name="Step">Agent steps done.</param>
 /// <param name="TotalSteps">Agent steps to do.</param>
 /// <param name="Episodes">Training episodes finished.</param>
-/// <param name="RecentReturn">Mean return of the last (up to) 100 training episodes of this session; NaN before the first.</param>
+/// <param name="RecentReturn">Mean return of the last (up to) 100
+/// training episodes of this session; NaN before the first.</param>
 /// <param name="Epsilon">Current training epsilon.</param>
 /// <param name="StepsPerSecond">Training speed of this session.</param>
 /// <param name="WallSeconds">Wall-clock seconds of all sessions.</param>
@@ -21,7 +22,8 @@ public sealed record TrainingStatus(long Step, long TotalSteps, long Episodes, d
     double StepsPerSecond, double WallSeconds, long Updates, EvaluationResult? LastEvaluation);
 
 /// <summary>How a call to <see cref="Trainer.Run"/> ended.</summary>
-/// <param name="Completed">True when <c>TotalSteps</c> were reached; false when cancelled (a checkpoint was written).</param>
+/// <param name="Completed">True when <c>TotalSteps</c> were reached;
+/// false when cancelled (a checkpoint was written).</param>
 /// <param name="Steps">Agent steps done.</param>
 /// <param name="Episodes">Training episodes finished.</param>
 /// <param name="LastEvaluation">The latest evaluation, if any.</param>
@@ -29,13 +31,14 @@ public sealed record TrainingStatus(long Step, long TotalSteps, long Episodes, d
 public sealed record TrainingResult(bool Completed, long Steps, long Episodes, EvaluationResult? LastEvaluation, double WallSeconds);
 
 /// <summary>
-/// The training loop (design.md, "Training loop"): one environment, one agent (<see cref="IAgent"/>: DQN, DQN Pro,
-/// Rainbow, Rainbow Pro), evaluation
+/// The training loop (design.md, "Training loop"): one environment, one agent (<see cref="IAgent"/>: DQN, DQN
+/// Pro, Rainbow, Rainbow Pro), evaluation
 /// phases every <c>EvalPeriod</c> steps, metrics in the run directory, checkpoints every
 /// <c>CheckpointPeriod</c> steps, at the end and on cancellation (Ctrl-C). Deterministic for a seed on CPU;
 /// <see cref="Resume"/> continues bit-for-bit (metrics files are cut back to the checkpoint's offsets).
-/// <para>With a game environment (Atari, <see cref="IGameEnvironment"/>) a life loss ends the agent's learning episode
-/// (terminal for learning; the environment continues the game at <c>Reset</c>) while episodes.csv reports whole games.</para>
+/// <para>With a game environment (Atari, <see cref="IGameEnvironment"/>) a life loss ends the agent's
+/// learning episode (terminal for learning; the environment continues the game at <c>Reset</c>) while
+/// episodes.csv reports whole games.</para>
 /// </summary>
 public sealed class Trainer : IDisposable
 {
@@ -83,7 +86,8 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Starts a new run in <paramref name="directory"/> (which must not already hold a run): validates the
     /// config, writes config.json and opens fresh metrics files. <paramref name="environments"/> replaces
-    /// <see cref="TrainingEnvironments.Create"/> (for training and evaluation environments), e.g. a synthetic Atari backend.
+    /// <see cref="TrainingEnvironments.Create"/> (for training and
+    /// evaluation environments), e.g. a synthetic Atari backend.
     /// </summary>
     public static Trainer Start(TrainingConfig config, string directory, EnvironmentMaker? environments = null)
     {
@@ -105,9 +109,10 @@ public sealed class Trainer : IDisposable
     /// <summary>
     /// Continues the run in <paramref name="directory"/> from its checkpoint, optionally with a new
     /// <paramref name="totalSteps"/> (the only value that may change). Metrics files are truncated to the
-    /// checkpoint's offsets, so the result is byte-identical to an uninterrupted run. The checkpoint is verified first;
-    /// a damaged latest one falls back to the previous one (<see cref="Checkpoint.Latest"/>), and a run killed before
-    /// its first checkpoint starts again from step 0 with fresh metrics. Each such decision is told to <paramref name="notice"/>.
+    /// checkpoint's offsets, so the result is byte-identical to an uninterrupted run. The checkpoint is
+    /// verified first; a damaged latest one falls back to the previous one (<see cref="Checkpoint.Latest"/>),
+    /// and a run killed before its first checkpoint starts again from step 0 with fresh metrics. Each such
+    /// decision is told to <paramref name="notice"/>.
     /// </summary>
     public static Trainer Resume(string directory, long? totalSteps = null, EnvironmentMaker? environments = null, Action<string>? notice = null)
     {
@@ -158,8 +163,9 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Trains until <c>TotalSteps</c> or until <paramref name="cancel"/> is signalled (then writes a checkpoint
-    /// and returns). <paramref name="progress"/> is called every <paramref name="progressEvery"/> steps.
+    /// Trains until <c>TotalSteps</c> or until <paramref name="cancel"/> is signalled (then writes a
+    /// checkpoint and returns). <paramref name="progress"/> is
+    /// called every <paramref name="progressEvery"/> steps.
     /// </summary>
     public TrainingResult Train(CancellationToken cancel = default, Action<TrainingStatus>? progress = null, long progressEvery = 1000)
     {
@@ -195,7 +201,8 @@ public sealed class Trainer : IDisposable
 
             if (result.Done && !timeLimit && _env is IGameEnvironment { GameEnded: false })
             {
-                // A life lost (terminal for learning): a new learning episode in the same game, which episodes.csv reports whole.
+                // A life lost (terminal for learning): a new learning episode
+                // in the same game, which episodes.csv reports whole.
                 _env.Reset();
                 _env.Observe(_observation);
                 Agent.BeginEpisode(_observation);

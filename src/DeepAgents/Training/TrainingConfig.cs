@@ -4,32 +4,41 @@ using Research.DeepAgents.Optimization;
 
 namespace Research.DeepAgents.Training;
 
-/// <summary>When the target network is refreshed: every N agent steps (Dopamine) or every N gradient updates (MinAtar's dqn.py).</summary>
+/// <summary>When the target network is refreshed: every N agent steps
+/// (Dopamine) or every N gradient updates (MinAtar's dqn.py).</summary>
 public enum TargetPeriodUnit
 {
-    /// <summary>Dopamine: <c>training_steps % target_update_period == 0</c> (checked every agent step once learning has started).</summary>
+    /// <summary>Dopamine: <c>training_steps % target_update_period == 0</c>
+    /// (checked every agent step once learning has started).</summary>
     AgentSteps,
-    /// <summary>MinAtar dqn.py: after an update, when <c>update_counter % TARGET_NETWORK_UPDATE_FREQ == 0</c>.</summary>
+    /// <summary>MinAtar dqn.py: after an update, when
+    /// <c>update_counter % TARGET_NETWORK_UPDATE_FREQ == 0</c>.</summary>
     Updates,
 }
 
 /// <summary>How DQN computes its loss gradient (docs/agents.md, "Update kernels").</summary>
 public enum UpdateKernel
 {
-    /// <summary>Fused where the network allows it (<see cref="Networks.Backprop.LayerPlan.Unsupported"/>), else autograd; resolved when the run starts.</summary>
+    /// <summary>Fused where the network allows it (<see cref="Networks.Backprop.LayerPlan.Unsupported"/>),
+    /// else autograd; resolved when the run starts.</summary>
     Auto,
-    /// <summary>Hand-derived forward/backward kernels (<see cref="Agents.FusedDqnUpdate"/>): no autograd graph, sparse first convolution.</summary>
+    /// <summary>Hand-derived forward/backward kernels (<see cref="Agents.FusedDqnUpdate"/>): no autograd
+    /// graph, sparse first convolution.</summary>
     Fused,
     /// <summary>libtorch autograd on the network modules (every architecture).</summary>
     Autograd,
 }
 
-/// <summary>The optimizer family (its hyperparameters are the <c>Optimizer*</c>/<c>RmsProp*</c>/<c>Adam*</c> keys).</summary>
+/// <summary>The optimizer family (its hyperparameters are the
+/// <c>Optimizer*</c>/<c>RmsProp*</c>/<c>Adam*</c> keys).</summary>
 public enum OptimizerKind
 {
-    /// <summary>Adam (Kingma and Ba) with <see cref="TrainingConfig.AdamBeta1"/>, <see cref="TrainingConfig.AdamBeta2"/>, <see cref="TrainingConfig.OptimizerEpsilon"/>.</summary>
+    /// <summary>Adam (Kingma and Ba) with <see cref="TrainingConfig.AdamBeta1"/>,
+    /// <see cref="TrainingConfig.AdamBeta2"/>, <see cref="TrainingConfig.OptimizerEpsilon"/>.</summary>
     Adam,
-    /// <summary>RMSProp with <see cref="TrainingConfig.RmsPropDecay"/>, <see cref="TrainingConfig.OptimizerEpsilon"/>, centred when <see cref="TrainingConfig.RmsPropCentered"/>.</summary>
+    /// <summary>RMSProp with <see cref="TrainingConfig.RmsPropDecay"/>,
+    /// <see cref="TrainingConfig.OptimizerEpsilon"/>, centred when
+    /// <see cref="TrainingConfig.RmsPropCentered"/>.</summary>
     RmsProp,
 }
 
@@ -46,7 +55,8 @@ public sealed record TrainingConfig
     public string Preset { get; init; } = "custom";
     /// <summary><c>dqn</c>, <c>dqn-pro</c>, <c>rainbow</c> or <c>rainbow-pro</c>.</summary>
     public string Agent { get; init; } = "dqn";
-    /// <summary>Environment id: <c>minatar:&lt;game&gt;</c>, <c>cartpole</c> or <c>atari:&lt;game&gt;</c>.</summary>
+    /// <summary>Environment id: <c>minatar:&lt;game&gt;</c>,
+    /// <c>cartpole</c> or <c>atari:&lt;game&gt;</c>.</summary>
     public string Environment { get; init; } = "minatar:breakout";
     /// <summary>Run seed; every random stream derives from it (<see cref="Seeds"/>).</summary>
     public long Seed { get; init; }
@@ -54,11 +64,14 @@ public sealed record TrainingConfig
     public long TotalSteps { get; init; } = 1_000_000;
 
     // ---- proximal update (docs/proximal-updates.md, "The update") ----------------------------------
-    /// <summary>c~ of DQN Pro / Rainbow Pro: mu = LearningRate / CTilde. Infinity = no pull (plain DQN / Rainbow). Only used by <c>dqn-pro</c> and <c>rainbow-pro</c>.</summary>
+    /// <summary>c~ of DQN Pro / Rainbow Pro: mu = LearningRate / CTilde. Infinity = no pull (plain DQN /
+    /// Rainbow). Only used by <c>dqn-pro</c> and <c>rainbow-pro</c>.</summary>
     public double CTilde { get; init; } = double.PositiveInfinity;
-    /// <summary>Compatibility switch: the released code's target starts as an independent random network instead of a copy of the online one.</summary>
+    /// <summary>Compatibility switch: the released code's target starts as an independent random network
+    /// instead of a copy of the online one.</summary>
     public bool PullTowardRandomTargetAtStart { get; init; }
-    /// <summary>Optional variant: add <c>Nu * sum 0.5 ||w - theta||^2</c> to the loss (passes through the optimizer). 0 = off.</summary>
+    /// <summary>Optional variant: add <c>Nu * sum 0.5 ||w - theta||^2</c>
+    /// to the loss (passes through the optimizer). 0 = off.</summary>
     public double Nu { get; init; }
 
     // ---- environment ------------------------------------------------------------------------------
@@ -70,7 +83,8 @@ public sealed record TrainingConfig
     public bool MinimalActions { get; init; }
     /// <summary>Time limit of an episode in agent steps (truncation: bootstraps). 0 = none.</summary>
     public int MaxEpisodeSteps { get; init; } = 100_000;
-    /// <summary>Clip learning rewards to [-RewardClip, RewardClip]; 0 = no clipping (returns are always reported unclipped).</summary>
+    /// <summary>Clip learning rewards to [-RewardClip, RewardClip]; 0 =
+    /// no clipping (returns are always reported unclipped).</summary>
     public double RewardClip { get; init; }
     /// <summary>Atari: a life loss is a terminal for learning (the game continues).</summary>
     public bool TerminalOnLifeLoss { get; init; }
@@ -78,7 +92,8 @@ public sealed record TrainingConfig
     public int FrameSkip { get; init; } = 1;
     /// <summary>Atari: observations stacked per input.</summary>
     public int FrameStack { get; init; } = 1;
-    /// <summary>Atari: directory of the ROM files (<c>&lt;game&gt;.bin</c>, ALE names); null = the <c>ALE_ROM_DIR</c> environment variable.</summary>
+    /// <summary>Atari: directory of the ROM files (<c>&lt;game&gt;.bin</c>, ALE names); null = the
+    /// <c>ALE_ROM_DIR</c> environment variable.</summary>
     public string? RomDir { get; init; }
 
     // ---- network and learning ---------------------------------------------------------------------
@@ -90,20 +105,24 @@ public sealed record TrainingConfig
     public int BatchSize { get; init; } = 32;
     /// <summary>Replay capacity (transitions).</summary>
     public int ReplayCapacity { get; init; } = 100_000;
-    /// <summary>Updates and target syncs happen only after more than this many transitions were stored (Dopamine's min_replay_history).</summary>
+    /// <summary>Updates and target syncs happen only after more than this many transitions were stored
+    /// (Dopamine's min_replay_history).</summary>
     public long MinReplayHistory { get; init; } = 1000;
     /// <summary>One gradient update every this many agent steps.</summary>
     public int UpdatePeriod { get; init; } = 4;
-    /// <summary>Hard target copy every this many <see cref="TargetPeriodUnit"/>s (the paper's targetPeriod).</summary>
+    /// <summary>Hard target copy every this many
+    /// <see cref="TargetPeriodUnit"/>s (the paper's targetPeriod).</summary>
     public long TargetUpdatePeriod { get; init; } = 1000;
     /// <summary>Unit of <see cref="TargetUpdatePeriod"/>.</summary>
     public TargetPeriodUnit TargetPeriodUnit { get; init; } = TargetPeriodUnit.AgentSteps;
-    /// <summary>DQN's gradient path: fused hand-derived kernels or autograd (the same mathematics; Rainbow always uses autograd).</summary>
+    /// <summary>DQN's gradient path: fused hand-derived kernels or autograd
+    /// (the same mathematics; Rainbow always uses autograd).</summary>
     public UpdateKernel UpdateKernel { get; init; } = UpdateKernel.Auto;
     /// <summary>Huber loss threshold (1 = smooth L1).</summary>
     public double HuberDelta { get; init; } = 1.0;
 
-    // ---- Rainbow (Dopamine's compact Rainbow: C51 + n-step + prioritized replay; used by rainbow and rainbow-pro) ----
+    // ---- Rainbow (Dopamine's compact Rainbow: C51 + n-step +
+    // prioritized replay; used by rainbow and rainbow-pro) ----
     /// <summary>Number of atoms N of the C51 distribution (51).</summary>
     public int Atoms { get; init; } = 51;
     /// <summary>Smallest atom v_min of the support.</summary>
@@ -112,17 +131,22 @@ public sealed record TrainingConfig
     public double VMax { get; init; } = 10;
     /// <summary>Update horizon n of the n-step returns (Dopamine's update_horizon, 3).</summary>
     public int NStep { get; init; } = 3;
-    /// <summary>Sample by priority and update priorities from the losses; false = stratified uniform sampling, weights 1 (the released Rainbow Pro code's behaviour).</summary>
+    /// <summary>Sample by priority and update priorities from the losses; false = stratified uniform
+    /// sampling, weights 1 (the released Rainbow Pro code's behaviour).</summary>
     public bool Prioritized { get; init; } = true;
     /// <summary>Priority exponent alpha: p = (loss + 1e-10)^alpha (Dopamine: 0.5, a square root).</summary>
     public double PriorityAlpha { get; init; } = 0.5;
-    /// <summary>Importance-sampling exponent beta: w = (P + 1e-10)^-beta / max (Dopamine: 0.5, fixed).</summary>
+    /// <summary>Importance-sampling exponent beta: w = (P +
+    /// 1e-10)^-beta / max (Dopamine: 0.5, fixed).</summary>
     public double PriorityBeta { get; init; } = 0.5;
-    /// <summary>Double Q-learning: the next action is the online network's argmax (evaluated by the target); off in compact Rainbow.</summary>
+    /// <summary>Double Q-learning: the next action is the online network's
+    /// argmax (evaluated by the target); off in compact Rainbow.</summary>
     public bool DoubleQ { get; init; }
-    /// <summary>Dueling head (Q = V + A - mean_a A, per atom); off in compact Rainbow ("full Rainbow" option).</summary>
+    /// <summary>Dueling head (Q = V + A - mean_a A, per atom);
+    /// off in compact Rainbow ("full Rainbow" option).</summary>
     public bool Dueling { get; init; }
-    /// <summary>Noisy output layers (factorised Gaussian, Fortunato et al.) with training epsilon 0; off in compact Rainbow ("full Rainbow" option).</summary>
+    /// <summary>Noisy output layers (factorised Gaussian, Fortunato et al.) with training epsilon 0; off in
+    /// compact Rainbow ("full Rainbow" option).</summary>
     public bool Noisy { get; init; }
     /// <summary>sigma_0 of the noisy layers (0.5).</summary>
     public double NoisySigma0 { get; init; } = 0.5;
@@ -130,7 +154,8 @@ public sealed record TrainingConfig
     // ---- optimizer --------------------------------------------------------------------------------
     /// <summary>Optimizer family.</summary>
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
-    /// <summary>Which published formula the optimizer follows: TensorFlow 1 (Dopamine TF, the released Pro code) or PyTorch/optax (MinAtar reference, Dopamine JAX).</summary>
+    /// <summary>Which published formula the optimizer follows: TensorFlow 1 (Dopamine TF, the released Pro
+    /// code) or PyTorch/optax (MinAtar reference, Dopamine JAX).</summary>
     public OptimizerForm OptimizerForm { get; init; } = OptimizerForm.PyTorch;
     /// <summary>Base learning rate alpha (also the alpha of mu = alpha / c~).</summary>
     public double LearningRate { get; init; } = 2.5e-4;
@@ -162,9 +187,11 @@ public sealed record TrainingConfig
     // ---- evaluation -------------------------------------------------------------------------------
     /// <summary>Evaluate every this many training steps; 0 = never.</summary>
     public long EvalPeriod { get; init; } = 100_000;
-    /// <summary>Evaluation budget in agent steps: episodes run until at least this many steps were taken (the last episode completes, as in Dopamine). Ignored when <see cref="EvalEpisodes"/> &gt; 0.</summary>
+    /// <summary>Evaluation budget in agent steps: episodes run until at least this many steps were taken (the
+    /// last episode completes, as in Dopamine). Ignored when <see cref="EvalEpisodes"/> &gt; 0.</summary>
     public long EvalSteps { get; init; } = 125_000;
-    /// <summary>Evaluate exactly this many episodes instead of a step budget; 0 = use <see cref="EvalSteps"/>.</summary>
+    /// <summary>Evaluate exactly this many episodes instead of a
+    /// step budget; 0 = use <see cref="EvalSteps"/>.</summary>
     public int EvalEpisodes { get; init; }
     /// <summary>Epsilon while evaluating.</summary>
     public double EvalEpsilon { get; init; } = 0.001;

@@ -41,8 +41,10 @@ public static class AleLibrary
         return (DefaultRelativePath, $"the default location ({DefaultRelativePath} above {AppContext.BaseDirectory} or the current directory; {EnvironmentVariable} is not set)");
     }
 
-    /// <summary>Opens the library (see the class summary for where it is looked for) and checks its ABI.</summary>
-    /// <exception cref="DllNotFoundException">It could not be opened, or is not the shim: the message says what was looked for and the build command.</exception>
+    /// <summary>Opens the library (see the class summary for
+    /// where it is looked for) and checks its ABI.</summary>
+    /// <exception cref="DllNotFoundException">It could not be opened, or is not the shim: the message says
+    /// what was looked for and the build command.</exception>
     public static (nint Handle, string Path) Load(string? explicitPath = null)
     {
         var (path, source) = Resolve(explicitPath);
@@ -77,7 +79,8 @@ public static class AleLibrary
 
     static string FirstLine(string message)
     {
-        // .NET lists every probed path; the cause (e.g. "cannot open shared object file") is in the first lines.
+        // .NET lists every probed path; the cause (e.g. "cannot
+        // open shared object file") is in the first lines.
         var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return lines.Length == 0 ? "" : string.Join(" ", lines.Take(2)).TrimEnd('.') + ".";
     }

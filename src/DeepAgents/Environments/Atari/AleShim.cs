@@ -73,7 +73,8 @@ internal sealed unsafe class AleShim
         return Marshal.PtrToStringUTF8((nint)buffer) ?? "";
     }
 
-    /// <summary>The MD5 the ALE expects for <paramref name="game"/>, or null if it has no such game.</summary>
+    /// <summary>The MD5 the ALE expects for <paramref name="game"/>,
+    /// or null if it has no such game.</summary>
     public string? GameMd5(string game)
     {
         byte* md5 = stackalloc byte[33];
@@ -145,7 +146,8 @@ internal sealed unsafe class AleShim
         fixed (byte* p = destination) Check(_rgb(h, p, destination.Length));
     }
 
-    /// <summary>List <paramref name="which"/>: 0 minimal actions, 1 legal actions, 2 modes, 3 difficulties.</summary>
+    /// <summary>List <paramref name="which"/>: 0 minimal actions,
+    /// 1 legal actions, 2 modes, 3 difficulties.</summary>
     public int[] List(nint h, int which)
     {
         int* values = stackalloc int[256];
@@ -201,5 +203,6 @@ internal sealed unsafe class AleShim
     static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text + "\0");
 }
 
-/// <summary>An error the ALE shim reported (its message); the process and the emulator instance stay usable.</summary>
+/// <summary>An error the ALE shim reported (its message); the
+/// process and the emulator instance stay usable.</summary>
 public sealed class AleException(string message) : InvalidOperationException("ALE: " + message);

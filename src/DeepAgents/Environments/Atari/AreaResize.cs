@@ -12,7 +12,8 @@ namespace Research.DeepAgents.Environments.Atari;
 /// also ties to even; its float weights can differ from these exact ones in the last bits, so results can
 /// differ by 1 where the exact value lies within float error of a .5 tie).</para>
 /// <para><see cref="ResizeReference"/> is the plain definition; <see cref="Resize"/> is the accelerated path
-/// (<see cref="AreaResizeAccelerated"/>, where the machine has AVX2), which computes the same integers and is tested against it.</para>
+/// (<see cref="AreaResizeAccelerated"/>, where the machine has AVX2),
+/// which computes the same integers and is tested against it.</para>
 /// Precomputed tables; neither path allocates.
 /// </summary>
 public sealed class AreaResize
@@ -21,8 +22,10 @@ public sealed class AreaResize
     readonly int[] _columnSums; // destination rows x source columns: the reference's vertical pass
     readonly AreaResizeAccelerated? _accelerated; // null where the machine lacks AVX2
 
-    /// <summary>A resize from <paramref name="sourceHeight"/> x <paramref name="sourceWidth"/> down to the destination size.</summary>
-    /// <exception cref="ArgumentException">A size is below 1, a destination side is larger than the source side (this resize only shrinks), or the source exceeds 255 * H * W &lt; 2^31.</exception>
+    /// <summary>A resize from <paramref name="sourceHeight"/> x
+    /// <paramref name="sourceWidth"/> down to the destination size.</summary>
+    /// <exception cref="ArgumentException">A size is below 1, a destination side is larger than the source
+    /// side (this resize only shrinks), or the source exceeds 255 * H * W &lt; 2^31.</exception>
     public AreaResize(int sourceHeight, int sourceWidth, int destinationHeight, int destinationWidth)
     {
         _rows = new AreaResizeAxis(sourceHeight, destinationHeight, "height");
@@ -47,7 +50,8 @@ public sealed class AreaResize
     /// reference.</summary>
     public bool IsAccelerated => _accelerated is not null;
 
-    /// <summary>Resizes row-major <paramref name="source"/> into row-major <paramref name="destination"/> (accelerated path).</summary>
+    /// <summary>Resizes row-major <paramref name="source"/> into row-major
+    /// <paramref name="destination"/> (accelerated path).</summary>
     /// <exception cref="ArgumentException">A buffer is shorter than its image.</exception>
     public void Resize(ReadOnlySpan<byte> source, Span<byte> destination)
     {
@@ -56,7 +60,8 @@ public sealed class AreaResize
         _accelerated.Resize(source, destination);
     }
 
-    /// <summary>The same resize computed plainly from the definition: the reference for <see cref="Resize"/>.</summary>
+    /// <summary>The same resize computed plainly from the
+    /// definition: the reference for <see cref="Resize"/>.</summary>
     /// <exception cref="ArgumentException">A buffer is shorter than its image.</exception>
     public void ResizeReference(ReadOnlySpan<byte> source, Span<byte> destination)
     {
@@ -95,7 +100,8 @@ public sealed class AreaResize
         }
     }
 
-    /// <summary>numerator / denominator (both &gt;= 0, denominator &gt; 0) rounded to the nearest integer, ties to even.</summary>
+    /// <summary>numerator / denominator (both &gt;= 0, denominator
+    /// &gt; 0) rounded to the nearest integer, ties to even.</summary>
     public static int RoundHalfToEven(int numerator, int denominator)
     {
         int quotient = Math.DivRem(numerator, denominator, out int remainder);

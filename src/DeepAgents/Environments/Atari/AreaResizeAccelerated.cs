@@ -10,11 +10,13 @@ namespace Research.DeepAgents.Environments.Atari;
 /// <c>sum(oy * ox * pixel)</c> and the same round-half-to-even division by <c>srcH * srcW</c> as
 /// <see cref="AreaResize.ResizeReference"/>, computed on 8 x 8 blocks of 32-bit lanes. Both passes run along
 /// contiguous memory, as the vertical pass's results are stored transposed:
-/// (1) vertical: <c>sumsT[c, i] = sum_r oy(i, r) * source[r, c]</c>, 8 columns of 8 destination rows at a time,
-/// transposed in registers; (2) horizontal: <c>numerator[i, j] = sum_t ox(j, t) * sumsT[first(j) + t, i]</c>
+/// (1) vertical: <c>sumsT[c, i] = sum_r oy(i, r) * source[r, c]</c>, 8 columns of 8 destination rows at a
+/// time, transposed in registers; (2) horizontal:
+/// <c>numerator[i, j] = sum_t ox(j, t) * sumsT[first(j) + t, i]</c>
 /// with a fixed number of taps per destination column (zero weights pad the shorter ones), 8 rows at a time,
-/// transposed back; (3) the exact rounded quotient from a float estimate corrected with the integer remainder.
-/// Destination sides are padded to multiples of 8 inside the buffers; the padding carries zero weights.
+/// transposed back; (3) the exact rounded quotient from a float estimate corrected with the integer
+/// remainder. Destination sides are padded to multiples of
+/// 8 inside the buffers; the padding carries zero weights.
 /// </summary>
 sealed class AreaResizeAccelerated
 {
@@ -98,8 +100,8 @@ sealed class AreaResizeAccelerated
     }
 
     /// <summary>
-    /// sum_r oy(i, r) * source[r, c .. c + 7] in 8 lanes. In bounds without checks: the offsets are rows of the
-    /// source (checked to hold srcH * srcW bytes) and c + 8 &lt;= srcW.
+    /// sum_r oy(i, r) * source[r, c .. c + 7] in 8 lanes. In bounds without checks: the offsets are rows of
+    /// the source (checked to hold srcH * srcW bytes) and c + 8 &lt;= srcW.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     Vector256<int> ColumnSums(ReadOnlySpan<byte> source, int i, int c)
@@ -157,9 +159,9 @@ sealed class AreaResizeAccelerated
     }
 
     /// <summary>
-    /// <see cref="AreaResize.RoundHalfToEven"/>(n, denominator) per lane. The float estimate of n / d is within
-    /// 255 * 3 * 2^-24 of the quotient (n &lt;= 255 d), so its truncation is floor(n / d) or one off, which the
-    /// integer remainder r = n - q d then corrects (r &lt; 0: one less; r &gt;= d: one more).
+    /// <see cref="AreaResize.RoundHalfToEven"/>(n, denominator) per lane. The float estimate of n / d is
+    /// within 255 * 3 * 2^-24 of the quotient (n &lt;= 255 d), so its truncation is floor(n / d) or one off,
+    /// which the integer remainder r = n - q d then corrects (r &lt; 0: one less; r &gt;= d: one more).
     /// Needs 0 &lt;= n &lt;= 255 d &lt; 2^31 and <paramref name="inverse"/> = (float)(1 / d) in every lane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

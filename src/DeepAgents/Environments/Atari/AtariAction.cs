@@ -2,7 +2,8 @@ namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>
 /// The Arcade Learning Environment's joystick actions for player A: ids 0..17 as the ALE numbers them
-/// (its <c>Action</c> enum). A game's legal set is all 18; its minimal set is the subset that changes the game.
+/// (its <c>Action</c> enum). A game's legal set is all 18;
+/// its minimal set is the subset that changes the game.
 /// </summary>
 public enum AtariAction
 {
@@ -65,8 +66,10 @@ public static class AtariActions
     /// <summary>Whether <paramref name="action"/> is an ALE action id (0..17).</summary>
     public static bool IsValid(int action) => (uint)action < Count;
 
-    /// <summary>Checks an action set reported by an emulator: non-empty, ids in 0..17, no duplicates.</summary>
-    /// <exception cref="ArgumentException">The set is empty, has an id outside 0..17 or a duplicate.</exception>
+    /// <summary>Checks an action set reported by an emulator:
+    /// non-empty, ids in 0..17, no duplicates.</summary>
+    /// <exception cref="ArgumentException">The set is empty,
+    /// has an id outside 0..17 or a duplicate.</exception>
     public static void ValidateSet(ReadOnlySpan<int> actions, string what)
     {
         if (actions.IsEmpty) throw new ArgumentException($"{what} is empty; it needs at least one ALE action id (0..17).", what);

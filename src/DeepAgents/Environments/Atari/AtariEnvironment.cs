@@ -11,12 +11,14 @@ public static class AtariEnvironment
     /// <summary>The id prefix: <c>atari:</c>.</summary>
     public const string Prefix = "atari:";
 
-    /// <summary>The environment variable naming the ROM directory when <see cref="AtariOptions.RomDirectory"/> is null.</summary>
+    /// <summary>The environment variable naming the ROM directory when
+    /// <see cref="AtariOptions.RomDirectory"/> is null.</summary>
     public const string RomDirectoryVariable = "ALE_ROM_DIR";
 
     /// <summary>
     /// Creates game <paramref name="game"/> (with or without the <c>atari:</c> prefix). From
-    /// <paramref name="options"/> it takes <c>Seed</c>, <c>StickyActionProbability</c> and <c>MinimalActions</c>
+    /// <paramref name="options"/> it takes <c>Seed</c>,
+    /// <c>StickyActionProbability</c> and <c>MinimalActions</c>
     /// (so the paper's protocol needs sticky 0 and MinimalActions true there; <c>DifficultyRamping</c> is
     /// ignored); everything else comes from <paramref name="atari"/> (default: the paper's protocol).
     /// Without <paramref name="options"/> all values come from <paramref name="atari"/>.
@@ -25,7 +27,8 @@ public static class AtariEnvironment
     /// <exception cref="ArgumentException">The ALE has no such game.</exception>
     /// <exception cref="FileNotFoundException">The ROM file does not exist.</exception>
     /// <exception cref="InvalidDataException">The ROM file is not the one the ALE expects (MD5).</exception>
-    /// <exception cref="DllNotFoundException">The ALE shim was not found (docs/atari.md, "Building the shim").</exception>
+    /// <exception cref="DllNotFoundException">The ALE shim was not
+    /// found (docs/atari.md, "Building the shim").</exception>
     public static IEnvironment Create(string game, EnvironmentOptions? options = null, AtariOptions? atari = null)
     {
         ArgumentNullException.ThrowIfNull(game);
@@ -59,7 +62,8 @@ public static class AtariEnvironment
         }
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> when the ALE has no game <paramref name="game"/>.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> when
+    /// the ALE has no game <paramref name="game"/>.</summary>
     public static void CheckGame(NativeAleEmulator emulator, string game)
     {
         ArgumentNullException.ThrowIfNull(emulator);
@@ -69,11 +73,13 @@ public static class AtariEnvironment
                 "e.g. breakout, space_invaders, ms_pacman, tetris).", nameof(game));
     }
 
-    /// <summary>Wraps <paramref name="environment"/> in a <see cref="FrameStack"/> of <paramref name="frames"/> when frames &gt; 1.</summary>
+    /// <summary>Wraps <paramref name="environment"/> in a <see cref="FrameStack"/> of
+    /// <paramref name="frames"/> when frames &gt; 1.</summary>
     public static IEnvironment Wrap(AtariPreprocessing environment, int frames) =>
         frames > 1 ? new FrameStack(environment, frames) : environment;
 
-    /// <summary>The ROM file of <paramref name="game"/>: <c>&lt;directory&gt;/&lt;game&gt;.bin</c>, the directory from the argument or <c>ALE_ROM_DIR</c>.</summary>
+    /// <summary>The ROM file of <paramref name="game"/>: <c>&lt;directory&gt;/&lt;game&gt;.bin</c>, the
+    /// directory from the argument or <c>ALE_ROM_DIR</c>.</summary>
     /// <exception cref="ArgumentException">Neither gives a directory.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static string RomPath(string game, string? romDirectory)

@@ -6,18 +6,29 @@ namespace Research.DeepAgents.Environments.Atari;
 /// the last two frames, 84 x 84 grayscale, life loss terminal for learning, 27000-step cap, no sticky
 /// actions, no no-op starts, the minimal action set.
 /// </summary>
-/// <param name="Seed">Seed of the wrapper's random stream (sticky actions, no-op starts) and, derived from it, of the emulator (0..2^31-1).</param>
-/// <param name="FrameSkip">Emulator frames per agent step, the action repeated and the rewards summed (&gt;= 1; paper 4).</param>
-/// <param name="TerminalOnLifeLoss">A life loss ends the learning episode (Terminated); the game continues at the next <c>Reset()</c>.</param>
-/// <param name="MaxEpisodeSteps">Agent steps per game before truncation (paper 27000 = 108k frames); 0 = no cap.</param>
-/// <param name="StickyActionProbability">Per emulator frame, probability in [0, 1] of repeating the previous executed action instead of the agent's (paper 0; Machado et al. 0.25).</param>
-/// <param name="NoopMax">No-op starts: after each new game, a uniform number in 1..NoopMax of no-op frames (0 = off, as in the paper).</param>
-/// <param name="MinimalActions">Act over the game's minimal action set (Dopamine, the paper) instead of all 18 actions.</param>
+/// <param name="Seed">Seed of the wrapper's random stream (sticky actions, no-op starts) and, derived from
+/// it, of the emulator (0..2^31-1).</param>
+/// <param name="FrameSkip">Emulator frames per agent step, the action
+/// repeated and the rewards summed (&gt;= 1; paper 4).</param>
+/// <param name="TerminalOnLifeLoss">A life loss ends the learning episode
+/// (Terminated); the game continues at the next <c>Reset()</c>.</param>
+/// <param name="MaxEpisodeSteps">Agent steps per game before
+/// truncation (paper 27000 = 108k frames); 0 = no cap.</param>
+/// <param name="StickyActionProbability">Per emulator frame, probability in [0, 1] of repeating the previous
+/// executed action instead of the agent's (paper 0; Machado et al. 0.25).</param>
+/// <param name="NoopMax">No-op starts: after each new game, a uniform
+/// number in 1..NoopMax of no-op frames (0 = off, as in the paper).</param>
+/// <param name="MinimalActions">Act over the game's minimal action
+/// set (Dopamine, the paper) instead of all 18 actions.</param>
 /// <param name="ObservationHeight">Height of the resized screen (84).</param>
 /// <param name="ObservationWidth">Width of the resized screen (84).</param>
-/// <param name="FrameStack">Frames per observation from <see cref="AtariEnvironment.Create(string, EnvironmentOptions?, AtariOptions?)"/>: 1 = single frames (replay rebuilds stacks), k &gt; 1 = wrapped in a <see cref="FrameStack"/>.</param>
-/// <param name="RomDirectory">Directory of ROM files <c>&lt;game&gt;.bin</c>; null = the <c>ALE_ROM_DIR</c> environment variable.</param>
-/// <param name="AleLibrary">Path of the ALE shim <c>libprox_ale.so</c>; null = the <c>ALE_LIBRARY</c> environment variable, then native/ale/out/ (<see cref="Atari.AleLibrary"/>).</param>
+/// <param name="FrameStack">Frames per observation from
+/// <see cref="AtariEnvironment.Create(string, EnvironmentOptions?, AtariOptions?)"/>: 1 = single frames
+/// (replay rebuilds stacks), k &gt; 1 = wrapped in a <see cref="FrameStack"/>.</param>
+/// <param name="RomDirectory">Directory of ROM files <c>&lt;game&gt;.bin</c>;
+/// null = the <c>ALE_ROM_DIR</c> environment variable.</param>
+/// <param name="AleLibrary">Path of the ALE shim <c>libprox_ale.so</c>; null = the <c>ALE_LIBRARY</c>
+/// environment variable, then native/ale/out/ (<see cref="Atari.AleLibrary"/>).</param>
 public sealed record AtariOptions(
     int Seed = 0,
     int FrameSkip = 4,
@@ -35,7 +46,8 @@ public sealed record AtariOptions(
     /// <summary>The paper's protocol with seed 0 and single-frame observations.</summary>
     public static AtariOptions Paper { get; } = new();
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the field, the value and what is allowed.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming
+    /// the field, the value and what is allowed.</summary>
     public void Validate()
     {
         if (Seed < 0) Fail(nameof(Seed), Seed, ">= 0");

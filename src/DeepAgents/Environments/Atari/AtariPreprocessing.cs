@@ -47,14 +47,16 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
     StepResult _endResult;
 
     /// <summary>
-    /// Loads <paramref name="romPath"/> into <paramref name="emulator"/> (seeded with <see cref="EmulatorSeed"/>),
-    /// and starts a game. The environment owns the emulator and disposes it.
+    /// Loads <paramref name="romPath"/> into <paramref name="emulator"/> (seeded with
+    /// <see cref="EmulatorSeed"/>), and starts a game. The environment owns the emulator and disposes it.
     /// </summary>
     /// <param name="emulator">The backend (not yet loaded).</param>
     /// <param name="romPath">The ROM file given to <see cref="IAtariEmulator.LoadRom"/>.</param>
     /// <param name="options">Preprocessing options (default: the paper's protocol, seed 0).</param>
-    /// <param name="name">Environment name (default <c>atari:&lt;ROM file name without extension&gt;</c>).</param>
-    /// <exception cref="ArgumentException">Invalid options, or the emulator reports an invalid action set.</exception>
+    /// <param name="name">Environment name (default
+    /// <c>atari:&lt;ROM file name without extension&gt;</c>).</param>
+    /// <exception cref="ArgumentException">Invalid options, or
+    /// the emulator reports an invalid action set.</exception>
     public AtariPreprocessing(IAtariEmulator emulator, string romPath, AtariOptions? options = null, string? name = null)
     {
         ArgumentNullException.ThrowIfNull(emulator);
@@ -73,7 +75,8 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
         NewGame();
     }
 
-    /// <summary>The seed given to the emulator: MurmurHash3's 32-bit finaliser of <c>seed + 0x9E3779B9</c>, masked to 31 bits.</summary>
+    /// <summary>The seed given to the emulator: MurmurHash3's 32-bit
+    /// finaliser of <c>seed + 0x9E3779B9</c>, masked to 31 bits.</summary>
     public static int EmulatorSeed(int seed)
     {
         uint x = unchecked((uint)seed + 0x9E3779B9u);
@@ -83,7 +86,8 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
         return (int)(x & 0x7FFFFFFFu);
     }
 
-    /// <summary>The learning reward of Dopamine's runner: <paramref name="reward"/> clipped to [-1, 1].</summary>
+    /// <summary>The learning reward of Dopamine's runner:
+    /// <paramref name="reward"/> clipped to [-1, 1].</summary>
     public static float ClipReward(float reward) => Math.Clamp(reward, -1f, 1f);
 
     /// <inheritdoc />
@@ -107,13 +111,15 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
     /// <summary>Raw reward of the last step (also <see cref="StepResult.Reward"/>).</summary>
     public float LastRawReward { get; private set; }
 
-    /// <summary>The last step's reward clipped to [-1, 1] (the learning reward of the paper's protocol).</summary>
+    /// <summary>The last step's reward clipped to [-1, 1] (the
+    /// learning reward of the paper's protocol).</summary>
     public float LastClippedReward => ClipReward(LastRawReward);
 
     /// <summary>Whether the last step lost a life (whether or not life loss is terminal).</summary>
     public bool LastStepLostLife { get; private set; }
 
-    /// <summary>Emulator frames the last step emulated (FrameSkip, fewer if it ended on a terminal frame).</summary>
+    /// <summary>Emulator frames the last step emulated (FrameSkip,
+    /// fewer if it ended on a terminal frame).</summary>
     public int LastStepFrames { get; private set; }
 
     /// <summary>The last ALE action executed (after stickiness).</summary>
@@ -135,8 +141,8 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
     public ReadOnlySpan<byte> PooledScreen => _pooled;
 
     /// <summary>
-    /// Right after a step that lost a life with <see cref="AtariOptions.TerminalOnLifeLoss"/> (and did not end
-    /// the game): starts the next learning episode in the same game, observation unchanged. Otherwise
+    /// Right after a step that lost a life with <see cref="AtariOptions.TerminalOnLifeLoss"/> (and did not
+    /// end the game): starts the next learning episode in the same game, observation unchanged. Otherwise
     /// starts a new game (<see cref="NewGame"/>).
     /// </summary>
     public void Reset()
@@ -149,7 +155,8 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
         NewGame();
     }
 
-    /// <summary>Starts a new game: emulator reset, optional no-op starts, counters cleared, previous action NOOP.</summary>
+    /// <summary>Starts a new game: emulator reset, optional no-op
+    /// starts, counters cleared, previous action NOOP.</summary>
     public void NewGame()
     {
         _emulator.ResetGame();

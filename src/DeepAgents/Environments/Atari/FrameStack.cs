@@ -19,8 +19,10 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
     readonly byte[] _stack;
     readonly int _frameSize;
 
-    /// <summary>Stacks <paramref name="frames"/> observations of <paramref name="inner"/> (Binary or Pixels) and resets it.</summary>
-    /// <exception cref="ArgumentException">frames &lt; 1, or Features observations (stacking stores bytes).</exception>
+    /// <summary>Stacks <paramref name="frames"/> observations of
+    /// <paramref name="inner"/> (Binary or Pixels) and resets it.</summary>
+    /// <exception cref="ArgumentException">frames &lt; 1, or
+    /// Features observations (stacking stores bytes).</exception>
     public FrameStack(IEnvironment inner, int frames)
     {
         ArgumentNullException.ThrowIfNull(inner);

@@ -4,8 +4,9 @@ namespace Research.DeepAgents.Environments.Atari;
 /// An Atari 2600 emulator backend (docs/atari.md, "Backend interface"): the part of the Arcade Learning
 /// Environment's interface that <see cref="AtariPreprocessing"/> needs. One <see cref="Act"/> emulates one
 /// frame; frame skipping, pooling, resizing, sticky actions and life-loss handling live in the preprocessing,
-/// so a backend is seeded with the ALE's own sticky actions switched off (<c>repeat_action_probability = 0</c>).
-/// Implementations: <see cref="NativeAleEmulator"/> (the ALE 0.12 through the shim built by native/ale/build.sh) and
+/// so a backend is seeded with the ALE's own sticky actions switched off
+/// (<c>repeat_action_probability = 0</c>). Implementations: <see cref="NativeAleEmulator"/> (the ALE 0.12
+/// through the shim built by native/ale/build.sh) and
 /// <see cref="ScriptedEmulator"/> (synthetic frames for tests).
 /// </summary>
 public interface IAtariEmulator : IDisposable
@@ -30,7 +31,8 @@ public interface IAtariEmulator : IDisposable
     /// <exception cref="FileNotFoundException">No file at <paramref name="romPath"/>.</exception>
     void LoadRom(string romPath, int seed);
 
-    /// <summary>Emulates one frame with ALE action id <paramref name="action"/> (0..17) and returns its reward.</summary>
+    /// <summary>Emulates one frame with ALE action id
+    /// <paramref name="action"/> (0..17) and returns its reward.</summary>
     int Act(int action);
 
     /// <summary>Whether the game is over (the ALE's <c>game_over</c>).</summary>
@@ -42,10 +44,12 @@ public interface IAtariEmulator : IDisposable
     /// <summary>Starts a new game (the ALE's <c>reset_game</c>).</summary>
     void ResetGame();
 
-    /// <summary>Writes the current screen as 210 x 160 grayscale bytes into <paramref name="destination"/>.</summary>
+    /// <summary>Writes the current screen as 210 x 160 grayscale bytes into
+    /// <paramref name="destination"/>.</summary>
     void GetScreenGrayscale(Span<byte> destination);
 
-    /// <summary>Writes the current screen as 210 x 160 x 3 RGB bytes into <paramref name="destination"/>.</summary>
+    /// <summary>Writes the current screen as 210 x 160 x 3 RGB bytes into
+    /// <paramref name="destination"/>.</summary>
     void GetScreenRgb(Span<byte> destination);
 
     /// <summary>The game's minimal action set (ALE action ids, in the ALE's order).</summary>
@@ -54,7 +58,8 @@ public interface IAtariEmulator : IDisposable
     /// <summary>The legal action set (all 18 ALE action ids).</summary>
     IReadOnlyList<int> LegalActionSet { get; }
 
-    /// <summary>The complete emulator state including its random stream (the ALE's <c>cloneState(include_rng: true)</c>), as bytes.</summary>
+    /// <summary>The complete emulator state including its random stream (the ALE's
+    /// <c>cloneState(include_rng: true)</c>), as bytes.</summary>
     byte[] SaveState();
 
     /// <summary>Restores a state written by <see cref="SaveState"/> for the same ROM.</summary>

@@ -8,7 +8,8 @@ namespace Research.DeepAgents.Environments.Atari;
 /// </summary>
 public interface IGameEnvironment
 {
-    /// <summary>The last step ended the game: game over, or the step cap (then it was reported as truncated unless also terminal).</summary>
+    /// <summary>The last step ended the game: game over, or the step cap
+    /// (then it was reported as truncated unless also terminal).</summary>
     bool GameEnded { get; }
 
     /// <summary>Sum of raw (unclipped) rewards since the game started.</summary>

@@ -3,12 +3,14 @@ using System.Security.Cryptography;
 namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>
-/// The Arcade Learning Environment 0.12 through the toolkit's shim <c>libprox_ale.so</c> (native/ale/, built by
-/// <c>bash native/ale/build.sh</c>; docs/atari.md). Every ROM is MD5-checked before the ALE sees it; the shim sets
-/// <c>random_seed</c>, <c>repeat_action_probability = 0</c> (sticky actions live in <see cref="AtariPreprocessing"/>)
-/// and <c>frame_skip = 1</c> before <c>loadROM</c>. Bad input is an exception; the process is never ended.
-/// Checked frame for frame against the native ALE (tests/DeepAgents.Tests/AleConformanceTests.fs).
-/// One instance per thread; not thread-safe.
+/// The Arcade Learning Environment 0.12 through the toolkit's
+/// shim <c>libprox_ale.so</c> (native/ale/, built by
+/// <c>bash native/ale/build.sh</c>; docs/atari.md). Every
+/// ROM is MD5-checked before the ALE sees it; the shim sets
+/// <c>random_seed</c>, <c>repeat_action_probability = 0</c> (sticky actions live in
+/// <see cref="AtariPreprocessing"/>) and <c>frame_skip = 1</c> before <c>loadROM</c>. Bad input is an
+/// exception; the process is never ended. Checked frame for frame against the native ALE
+/// (tests/DeepAgents.Tests/AleConformanceTests.fs). One instance per thread; not thread-safe.
 /// </summary>
 public sealed class NativeAleEmulator : IAtariEmulator
 {
@@ -22,8 +24,10 @@ public sealed class NativeAleEmulator : IAtariEmulator
     int[] _minimal = [], _legal = [];
     bool _loaded;
 
-    /// <summary>Opens the shim (<paramref name="libraryPath"/>, else <c>ALE_LIBRARY</c>, else native/ale/out/) and creates an ALE instance.</summary>
-    /// <exception cref="DllNotFoundException">The library was not found or is not the shim (the message names the build command).</exception>
+    /// <summary>Opens the shim (<paramref name="libraryPath"/>, else <c>ALE_LIBRARY</c>, else
+    /// native/ale/out/) and creates an ALE instance.</summary>
+    /// <exception cref="DllNotFoundException">The library was not found or
+    /// is not the shim (the message names the build command).</exception>
     public NativeAleEmulator(string? libraryPath = null)
     {
         _shim = new AleShim(libraryPath);
@@ -45,7 +49,8 @@ public sealed class NativeAleEmulator : IAtariEmulator
     /// <inheritdoc cref="RomPath"/>
     public string Game { get; private set; } = "";
 
-    /// <summary>The MD5 the ALE expects for game <paramref name="game"/> (ALE name, e.g. <c>breakout</c>), or null if it has no such game.</summary>
+    /// <summary>The MD5 the ALE expects for game <paramref name="game"/> (ALE
+    /// name, e.g. <c>breakout</c>), or null if it has no such game.</summary>
     public string? ExpectedMd5(string game) => _shim.GameMd5(game);
 
     /// <summary>The ALE's name of action id 0..17 (<c>PLAYER_A_NOOP</c>, ...).</summary>
@@ -60,7 +65,8 @@ public sealed class NativeAleEmulator : IAtariEmulator
     /// (<c>tetris.bin</c> = tetris), by MD5; returns (game, MD5).
     /// </summary>
     /// <exception cref="FileNotFoundException">No file.</exception>
-    /// <exception cref="InvalidDataException">Unreadable, or the wrong bytes: the message names the expected game and MD5, the MD5 found and where good ROMs come from.</exception>
+    /// <exception cref="InvalidDataException">Unreadable, or the wrong bytes: the message names the expected
+    /// game and MD5, the MD5 found and where good ROMs come from.</exception>
     public (string Game, string Md5) CheckRom(string romPath)
     {
         ArgumentNullException.ThrowIfNull(romPath);
@@ -89,10 +95,13 @@ public sealed class NativeAleEmulator : IAtariEmulator
     /// <inheritdoc />
     public void LoadRom(string romPath, int seed) => LoadRom(romPath, seed, -1, -1);
 
-    /// <summary>Loads the ROM with game mode <paramref name="mode"/> and difficulty <paramref name="difficulty"/> (-1 = the game's default).</summary>
+    /// <summary>Loads the ROM with game mode <paramref name="mode"/> and difficulty
+    /// <paramref name="difficulty"/> (-1 = the game's default).</summary>
     /// <exception cref="FileNotFoundException">No file at <paramref name="romPath"/>.</exception>
-    /// <exception cref="InvalidDataException">Not the ROM the ALE expects (<see cref="CheckRom"/>).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A negative seed, or a mode or difficulty the game does not have.</exception>
+    /// <exception cref="InvalidDataException">Not the ROM
+    /// the ALE expects (<see cref="CheckRom"/>).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative seed,
+    /// or a mode or difficulty the game does not have.</exception>
     public void LoadRom(string romPath, int seed, int mode, int difficulty)
     {
         var ale = Instance;
@@ -137,7 +146,8 @@ public sealed class NativeAleEmulator : IAtariEmulator
     /// <inheritdoc />
     public void ResetGame() => _shim.Reset(Loaded);
 
-    /// <summary>Frames emulated since the ROM was loaded and since the episode started (reset frames excluded, as in the ALE).</summary>
+    /// <summary>Frames emulated since the ROM was loaded and since the
+    /// episode started (reset frames excluded, as in the ALE).</summary>
     public (int Frame, int EpisodeFrame) FrameNumber => _shim.FrameNumber(Loaded);
 
     /// <summary>The game's available modes and difficulties, and the current ones.</summary>
@@ -170,7 +180,8 @@ public sealed class NativeAleEmulator : IAtariEmulator
     public IReadOnlyList<int> LegalActionSet => _loaded ? _legal : throw NotLoaded();
 
     /// <inheritdoc />
-    /// <remarks>The ALE's <c>cloneState(include_rng: true)</c>, serialised, tagged with the ROM's MD5.</remarks>
+    /// <remarks>The ALE's <c>cloneState(include_rng: true)</c>,
+    /// serialised, tagged with the ROM's MD5.</remarks>
     public byte[] SaveState() => _shim.SaveState(Loaded);
 
     /// <inheritdoc />

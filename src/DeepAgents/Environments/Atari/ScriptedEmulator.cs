@@ -2,7 +2,8 @@ using System.Text;
 
 namespace Research.DeepAgents.Environments.Atari;
 
-/// <summary>Paints the grayscale screen shown after <paramref name="frame"/> emulated frames of a game (frame 0 = after reset).</summary>
+/// <summary>Paints the grayscale screen shown after <paramref name="frame"/>
+/// emulated frames of a game (frame 0 = after reset).</summary>
 public delegate void ScreenPainter(int frame, Span<byte> screen);
 
 /// <summary>
@@ -10,9 +11,11 @@ public delegate void ScreenPainter(int frame, Span<byte> screen);
 /// (k = number of <see cref="IAtariEmulator.Act"/> calls since the last reset; the reset screen is k = 0).
 /// </summary>
 /// <param name="Screen">The 210 x 160 grayscale screen of frame k.</param>
-/// <param name="Reward">Reward of the act that produced frame k (k &gt;= 1) given the executed ALE action id.</param>
+/// <param name="Reward">Reward of the act that produced frame
+/// k (k &gt;= 1) given the executed ALE action id.</param>
 /// <param name="Lives">Lives shown at frame k.</param>
-/// <param name="GameOverFrame">The game is over from this frame on (&gt;= 1); acts after that change nothing and pay 0.</param>
+/// <param name="GameOverFrame">The game is over from this frame on
+/// (&gt;= 1); acts after that change nothing and pay 0.</param>
 /// <param name="MinimalActions">The minimal action set (ALE ids).</param>
 public sealed record AtariScript(
     ScreenPainter Screen,
@@ -40,7 +43,8 @@ public sealed record AtariScript(
         return (frame, screen) => screen[..IAtariEmulator.GrayscaleSize].Fill(value(frame));
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the field, the value and what is allowed.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> naming
+    /// the field, the value and what is allowed.</summary>
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Screen, nameof(Screen));
@@ -84,7 +88,8 @@ public sealed class ScriptedEmulator : IAtariEmulator
     /// <summary>Frames emulated since the last reset (the k of the script).</summary>
     public int Frame { get; private set; }
 
-    /// <summary>Number of <see cref="ResetGame"/> calls since <see cref="LoadRom"/> (which itself starts a game).</summary>
+    /// <summary>Number of <see cref="ResetGame"/> calls since
+    /// <see cref="LoadRom"/> (which itself starts a game).</summary>
     public int Resets { get; private set; }
 
     /// <summary>Every action passed to <see cref="Act"/>, in order (also acts after game over).</summary>

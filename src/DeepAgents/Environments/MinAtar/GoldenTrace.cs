@@ -44,7 +44,8 @@ public sealed record TraceReplayResult(GoldenTraceHeader Header, int Steps, Trac
 public static class GoldenTrace
 {
     /// <summary>Replays the gzipped JSON-lines trace at <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">Bad gzip, bad JSON, a missing or invalid field, a wrong state length.</exception>
+    /// <exception cref="InvalidDataException">Bad gzip, bad JSON, a
+    /// missing or invalid field, a wrong state length.</exception>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     public static TraceReplayResult Replay(string path)
     {
@@ -54,7 +55,8 @@ public static class GoldenTrace
         return Replay(reader, path);
     }
 
-    /// <summary>Replays trace lines from <paramref name="reader"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <summary>Replays trace lines from <paramref name="reader"/>;
+    /// <paramref name="source"/> names it in errors.</summary>
     public static TraceReplayResult Replay(TextReader reader, string source)
     {
         int lineNumber = 0;
@@ -126,7 +128,8 @@ public static class GoldenTrace
     static string Lower(bool b) => b ? "true" : "false";
     static string Format(double v) => v.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    // Trace bit k = (row*10 + col)*C + channel, most significant bit first; ours = (channel*10 + row)*10 + col.
+    // Trace bit k = (row*10 + col)*C + channel, most significant
+    // bit first; ours = (channel*10 + row)*10 + col.
     static TraceMismatch? CompareState(byte[] packed, byte[] ours, int channels, MinAtarGameInfo info, int step, int line)
     {
         for (int row = 0; row < 10; row++)

@@ -22,7 +22,8 @@ public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
     readonly byte[] _planes; // scratch for the float observation
     readonly ulong _stickyThreshold; // NextInt53() < this  <=>  NextDouble() < sticky probability
 
-    /// <summary>Creates game <paramref name="game"/> (e.g. <c>breakout</c>), seeds the stream and resets.</summary>
+    /// <summary>Creates game <paramref name="game"/> (e.g.
+    /// <c>breakout</c>), seeds the stream and resets.</summary>
     /// <exception cref="ArgumentException">Unknown game or invalid options.</exception>
     public MinAtarEnvironment(string game, EnvironmentOptions? options = null)
     {

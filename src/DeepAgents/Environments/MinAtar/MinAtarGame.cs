@@ -40,7 +40,8 @@ public abstract class MinAtarGame
     /// <summary>Grid side length.</summary>
     public const int Size = 10;
 
-    /// <summary>Creates a game drawing from <paramref name="random"/>. Call <see cref="Reset"/> before acting.</summary>
+    /// <summary>Creates a game drawing from <paramref name="random"/>.
+    /// Call <see cref="Reset"/> before acting.</summary>
     protected MinAtarGame(Mt19937 random, bool difficultyRamping)
     {
         Random = random ?? throw new ArgumentNullException(nameof(random));
@@ -66,7 +67,8 @@ public abstract class MinAtarGame
     /// <summary>Number of observation channels.</summary>
     public int Channels { get; }
 
-    /// <summary>Starts a new episode (draws from the stream as docs/minatar.md says; does not reseed).</summary>
+    /// <summary>Starts a new episode (draws from the stream
+    /// as docs/minatar.md says; does not reseed).</summary>
     public abstract void Reset();
 
     /// <summary>
@@ -113,7 +115,8 @@ public abstract class MinAtarGame
     /// <summary>Row step of <paramref name="action"/>: -1 up, +1 down, else 0.</summary>
     private protected static int ActionDy(int action) => (int)((StepsY >> (2 * (int)Math.Min((uint)action, 6u))) & 3) - 1;
 
-    /// <summary>Both steps of <paramref name="action"/> (<see cref="ActionDx"/>, <see cref="ActionDy"/>), its field located once.</summary>
+    /// <summary>Both steps of <paramref name="action"/> (<see cref="ActionDx"/>,
+    /// <see cref="ActionDy"/>), its field located once.</summary>
     private protected static void ActionSteps(int action, out int dx, out int dy)
     {
         int shift = 2 * (int)Math.Min((uint)action, 6u);

@@ -18,7 +18,8 @@ public static class MinAtarGames
         All.FirstOrDefault(g => g.Name == name)
         ?? throw new ArgumentException($"Unknown MinAtar game '{name}'. Allowed: {string.Join(", ", Names)}.", nameof(name));
 
-    /// <summary>Creates (not yet reset) game <paramref name="name"/> drawing from <paramref name="random"/>.</summary>
+    /// <summary>Creates (not yet reset) game <paramref name="name"/>
+    /// drawing from <paramref name="random"/>.</summary>
     /// <exception cref="ArgumentException">Unknown game; the message lists the allowed names.</exception>
     public static MinAtarGame Create(string name, Mt19937 random, bool difficultyRamping) => name switch
     {

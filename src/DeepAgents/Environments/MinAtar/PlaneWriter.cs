@@ -73,7 +73,8 @@ internal readonly ref struct PlaneWriter
         zero.StoreUnsafe(ref d, n - 32);
     }
 
-    /// <summary>Sets channel <paramref name="c"/> at (row <paramref name="y"/>, column <paramref name="x"/>).</summary>
+    /// <summary>Sets channel <paramref name="c"/> at (row
+    /// <paramref name="y"/>, column <paramref name="x"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Set(int c, int y, int x) => _planes[(c * Size + y) * Size + x] = 1;
 
@@ -135,7 +136,8 @@ internal readonly ref struct PlaneWriter
 
     /// <summary>
     /// Packs ten row masks (row y = <paramref name="rows"/>[y], bit x = column x) into a 100-bit board for
-    /// <see cref="WriteBits"/>: bit 10y + x of (<paramref name="low"/>, <paramref name="high"/>) = cell (y, x).
+    /// <see cref="WriteBits"/>: bit 10y + x of (<paramref name="low"/>,
+    /// <paramref name="high"/>) = cell (y, x).
     /// </summary>
     public static void PackRows(ReadOnlySpan<ushort> rows, out ulong low, out ulong high)
     {

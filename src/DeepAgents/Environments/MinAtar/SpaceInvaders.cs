@@ -193,7 +193,8 @@ public sealed class SpaceInvaders : MinAtarGame
         ? (ushort)(((row << 1) | (row >> (Size - 1))) & FullRow)
         : (ushort)(((row >> 1) | ((row & 1) << (Size - 1))) & FullRow);
 
-    /// <summary>Cannon; aliens (also in alien_left or alien_right by direction); both kinds of bullets.</summary>
+    /// <summary>Cannon; aliens (also in alien_left or alien_right
+    /// by direction); both kinds of bullets.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
     private protected override void Draw(Span<byte> planes)
     {

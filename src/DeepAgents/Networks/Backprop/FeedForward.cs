@@ -6,10 +6,11 @@ namespace Research.DeepAgents.Networks.Backprop;
 
 /// <summary>
 /// A network of a <see cref="LayerPlan"/> run by hand-derived kernels for one batch size, without autograd:
-/// <see cref="Forward"/> keeps every layer's activation, <see cref="Backward"/> turns dL/dQ into the gradient of
-/// every parameter, written straight into the network's flat gradient buffer. Dense products go to libtorch's
-/// BLAS (<c>addmm_</c> into preallocated tensors: no graph, no allocation of data); the first convolution runs on
-/// the nonzero input cells only (<see cref="SparseConv3x3"/>); biases, ReLU and its mask are single passes here.
+/// <see cref="Forward"/> keeps every layer's activation, <see cref="Backward"/> turns dL/dQ into the gradient
+/// of every parameter, written straight into the network's flat gradient buffer. Dense products go to
+/// libtorch's BLAS (<c>addmm_</c> into preallocated tensors: no graph, no allocation of data); the first
+/// convolution runs on the nonzero input cells only (<see cref="SparseConv3x3"/>);
+/// biases, ReLU and its mask are single passes here.
 /// <para>Backward, per dense layer l with input x_l and dz_l = dL/dz_l: dW_l = dz_l^T x_l, db_l = sum_b dz_l,
 /// dz_{l-1} = (dz_l W_l) * [x_l &gt; 0] (x_l is the previous layer's ReLU output, so x_l &gt; 0 is exactly
 /// ReLU's derivative); the convolution then takes dz of its own output.</para>
@@ -28,7 +29,8 @@ public sealed class FeedForward : IDisposable
     readonly Tensor[] _weightGradients; // dW views of the flat gradients
     readonly float[] _scratch;
 
-    /// <summary>Allocates the activations of <paramref name="batch"/> observations for the network whose flat buffers are <paramref name="parameters"/>.</summary>
+    /// <summary>Allocates the activations of <paramref name="batch"/> observations for the network whose flat
+    /// buffers are <paramref name="parameters"/>.</summary>
     public FeedForward(LayerPlan plan, FlatParameters parameters, int batch)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -77,8 +79,8 @@ public sealed class FeedForward : IDisposable
     public ReadOnlySpan<float> Q => FusedKernels.Span(_z[^1]);
 
     /// <summary>
-    /// Q(s, .) for <see cref="Batch"/> observations <paramref name="observations"/> [B, C*H*W] (the network's float
-    /// encoding) with the current parameter values; returns <see cref="Q"/>.
+    /// Q(s, .) for <see cref="Batch"/> observations <paramref name="observations"/> [B, C*H*W] (the network's
+    /// float encoding) with the current parameter values; returns <see cref="Q"/>.
     /// </summary>
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> observations)
     {

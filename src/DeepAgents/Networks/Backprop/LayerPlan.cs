@@ -29,7 +29,8 @@ public sealed record ConvStage(int Channels, int Filters, int Height, int Width,
     public int InputSize => Channels * Height * Width;
 }
 
-/// <summary>A dense layer <c>z = x W^T + b</c> with W [Outputs, Inputs], optionally followed by ReLU.</summary>
+/// <summary>A dense layer <c>z = x W^T + b</c> with W
+/// [Outputs, Inputs], optionally followed by ReLU.</summary>
 /// <param name="Inputs">Input width.</param>
 /// <param name="Outputs">Output width.</param>
 /// <param name="Relu">ReLU after the layer (every layer but the output head).</param>
@@ -52,7 +53,8 @@ public sealed record LayerPlan(ConvStage? Conv, IReadOnlyList<DenseStage> Dense,
     /// <summary>Q-values per observation (the head's width).</summary>
     public int Actions => Dense[^1].Outputs;
 
-    /// <summary>Null when the hand-derived kernels can run <paramref name="spec"/>; otherwise why not (one phrase).</summary>
+    /// <summary>Null when the hand-derived kernels can run
+    /// <paramref name="spec"/>; otherwise why not (one phrase).</summary>
     public static string? Unsupported(NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -69,7 +71,8 @@ public sealed record LayerPlan(ConvStage? Conv, IReadOnlyList<DenseStage> Dense,
     /// The plan of <paramref name="network"/>, read from its flat parameter segments (named_parameters order:
     /// each layer's weight, then its bias); null when <see cref="Unsupported"/> says so.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The parameters do not have the shapes the architecture implies.</exception>
+    /// <exception cref="InvalidOperationException">The parameters
+    /// do not have the shapes the architecture implies.</exception>
     public static LayerPlan? For(QNetwork network)
     {
         ArgumentNullException.ThrowIfNull(network);

@@ -14,12 +14,14 @@ namespace Research.DeepAgents.Networks.Backprop;
 /// </summary>
 internal static class SparseConv3x3
 {
-    /// <summary>Scratch floats <see cref="Forward"/> and <see cref="WeightGradient"/> need: two [P, O] plus [C 9, O].</summary>
+    /// <summary>Scratch floats <see cref="Forward"/> and
+    /// <see cref="WeightGradient"/> need: two [P, O] plus [C 9, O].</summary>
     public static int ScratchSize(ConvStage s) => 2 * s.Positions * s.Filters + s.Channels * 9 * s.Filters;
 
     /// <summary>
-    /// <c>output[b] = relu(conv(input[b]))</c> in NCHW flatten order, for <paramref name="batch"/> observations
-    /// [B, C, H, W] (spec: <see cref="ConvStage"/>). <paramref name="weight"/> is [O, C, 3, 3], <paramref name="bias"/> [O].
+    /// <c>output[b] = relu(conv(input[b]))</c> in NCHW flatten order, for <paramref name="batch"/>
+    /// observations [B, C, H, W] (spec: <see cref="ConvStage"/>).
+    /// <paramref name="weight"/> is [O, C, 3, 3], <paramref name="bias"/> [O].
     /// </summary>
     public static void Forward(ConvStage s, int batch, ReadOnlySpan<float> input, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias,
         Span<float> output, Span<float> scratch)
@@ -41,8 +43,9 @@ internal static class SparseConv3x3
     }
 
     /// <summary>
-    /// dW [O, C, 3, 3] and db [O] of the loss, given <paramref name="outputGradient"/> = dL/dz [B, O P] (already
-    /// masked by the ReLU): <c>dW[o, c, ky, kx] = sum_{b, i, j} dz[b, o, i, j] x[b, c, i + ky - pad, j + kx - pad]</c>,
+    /// dW [O, C, 3, 3] and db [O] of the loss, given <paramref name="outputGradient"/> = dL/dz [B, O P]
+    /// (already masked by the ReLU):
+    /// <c>dW[o, c, ky, kx] = sum_{b, i, j} dz[b, o, i, j] x[b, c, i + ky - pad, j + kx - pad]</c>,
     /// <c>db[o] = sum_{b, i, j} dz[b, o, i, j]</c>. Overwrites both.
     /// </summary>
     public static void WeightGradient(ConvStage s, int batch, ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient,
@@ -66,11 +69,13 @@ internal static class SparseConv3x3
     }
 
     /// <summary>
-    /// For every nonzero input cell x[c, y, x] and every tap (ky, kx) that lands on an output position q = (y - ky + pad, x - kx + pad):
+    /// For every nonzero input cell x[c, y, x] and every tap (ky, kx)
+    /// that lands on an output position q = (y - ky + pad, x - kx + pad):
     /// <c>byPosition[q, :] += x * byTap[c, ky, kx, :]</c> (<see cref="IntoPositions"/>, the forward pass) or
     /// <c>byTap[c, ky, kx, :] += x * byPosition[q, :]</c> (<see cref="IntoTaps"/>, the weight gradient).
-    /// byTap holds each kernel row reversed (kx = 2, 1, 0): then the up-to-3 taps of one (cell, ky) meet up-to-3
-    /// neighbouring positions in the same order, and the whole row is one contiguous add of up to 3 O floats.
+    /// byTap holds each kernel row reversed (kx = 2, 1, 0): then the up-to-3 taps of one (cell, ky) meet
+    /// up-to-3 neighbouring positions in the same order, and
+    /// the whole row is one contiguous add of up to 3 O floats.
     /// </summary>
     static void Accumulate<TDirection>(ConvStage s, ReadOnlySpan<float> x, Span<float> byTap, Span<float> byPosition)
         where TDirection : struct, IDirection
@@ -91,7 +96,8 @@ internal static class SparseConv3x3
                     int reversedFirst = 2 - kxLast, length = (kxLast - kxFirst + 1) * o;
                     for (int ky = kyFirst; ky <= kyLast; ky++)
                     {
-                        // Reversed tap r = 2 - kx meets output column x - 2 + r + pad: both run upward together.
+                        // Reversed tap r = 2 - kx meets output column
+                        // x - 2 + r + pad: both run upward together.
                         ref float taps = ref Unsafe.Add(ref tap0, (c * 9 + ky * 3 + reversedFirst) * o);
                         ref float positions = ref Unsafe.Add(ref position0, ((y - ky + pad) * outW + col - 2 + reversedFirst + pad) * o);
                         TDirection.Add(ref positions, ref taps, v, length);
@@ -100,7 +106,8 @@ internal static class SparseConv3x3
             }
     }
 
-    /// <summary>Swaps kx = 0 and kx = 2 in every kernel row of a [C 9, O] tap-major buffer (its own inverse).</summary>
+    /// <summary>Swaps kx = 0 and kx = 2 in every kernel row of
+    /// a [C 9, O] tap-major buffer (its own inverse).</summary>
     static void ReverseKernelRows(Span<float> byTap, int filters)
     {
         for (int row = 0; row < byTap.Length; row += 3 * filters)
@@ -111,7 +118,8 @@ internal static class SparseConv3x3
         }
     }
 
-    /// <summary>Which side of <see cref="Accumulate{TDirection}"/> is written (a struct type argument: the JIT specialises each).</summary>
+    /// <summary>Which side of <see cref="Accumulate{TDirection}"/> is
+    /// written (a struct type argument: the JIT specialises each).</summary>
     interface IDirection
     {
         static abstract void Add(ref float position, ref float tap, float x, int length);

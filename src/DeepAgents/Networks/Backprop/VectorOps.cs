@@ -7,12 +7,13 @@ using System.Runtime.Intrinsics.X86;
 namespace Research.DeepAgents.Networks.Backprop;
 
 /// <summary>
-/// The elementwise passes of the hand-derived kernels, each one SIMD loop (<see cref="Vector{T}"/>, AVX2 for the
-/// 8x8 transpose) with a scalar tail: bias + ReLU, column sums, the ReLU mask, scaled adds, transposes.
+/// The elementwise passes of the hand-derived kernels, each one SIMD loop (<see cref="Vector{T}"/>, AVX2 for
+/// the 8x8 transpose) with a scalar tail: bias + ReLU, column sums, the ReLU mask, scaled adds, transposes.
 /// </summary>
 internal static class VectorOps
 {
-    /// <summary>z[row, :] += bias for every row of width bias.Length, then ReLU when <paramref name="relu"/>.</summary>
+    /// <summary>z[row, :] += bias for every row of width bias.Length,
+    /// then ReLU when <paramref name="relu"/>.</summary>
     public static void AddBias(Span<float> z, ReadOnlySpan<float> bias, bool relu)
     {
         int width = bias.Length;
@@ -59,7 +60,8 @@ internal static class VectorOps
         return sum;
     }
 
-    /// <summary>g[i] = 0 where activation[i] is not positive: ReLU's derivative, read off its output.</summary>
+    /// <summary>g[i] = 0 where activation[i] is not positive:
+    /// ReLU's derivative, read off its output.</summary>
     public static void MaskByPositive(Span<float> g, ReadOnlySpan<float> activation)
     {
         int i = 0, n = g.Length;
@@ -86,7 +88,8 @@ internal static class VectorOps
         for (; i < n; i++) destination[i] += scale * source[i];
     }
 
-    /// <summary>Bit i set where row[i] is nonzero, for rows of at most 64 elements (one compare per vector).</summary>
+    /// <summary>Bit i set where row[i] is nonzero, for rows of
+    /// at most 64 elements (one compare per vector).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static ulong NonzeroMask(ReadOnlySpan<float> row)
     {
@@ -105,8 +108,8 @@ internal static class VectorOps
     }
 
     /// <summary>
-    /// destination [cols, rows] = source [rows, cols]^T (both dense row-major), optionally with ReLU applied on the way.
-    /// 8x8 blocks go through AVX2 registers; edges are scalar.
+    /// destination [cols, rows] = source [rows, cols]^T (both dense row-major), optionally with ReLU applied
+    /// on the way. 8x8 blocks go through AVX2 registers; edges are scalar.
     /// </summary>
     public static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int cols, bool relu = false)
     {
@@ -130,7 +133,8 @@ internal static class VectorOps
             }
     }
 
-    /// <summary>One 8x8 block: reads 8 rows of 8 floats (stride <paramref name="sourceStride"/>) and writes them as 8 columns.</summary>
+    /// <summary>One 8x8 block: reads 8 rows of 8 floats (stride
+    /// <paramref name="sourceStride"/>) and writes them as 8 columns.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     static void Transpose8x8(ref float source, int sourceStride, ref float destination, int destinationStride, bool relu)
     {

@@ -8,15 +8,16 @@ namespace Research.DeepAgents.Networks.Layers;
 /// The dueling head (Wang et al., ICML 2016, eq. 9): from features [B, F], a value stream V [B, Atoms] and an
 /// advantage stream A [B, Actions, Atoms] give <c>Q(s, a) = V(s) + A(s, a) - mean_a' A(s, a')</c>.
 /// With Atoms &gt; 1 (distributional, as Rainbow combines them) the same is done per atom on logits and the
-/// caller applies the softmax over atoms afterwards. Output: [B, Actions] when Atoms = 1, else [B, Actions, Atoms].
-/// The streams are any modules: plain linear layers, <see cref="NoisyLinear"/>, or deeper stacks.
+/// caller applies the softmax over atoms afterwards. Output: [B, Actions] when Atoms = 1, else [B, Actions,
+/// Atoms]. The streams are any modules: plain linear layers, <see cref="NoisyLinear"/>, or deeper stacks.
 /// </summary>
 public sealed class DuelingHead : nn.Module<Tensor, Tensor>
 {
     private readonly nn.Module<Tensor, Tensor> value;
     private readonly nn.Module<Tensor, Tensor> advantage;
 
-    /// <summary>A head from a value stream (output [B, atoms]) and an advantage stream (output [B, actions * atoms]).</summary>
+    /// <summary>A head from a value stream (output [B, atoms]) and
+    /// an advantage stream (output [B, actions * atoms]).</summary>
     /// <exception cref="ArgumentException">actions or atoms below 1.</exception>
     public DuelingHead(nn.Module<Tensor, Tensor> value, nn.Module<Tensor, Tensor> advantage, int actions, int atoms = 1, string name = "DuelingHead")
         : base(name)
@@ -32,8 +33,9 @@ public sealed class DuelingHead : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>A head with one linear layer per stream, <see cref="NoisyLinear"/> when <paramref name="noisy"/>, else a
-    /// plain linear layer initialised by <paramref name="initialization"/>; all drawn from <paramref name="generator"/> (value stream first).</summary>
+    /// <summary>A head with one linear layer per stream, <see cref="NoisyLinear"/> when
+    /// <paramref name="noisy"/>, else a plain linear layer initialised by <paramref name="initialization"/>;
+    /// all drawn from <paramref name="generator"/> (value stream first).</summary>
     public static DuelingHead Linear(long features, int actions, int atoms, Generator generator,
         bool noisy = false, Initialization initialization = Initialization.TorchDefault, double sigma0 = NoisyLinear.DefaultSigma0)
     {

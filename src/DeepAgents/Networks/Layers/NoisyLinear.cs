@@ -7,9 +7,11 @@ namespace Research.DeepAgents.Networks.Layers;
 /// <summary>
 /// A linear layer with factorised Gaussian noise (Fortunato et al., ICLR 2018, "Noisy Networks for
 /// Exploration", section 3.2): <c>y = (mu_w + sigma_w ∘ eps_w) x + mu_b + sigma_b ∘ eps_b</c> with
-/// <c>eps_w = f(eps_out) f(eps_in)^T</c> (rank 1), <c>eps_b = f(eps_out)</c>, <c>f(x) = sign(x) sqrt(|x|)</c>,
+/// <c>eps_w = f(eps_out) f(eps_in)^T</c> (rank 1),
+/// <c>eps_b = f(eps_out)</c>, <c>f(x) = sign(x) sqrt(|x|)</c>,
 /// <c>eps_in ~ N(0, I_p)</c>, <c>eps_out ~ N(0, I_q)</c>.
-/// Initialisation (their section 3.2, factorised case), p = input features: <c>mu ~ U[-1/sqrt(p), 1/sqrt(p)]</c>,
+/// Initialisation (their section 3.2, factorised case), p
+/// = input features: <c>mu ~ U[-1/sqrt(p), 1/sqrt(p)]</c>,
 /// <c>sigma = sigma0 / sqrt(p)</c> with sigma0 = 0.5, for weights and biases.
 /// <para>Noise is drawn only by <see cref="ResetNoise"/> from the caller's seeded generator (eps_in first,
 /// then eps_out) and kept in buffers (<c>weight_epsilon</c>, <c>bias_epsilon</c>, not parameters) until the
@@ -26,7 +28,8 @@ public sealed class NoisyLinear : nn.Module<Tensor, Tensor>
     private readonly Parameter weight_mu, weight_sigma, bias_mu, bias_sigma;
     private readonly Tensor weight_epsilon, bias_epsilon;
 
-    /// <summary>Creates the layer and initialises it (means, sigmas, then a first noise sample) from <paramref name="generator"/>.</summary>
+    /// <summary>Creates the layer and initialises it (means, sigmas, then
+    /// a first noise sample) from <paramref name="generator"/>.</summary>
     /// <exception cref="ArgumentException">A size is below 1 or sigma0 is negative or not finite.</exception>
     public NoisyLinear(long inFeatures, long outFeatures, Generator generator, double sigma0 = DefaultSigma0, string name = "NoisyLinear")
         : base(name)
@@ -74,7 +77,8 @@ public sealed class NoisyLinear : nn.Module<Tensor, Tensor>
     /// <summary>The current eps_b = f(eps_out) [out].</summary>
     public Tensor BiasEpsilon => bias_epsilon;
 
-    /// <summary>Draws mu ~ U[-1/sqrt(p), 1/sqrt(p)] (weights, then biases), sets sigma = sigma0/sqrt(p), then draws fresh noise.</summary>
+    /// <summary>Draws mu ~ U[-1/sqrt(p), 1/sqrt(p)] (weights, then biases),
+    /// sets sigma = sigma0/sqrt(p), then draws fresh noise.</summary>
     public void Reinitialize(Generator generator)
     {
         ArgumentNullException.ThrowIfNull(generator);
@@ -91,7 +95,8 @@ public sealed class NoisyLinear : nn.Module<Tensor, Tensor>
         ResetNoise(generator);
     }
 
-    /// <summary>Draws eps_in ~ N(0, I_p), then eps_out ~ N(0, I_q), from <paramref name="generator"/> and sets the factorised noise.</summary>
+    /// <summary>Draws eps_in ~ N(0, I_p), then eps_out ~ N(0, I_q), from
+    /// <paramref name="generator"/> and sets the factorised noise.</summary>
     public void ResetNoise(Generator generator)
     {
         ArgumentNullException.ThrowIfNull(generator);
@@ -103,7 +108,8 @@ public sealed class NoisyLinear : nn.Module<Tensor, Tensor>
         bias_epsilon.copy_(epsOut);
     }
 
-    /// <summary>Resets the noise of every <see cref="NoisyLinear"/> in <paramref name="module"/> (itself included), in <c>modules()</c> order.</summary>
+    /// <summary>Resets the noise of every <see cref="NoisyLinear"/> in <paramref name="module"/> (itself
+    /// included), in <c>modules()</c> order.</summary>
     /// <returns>The number of layers reset.</returns>
     public static int ResetAll(nn.Module module, Generator generator)
     {
