@@ -183,7 +183,9 @@ public sealed record RunInfo(long Seed, string StartTime, string GitCommit, IRea
 /// <param name="StartStep">Agent steps done when it started (0 for the first session).</param>
 public sealed record RunSession(string StartTime, long StartStep);
 
-/// <summary>The commit of the code that runs: stamped at build time, else read from .git without running git.</summary>
+/// <summary>
+/// The commit of the code that runs: stamped at build time, else read from .git without running git.
+/// </summary>
 public static class GitInfo
 {
     /// <summary>
@@ -199,7 +201,9 @@ public static class GitInfo
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
         .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion);
 
-    /// <summary>The hex commit after '+' in an informational version (<c>1.0.0+&lt;sha&gt;</c>), else null.</summary>
+    /// <summary>
+    /// The hex commit after '+' in an informational version (<c>1.0.0+&lt;sha&gt;</c>), else null.
+    /// </summary>
     public static string? CommitOfVersion(string? informationalVersion)
     {
         int plus = informationalVersion?.LastIndexOf('+') ?? -1;
