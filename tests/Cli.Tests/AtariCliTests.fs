@@ -1,5 +1,5 @@
 /// `prox` on a real Atari game (Tetris through the ALE shim; docs/atari.md): train, checkpoint and resume byte for
-/// byte (metrics) for dqn and rainbow-pro with the atari-paper preset, eval, env render (real RGB screens), env info, and
+/// byte (metrics) for dqn and rainbow-pro with the atari-paper preset, eval (and its --gif), env render (real RGB screens), env info, and
 /// the errors (wrong ROM, unknown game, missing shim) as exit codes with messages.
 module AtariCliTests
 
@@ -91,6 +91,53 @@ let tests =
                 Expect.isGreaterThan (image.Palette.Length / 3) 4 "real colours"
             finally
                 try File.Delete gif with _ -> ())
+
+        aleTest "eval --gif on an atari:tetris run records the greedy agent on the emulator's RGB screens (GIF and PNG)" (fun library _ ->
+            let dir = tempDir "eval-gif"
+            try
+                let env = [ AleLibrary.EnvironmentVariable, Some library; AtariEnvironment.RomDirectoryVariable, None ]
+                // 100 agent steps, no updates (min-replay-history above them), the checkpoint at the end.
+                ok (proxWith env [ "train"; "--agent"; "dqn"; "--env"; "atari:tetris"; "--preset"; "atari-paper"; "--frames"; "400"
+                                   "--out"; dir; "--set"; $"rom-dir={romDir ()}"; "--set"; "min-replay-history=1000"
+                                   "--set"; "replay-capacity=1000"; "--set"; "eval-period=0"; "--set"; "checkpoint-period=0" ]) "train"
+                |> ignore
+                let gif = Path.Combine(dir, "agent.gif")
+                let out = ok (proxWith env [ "eval"; "--run"; dir; "--episodes"; "1"; "--max-episode-steps"; "50"; "--gif"; gif; "--json" ]) "eval --gif"
+                let recording = Text.Json.JsonDocument.Parse(out).RootElement.GetProperty "recording"
+                let steps = recording.GetProperty("steps").GetInt32()
+                Expect.equal steps 50 "the game is truncated at --max-episode-steps"
+                Expect.isTrue (recording.GetProperty("episodeEnded").GetBoolean()) "truncation ends the episode"
+                let image = decodeGif (File.ReadAllBytes gif)
+                let height = IAtariEmulator.ScreenHeight + Research.DeepAgents.Rendering.AtariEpisodeRecorder.StatusHeight
+                Expect.equal (image.Width, image.Height) (160, height) "the 160x210 screen and the status strip below it"
+                Expect.equal image.Frames.Length (steps + 1) "one frame per emulated agent step, after the reset's"
+                Expect.equal (recording.GetProperty("frames").GetInt32()) image.Frames.Length "reported frames"
+                let rgbOf (palette: byte[]) (indices: byte[]) = Array.init (3 * indices.Length) (fun i -> palette[3 * int indices[i / 3] + i % 3])
+                let screen (frame: GifFrame) = (rgbOf image.Palette frame.Canvas)[.. IAtariEmulator.RgbSize - 1]
+                // Frame 0 is the emulator's real screen after the reset.
+                use emulator = new NativeAleEmulator(library)
+                emulator.LoadRom(tetrisRom (), 0)
+                emulator.ResetGame()
+                let rgb = Array.zeroCreate<byte> IAtariEmulator.RgbSize
+                emulator.GetScreenRgb(Span rgb)
+                Expect.isTrue (screen image.Frames.Head = rgb) "frame 0's screen = the ALE's RGB screen after the reset"
+                Expect.isFalse (screen (List.last image.Frames) = rgb) "the game moved"
+                // The return is written in the strip: text colour (and on the truncated last frame the alert colour).
+                let colourIn (frame: GifFrame) (hex: string) =
+                    let c = Research.DeepAgents.Rendering.Rgb.FromHex hex
+                    frame.Canvas[IAtariEmulator.GrayscaleSize ..]
+                    |> Array.exists (fun p -> (image.Palette[3 * int p], image.Palette[3 * int p + 1], image.Palette[3 * int p + 2]) = (c.R, c.G, c.B))
+                Expect.isTrue (colourIn image.Frames.Head "#E6E6E6") "status text on frame 0"
+                Expect.isTrue (colourIn (List.last image.Frames) "#FF4D4D") "alert status on the last frame"
+                let png = Path.Combine(dir, "agent.png")
+                let out = ok (proxWith env [ "eval"; "--run"; dir; "--episodes"; "1"; "--max-episode-steps"; "50"; "--gif"; png ]) "eval --gif .png"
+                Expect.stringContains out $"recorded 50 steps (return 0, episode ended), 1 frame(s), 160x{height}" "report"
+                let decoded = decodePng (File.ReadAllBytes png)
+                Expect.equal (decoded.Width, decoded.Height) (160, height) "PNG size"
+                let last = List.last image.Frames
+                Expect.isTrue (rgbOf decoded.Palette decoded.Samples = rgbOf image.Palette last.Canvas) "the PNG is the GIF's last frame"
+            finally
+                try Directory.Delete(dir, true) with _ -> ())
 
         aleTest "env info --env atari:tetris: ROM path and MD5, ALE action names, modes, difficulties; errors exit 2" (fun library _ ->
             let env = [ AleLibrary.EnvironmentVariable, Some library ]

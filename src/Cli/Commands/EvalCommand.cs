@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Environments.MinAtar;
 using Research.DeepAgents.Rendering;
 using Research.DeepAgents.Training;
@@ -12,7 +13,7 @@ namespace Research.Cli.Commands;
 /// <summary>
 /// <c>prox eval</c>: loads a run's latest checkpoint and reports the mean and standard deviation of
 /// evaluation returns (as text or <c>--json</c>); <c>--gif</c> records
-/// the trained agent playing one episode (MinAtar) as a GIF or PNG.
+/// the trained agent playing one episode (MinAtar: the grid; Atari: the emulator's RGB screens) as a GIF or PNG.
 /// </summary>
 public sealed class EvalCommand : ICliCommand
 {
@@ -27,9 +28,9 @@ public sealed class EvalCommand : ICliCommand
         var epsilon = new Option<double?>("--epsilon") { Description = "Exploration epsilon in [0, 1]. Default: the run's eval-epsilon (0 for --gif: greedy)." };
         var maxSteps = new Option<int?>("--max-episode-steps") { Description = "Episode time limit. Default: the run's max-episode-steps, or 27000 when it has none." };
         var json = new Option<bool>("--json") { Description = "Print the result as one JSON object (machine-readable) instead of a sentence." };
-        var gif = new Option<string?>("--gif") { Description = "Also record the agent playing one episode (MinAtar): OUT.gif (animated) or OUT.png (its last frame), the return in the status lines." };
+        var gif = new Option<string?>("--gif") { Description = "Also record the agent playing one episode (MinAtar grid, or an Atari game's RGB screens): OUT.gif (animated) or OUT.png (its last frame), the return in the status lines below." };
         var gifSteps = new Option<int>("--gif-steps") { Description = "Longest recorded episode, in steps.", DefaultValueFactory = _ => 1000 };
-        var cell = new Option<int>("--cell-size") { Description = "Recorded grid cell side in pixels (4..128).", DefaultValueFactory = _ => 24 };
+        var cell = new Option<int>("--cell-size") { Description = "Recorded MinAtar grid cell side in pixels (4..128; Atari screens are 160x210).", DefaultValueFactory = _ => 24 };
         var fps = new Option<int>("--fps") { Description = "Recorded GIF frames per second (1..50).", DefaultValueFactory = _ => 10 };
         var command = new Command("eval", "Evaluate the last checkpoint of a run: mean and std of episode returns; optionally a GIF of the agent playing.");
         foreach (var o in new Option[] { run, episodes, epsilon, maxSteps, json, gif, gifSteps, cell, fps })
@@ -101,17 +102,21 @@ public sealed class EvalCommand : ICliCommand
         var env = TrainingEnvironments.Create(config, Seeds.DeriveInt(config.Seed, stream));
         try
         {
-            if (env is not MinAtarEnvironment minatar)
-                throw new UsageException("--gif", config.Environment, "a run on a MinAtar game (minatar:<game>); recording other environments is not supported yet");
             var random = new Xoshiro256(Seeds.Derive(config.Seed, stream + "-actions"));
             var observation = new float[env.Observation.Size];
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            using var file = File.Create(path);
-            return MinAtarRecorder.WriteEpisode(minatar, options, () =>
+            int Policy()
             {
                 env.Observe(observation);
                 return agent.SelectAction(observation, epsilon, random);
-            }, png, file);
+            }
+            var atari = env as AtariPreprocessing ?? (env as FrameStack)?.Inner as AtariPreprocessing;
+            if (env is not MinAtarEnvironment && atari is null)
+                throw new UsageException("--gif", config.Environment, "a run on a MinAtar game (minatar:<game>) or an Atari game (atari:<game>)");
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            using var file = File.Create(path);
+            return atari is not null
+                ? AtariEpisodeRecorder.WriteEpisode(atari, env, options, Policy, png, file)
+                : MinAtarRecorder.WriteEpisode((MinAtarEnvironment)env, options, Policy, png, file);
         }
         finally
         {

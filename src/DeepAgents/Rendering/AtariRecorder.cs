@@ -17,15 +17,16 @@ public static class AtariRecorder
     {
         var (frames, summary) = Play(environment, options);
         var palette = new List<Rgb>();
-        var index = new Dictionary<int, byte>();
-        var indexed = new byte[IAtariEmulator.GrayscaleSize];
-        using var gif = new GifWriter(output, IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight, PaletteOf(frames, palette, index), leaveOpen: true);
-        int delay = Math.Max(1, 100 / options.FramesPerSecond);
-        foreach (var rgb in frames)
+        var colours = new ScreenColours(palette);
+        var indexed = frames.ConvertAll(rgb =>
         {
-            for (int i = 0; i < indexed.Length; i++) indexed[i] = index[Key(rgb, i)];
-            gif.AddFrame(indexed, delay);
-        }
+            var pixels = new byte[IAtariEmulator.GrayscaleSize];
+            colours.Map(rgb, pixels);
+            return pixels;
+        });
+        using var gif = new GifWriter(output, IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight, palette, leaveOpen: true);
+        int delay = Math.Max(1, 100 / options.FramesPerSecond);
+        foreach (var pixels in indexed) gif.AddFrame(pixels, delay);
         return summary with { Frames = frames.Count };
     }
 
@@ -67,21 +68,5 @@ public static class AtariRecorder
         var rgb = new byte[IAtariEmulator.RgbSize];
         environment.Emulator.GetScreenRgb(rgb);
         return rgb;
-    }
-
-    static int Key(byte[] rgb, int pixel) => rgb[3 * pixel] << 16 | rgb[3 * pixel + 1] << 8 | rgb[3 * pixel + 2];
-
-    static List<Rgb> PaletteOf(List<byte[]> frames, List<Rgb> palette, Dictionary<int, byte> index)
-    {
-        foreach (var rgb in frames)
-            for (int i = 0; i < IAtariEmulator.GrayscaleSize; i++)
-            {
-                int key = Key(rgb, i);
-                if (index.ContainsKey(key)) continue;
-                if (palette.Count == 256) throw new InvalidOperationException("The screens use more than 256 colours; a GIF cannot hold them.");
-                index[key] = (byte)palette.Count;
-                palette.Add(new Rgb(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]));
-            }
-        return palette;
     }
 }
