@@ -12,8 +12,8 @@ namespace Research.Cli.Commands;
 
 /// <summary>
 /// <c>prox eval</c>: loads a run's latest checkpoint and reports the mean and standard deviation of
-/// evaluation returns (as text or <c>--json</c>); <c>--gif</c> records
-/// the trained agent playing one episode (MinAtar: the grid; Atari: the emulator's RGB screens) as a GIF or PNG.
+/// evaluation returns (as text or <c>--json</c>); <c>--gif</c> records the trained agent playing one episode
+/// (MinAtar: the grid; Atari: the emulator's RGB screens) as a GIF or PNG.
 /// </summary>
 public sealed class EvalCommand : ICliCommand
 {

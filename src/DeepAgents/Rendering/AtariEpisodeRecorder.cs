@@ -4,12 +4,13 @@ using Research.DeepAgents.Environments.Atari;
 namespace Research.DeepAgents.Rendering;
 
 /// <summary>
-/// Records a policy (a trained agent) playing one Atari game: the emulator's real RGB screens (210 x 160) with a
-/// status strip of <see cref="StatusHeight"/> rows below them (bottom-left corner: "return R", the game's raw
-/// return so far, and "step T", with "game over" or "truncated" on the last frame). GIF frame 0 is the screen
-/// after the reset and each agent step adds the screen after its last emulated frame, so a GIF has
-/// <c>steps + 1</c> frames; a PNG is the last frame alone. A lost life resets the agent's episode and the game
-/// goes on (as in <c>Evaluation</c>); recording stops when the game ends or after <c>options.Steps</c> steps.
+/// Records a policy (a trained agent) playing one Atari game: the emulator's real RGB screens (210 x 160)
+/// with a status strip of <see cref="StatusHeight"/> rows below them (bottom-left corner: "return R", the
+/// game's raw return so far, and "step T", with "game over" or "truncated" on the last frame). GIF frame 0 is
+/// the screen after the reset and each agent step adds the screen after its last emulated frame, so a GIF has
+/// <c>steps + 1</c> frames; a PNG is the last frame alone. A lost life resets the agent's episode and the
+/// game goes on (as in <c>Evaluation</c>); recording stops when the game ends or after <c>options.Steps</c>
+/// steps.
 /// </summary>
 public static class AtariEpisodeRecorder
 {
@@ -26,8 +27,8 @@ public static class AtariEpisodeRecorder
 
     /// <summary>
     /// Plays <paramref name="policy"/> on <paramref name="environment"/> (what the agent observes: the game
-    /// itself or a <see cref="FrameStack"/> of it) and draws the screens of <paramref name="game"/> as a GIF, or
-    /// (<paramref name="png"/>) the PNG of the last frame.
+    /// itself or a <see cref="FrameStack"/> of it) and draws the screens of <paramref name="game"/> as a GIF,
+    /// or (<paramref name="png"/>) the PNG of the last frame.
     /// </summary>
     public static RecordingSummary WriteEpisode(AtariPreprocessing game, IEnvironment environment, RecordingOptions options,
         Func<int> policy, bool png, Stream output)

@@ -2,8 +2,8 @@ namespace Research.DeepAgents.Rendering;
 
 /// <summary>
 /// Turns RGB screens (3 bytes a pixel) into palette indices for GIF and indexed-PNG frames, appending each
-/// colour to the palette the first time it occurs. Atari screens use at most 128 colours (NTSC), so the palette
-/// holds exactly the colours that occur (after any colours it was created with).
+/// colour to the palette the first time it occurs. Atari screens use at most 128 colours (NTSC), so the
+/// palette holds exactly the colours that occur (after any colours it was created with).
 /// </summary>
 public sealed class ScreenColours
 {
@@ -19,7 +19,8 @@ public sealed class ScreenColours
         for (int i = 0; i < palette.Count; i++) _index.TryAdd(Key(palette[i].R, palette[i].G, palette[i].B), (byte)i);
     }
 
-    /// <summary>Writes the index of every pixel of <paramref name="rgb"/> to <paramref name="destination"/>.</summary>
+    /// <summary>Writes the index of every pixel of <paramref
+    /// name="rgb"/> to <paramref name="destination"/>.</summary>
     /// <exception cref="InvalidOperationException">More than 256 colours in all.</exception>
     public void Map(ReadOnlySpan<byte> rgb, Span<byte> destination)
     {
