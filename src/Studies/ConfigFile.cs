@@ -10,7 +10,7 @@ namespace Research.Studies;
 public static class ConfigFile
 {
     /// <summary>The assignments of <paramref name="path"/>; unknown
-    /// keys and lists are errors naming the file and key.</summary>
+    /// keys and lists are errors naming the file and key; a null value leaves the key at its default.</summary>
     public static IReadOnlyList<string> Assignments(string path)
     {
         var document = StudyDocument.Read(path, "--config");
@@ -21,6 +21,8 @@ public static class ConfigFile
         {
             if (ConfigKeys.Find(key) is null)
                 throw new ConfigException($"{path}: {key}", key, "a config key: " + string.Join(", ", ConfigKeys.AllKebab));
+            if (StudyDocument.IsNull(value))
+                continue; // null (e.g. a run's unset rom-dir): the key keeps its default
             assignments.Add($"{key}={StudyDocument.Scalar(value, path, key)}");
         }
         return assignments;
