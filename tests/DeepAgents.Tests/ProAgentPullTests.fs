@@ -26,18 +26,7 @@ let private buffers (m: torch.nn.Module) =
 /// nothing is learnt yet and both twins see the same replay.
 let private fill (agent: IAgent) (steps: int) =
     let env = EnvironmentFactory.Create("minatar:breakout", EnvironmentOptions(Seed = 3))
-    let o = Array.zeroCreate<float32> env.Observation.Size
-    env.Observe(Span o)
-    agent.BeginEpisode(ReadOnlySpan o)
-    for _ in 1 .. steps do
-        let a = agent.SelectAction(ReadOnlySpan o)
-        let r = env.Step a
-        env.Observe(Span o)
-        agent.Observe(a, r.Reward, r.Terminated, ReadOnlySpan o) |> ignore
-        if r.Done then
-            env.Reset()
-            env.Observe(Span o)
-            agent.BeginEpisode(ReadOnlySpan o)
+    feed env agent steps
 
 /// A Pro config on MinAtar with an independent random target (so theta - w is of the order of w, and the pull
 /// is far above the rounding tolerance) and no learning before the test's own update.

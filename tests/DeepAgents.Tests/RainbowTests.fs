@@ -28,18 +28,7 @@ let cartpoleSpec = ObservationSpec(1, 1, 4, ObservationKind.Features)
 /// Feeds `steps` CartPole transitions chosen by the agent (no learning: min-replay-history is above `steps`).
 let fill (agent: IAgent) (steps: int) =
     let env = EnvironmentFactory.Create("cartpole", EnvironmentOptions(Seed = 2))
-    let o = Array.zeroCreate<float32> 4
-    env.Observe(Span o)
-    agent.BeginEpisode(ReadOnlySpan o)
-    for _ in 1 .. steps do
-        let a = agent.SelectAction(ReadOnlySpan o)
-        let r = env.Step a
-        env.Observe(Span o)
-        agent.Observe(a, r.Reward, r.Terminated, ReadOnlySpan o) |> ignore
-        if r.Done then
-            env.Reset()
-            env.Observe(Span o)
-            agent.BeginEpisode(ReadOnlySpan o)
+    feed env agent steps
 
 let manualAgent (extra: (string * objnull) list) =
     TorchRuntime.Initialize 1

@@ -1,5 +1,8 @@
 module TrainingTestSupport
 
+open System
+open Research.DeepAgents.Agents
+open Research.DeepAgents.Environments
 open Research.DeepAgents.Training
 
 /// F# cannot use C#'s `with` on C# records: apply typed overrides through the `--set` path instead
@@ -21,3 +24,19 @@ let deleteRuns (dirs: string list) =
         try
             if System.IO.Directory.Exists d then System.IO.Directory.Delete(d, true)
         with _ -> ()
+
+/// Feeds `steps` transitions of `env` chosen by the agent (the tests keep min-replay-history above `steps`,
+/// so nothing is learnt).
+let feed (env: IEnvironment) (agent: IAgent) (steps: int) =
+    let o = Array.zeroCreate<float32> env.Observation.Size
+    env.Observe(Span o)
+    agent.BeginEpisode(ReadOnlySpan o)
+    for _ in 1 .. steps do
+        let a = agent.SelectAction(ReadOnlySpan o)
+        let r = env.Step a
+        env.Observe(Span o)
+        agent.Observe(a, r.Reward, r.Terminated, ReadOnlySpan o) |> ignore
+        if r.Done then
+            env.Reset()
+            env.Observe(Span o)
+            agent.BeginEpisode(ReadOnlySpan o)
