@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>
@@ -116,27 +114,21 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
     public byte[] SaveState()
     {
         var inner = Snapshots.SaveState();
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        return Snapshot.Save(SnapshotMagic, w =>
         {
-            w.Write(SnapshotMagic);
             w.Write(Frames);
             w.Write(_stack);
             w.Write(inner.Length);
             w.Write(inner);
-        }
-        return stream.ToArray();
+        });
     }
 
     /// <inheritdoc />
     public void RestoreState(ReadOnlySpan<byte> state)
     {
         var snapshots = Snapshots;
-        using var r = new BinaryReader(new MemoryStream(state.ToArray()), Encoding.UTF8);
-        try
+        Snapshot.Restore(state, SnapshotMagic, "frame-stack", r =>
         {
-            string magic = r.ReadString();
-            if (magic != SnapshotMagic) throw new InvalidDataException($"Not a frame-stack state (header '{magic}', expected '{SnapshotMagic}').");
             int frames = r.ReadInt32();
             if (frames != Frames) throw new InvalidDataException($"State has a {frames}-frame stack; this environment stacks {Frames}.");
             var stack = r.ReadBytes(_stack.Length);
@@ -145,11 +137,7 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
             if (length < 0) throw new InvalidDataException($"Corrupt frame-stack state: inner state length {length}.");
             snapshots.RestoreState(r.ReadBytes(length));
             stack.CopyTo(_stack, 0);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"Truncated frame-stack state ({state.Length} bytes).", e);
-        }
+        });
     }
 
     ISnapshotEnvironment Snapshots => _inner as ISnapshotEnvironment
