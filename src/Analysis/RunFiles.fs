@@ -167,17 +167,15 @@ let readUpdates (path: string) =
 /// Reads metrics/target_syncs.csv.
 let readTargetSyncs (path: string) =
     readRecords path (fun t ->
-        let step, k, u, norm =
-            Csv.int64Column t TargetSyncsCsv.Step, Csv.int64Column t TargetSyncsCsv.Sync,
-            Csv.int64Column t TargetSyncsCsv.Update, Csv.floatColumn t TargetSyncsCsv.Norm
+        let step, k = Csv.int64Column t TargetSyncsCsv.Step, Csv.int64Column t TargetSyncsCsv.Sync
+        let u, norm = Csv.int64Column t TargetSyncsCsv.Update, Csv.floatColumn t TargetSyncsCsv.Norm
         fun r -> { Step = step r; Sync = k r; Update = u r; Norm = norm r })
 
 /// Reads metrics/target_sync_layers.csv.
 let readLayerSyncs (path: string) =
     readRecords path (fun t ->
-        let step, k, layer, norm =
-            Csv.int64Column t TargetSyncLayersCsv.Step, Csv.int64Column t TargetSyncLayersCsv.Sync,
-            Csv.stringColumn t TargetSyncLayersCsv.Layer, Csv.floatColumn t TargetSyncLayersCsv.Norm
+        let step, k = Csv.int64Column t TargetSyncLayersCsv.Step, Csv.int64Column t TargetSyncLayersCsv.Sync
+        let layer, norm = Csv.stringColumn t TargetSyncLayersCsv.Layer, Csv.floatColumn t TargetSyncLayersCsv.Norm
         fun r -> { Step = step r; Sync = k r; Layer = layer r; Norm = norm r })
 
 /// True when the folder is a run directory (has config.json).

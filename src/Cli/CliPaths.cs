@@ -55,7 +55,8 @@ public static class CliPaths
     public static string InputDirectory(string flag, string path, string what) =>
         Existing(flag, path, what, directory: true);
 
-    /// <summary>The full path of an existing directory (or file): a path of the other kind, or none, is an error.</summary>
+    /// <summary>The full path of an existing directory (or file): a path of
+    /// the other kind, or none, is an error.</summary>
     static string Existing(string flag, string path, string what, bool directory)
     {
         string full = Full(flag, path, what);

@@ -2,7 +2,8 @@ using System.CommandLine;
 
 namespace Research.Cli;
 
-/// <summary>Finds the commands of this assembly by reflection (the top-level ones and those of <c>env</c>).</summary>
+/// <summary>Finds the commands of this assembly by reflection
+/// (the top-level ones and those of <c>env</c>).</summary>
 internal static class CommandDiscovery
 {
     /// <summary>

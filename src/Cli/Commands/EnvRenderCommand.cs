@@ -71,8 +71,9 @@ public sealed class EnvRenderCommand : IEnvSubcommand
         return command;
     }
 
-    /// <summary>Writes the recording to <paramref name="path"/> and says what was written; <paramref name="what"/>
-    /// names the game, <paramref name="ended"/> what its ended episodes are called.</summary>
+    /// <summary>Writes the recording to <paramref name="path"/> and says what was written;
+    /// <paramref name="what"/> names the game, <paramref name="ended"/> what its ended episodes
+    /// are called.</summary>
     private static int Write(string path, bool png, string what, string ended, Func<Stream, RecordingSummary> write)
     {
         RecordingSummary s;

@@ -37,7 +37,8 @@ public sealed class TheoryCommand : ICliCommand
         public double SigmaOf(ParseResult parse) => PlanningArgs.NonNegative(parse.GetValue(Sigma), "--sigma");
     }
 
-    /// <summary>A subcommand with <paramref name="options"/> that prints the line <paramref name="run"/> returns.</summary>
+    /// <summary>A subcommand with <paramref name="options"/> that prints
+    /// the line <paramref name="run"/> returns.</summary>
     private static Command Subcommand(string name, string description, Option[] options, Func<ParseResult, string> run)
     {
         var command = new Command(name, description);

@@ -3,9 +3,9 @@ using System.Text;
 namespace Research.DeepAgents.Environments;
 
 /// <summary>
-/// The frame of an <see cref="ISnapshotEnvironment"/> state: a magic string (the kind and its format version),
-/// then the kind's own fields. Restoring checks the magic first and turns a short state into an
-/// <see cref="InvalidDataException"/> naming the kind.
+/// The frame of an <see cref="ISnapshotEnvironment"/> state: a magic string (the kind and its format
+/// version), then the kind's own fields. Restoring checks the magic first and turns a short state into
+/// an <see cref="InvalidDataException"/> naming the kind.
 /// </summary>
 internal static class Snapshot
 {

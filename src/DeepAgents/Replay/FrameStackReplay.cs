@@ -145,10 +145,7 @@ public sealed class FrameStackReplay : IReplayRing
     public void Add(int action, float reward, bool terminated, ReadOnlySpan<byte> nextFrame)
     {
         CheckFrame(nextFrame.Length, nameof(nextFrame));
-        int slot = BeforeWrite();
-        _actions[slot] = action;
-        _rewards[slot] = reward;
-        _terminated[slot] = terminated;
+        int slot = BeginTransition(action, reward, terminated);
         WriteSlot(nextFrame, episodeStart: false);
         AfterWrite(slot);
     }
@@ -158,12 +155,19 @@ public sealed class FrameStackReplay : IReplayRing
     public void Add(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation)
     {
         var frame = LatestFrame(nextObservation, nameof(nextObservation));
+        int slot = BeginTransition(action, reward, terminated);
+        WriteSlot(frame, episodeStart: false);
+        AfterWrite(slot);
+    }
+
+    // Both Adds: the slot the next frame goes to, with the transition's action, reward and end flag set.
+    int BeginTransition(int action, float reward, bool terminated)
+    {
         int slot = BeforeWrite();
         _actions[slot] = action;
         _rewards[slot] = reward;
         _terminated[slot] = terminated;
-        WriteSlot(frame, episodeStart: false);
-        AfterWrite(slot);
+        return slot;
     }
 
     /// <summary>
@@ -200,7 +204,8 @@ public sealed class FrameStackReplay : IReplayRing
     /// 0..255 (the Pixels encoding the networks take).</summary>
     public void CopyObservation(int slot, Span<float> destination) => CopyFrames(slot, destination);
 
-    // The stack walk of both copies; T is byte or float (the JIT compiles one body each, the type test folded).
+    // The stack walk of both copies; T is byte or float (the JIT compiles one body for each, the type
+    // test folded).
     void CopyFrames<T>(int slot, Span<T> destination) where T : unmanaged
     {
         int present = CheckedPresentFrames(slot, destination.Length);

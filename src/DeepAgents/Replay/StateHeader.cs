@@ -7,7 +7,8 @@ namespace Research.DeepAgents.Replay;
 /// </summary>
 internal static class StateHeader
 {
-    /// <summary>Writes <paramref name="version"/>, then each value of <paramref name="shape"/> (int32s).</summary>
+    /// <summary>Writes <paramref name="version"/>, then each value
+    /// of <paramref name="shape"/> (int32s).</summary>
     public static void Write(BinaryWriter writer, int version, params ReadOnlySpan<int> shape)
     {
         ArgumentNullException.ThrowIfNull(writer);

@@ -82,7 +82,8 @@ public sealed class SumTree
                 prefix -= leftSum;
                 node = left + 1;
             }
-            else node = left; // prefix reached this subtree's total through rounding: stay in the positive part
+            // Else prefix reached this subtree's total through rounding: stay in the positive part.
+            else node = left;
         }
         return node - _leaves;
     }

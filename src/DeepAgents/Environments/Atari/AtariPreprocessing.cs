@@ -38,7 +38,8 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
     readonly int[] _actionSet;
     readonly AreaResize _resize;
     readonly Mt19937 _random;
-    readonly byte[] _screens = new byte[2 * ScreenSize]; // the last two emulated frames (slot = frame index in the step mod 2)
+    // The last two emulated frames (slot = frame index in the step mod 2).
+    readonly byte[] _screens = new byte[2 * ScreenSize];
     readonly byte[] _pooled = new byte[ScreenSize];
     readonly byte[] _observation;
     int _lastExecuted;
