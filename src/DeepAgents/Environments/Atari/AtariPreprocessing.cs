@@ -240,24 +240,10 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
     }
 
     /// <inheritdoc />
-    public void Observe(Span<byte> destination)
-    {
-        CheckLength(destination.Length);
-        _observation.CopyTo(destination);
-    }
+    public void Observe(Span<byte> destination) => ByteObservation.Copy(_observation, destination, Name);
 
     /// <inheritdoc />
-    public void Observe(Span<float> destination)
-    {
-        CheckLength(destination.Length);
-        for (int i = 0; i < _observation.Length; i++) destination[i] = _observation[i];
-    }
-
-    void CheckLength(int length)
-    {
-        if (length < _observation.Length)
-            throw new ArgumentException($"Observation buffer has {length} elements; {Name} needs {_observation.Length}.", "destination");
-    }
+    public void Observe(Span<float> destination) => ByteObservation.Copy(_observation, destination, Name);
 
     /// <inheritdoc />
     public byte[] SaveState() => Snapshot.Save(SnapshotMagic, w =>

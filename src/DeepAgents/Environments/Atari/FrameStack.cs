@@ -16,6 +16,7 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
     readonly IEnvironment _inner;
     readonly byte[] _stack;
     readonly int _frameSize;
+    readonly string _described; // the environment in messages: its id and the stack length
 
     /// <summary>Stacks <paramref name="frames"/> observations of
     /// <paramref name="inner"/> (Binary or Pixels) and resets it.</summary>
@@ -32,6 +33,7 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
         Frames = frames;
         _frameSize = o.Size;
         _stack = new byte[frames * _frameSize];
+        _described = $"{inner.Name} with a {frames}-frame stack";
         Observation = new ObservationSpec(frames * o.Channels, o.Height, o.Width, o.Kind);
         Reset();
     }
@@ -75,24 +77,10 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
     }
 
     /// <inheritdoc />
-    public void Observe(Span<byte> destination)
-    {
-        CheckLength(destination.Length);
-        _stack.CopyTo(destination);
-    }
+    public void Observe(Span<byte> destination) => ByteObservation.Copy(_stack, destination, _described);
 
     /// <inheritdoc />
-    public void Observe(Span<float> destination)
-    {
-        CheckLength(destination.Length);
-        for (int i = 0; i < _stack.Length; i++) destination[i] = _stack[i];
-    }
-
-    void CheckLength(int length)
-    {
-        if (length < _stack.Length)
-            throw new ArgumentException($"Observation buffer has {length} elements; {Name} with a {Frames}-frame stack needs {_stack.Length}.", "destination");
-    }
+    public void Observe(Span<float> destination) => ByteObservation.Copy(_stack, destination, _described);
 
     /// <inheritdoc />
     public bool GameEnded => Game.GameEnded;
