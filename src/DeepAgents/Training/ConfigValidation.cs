@@ -29,6 +29,8 @@ public static class ConfigValidation
         Between("frame-stack", c.FrameStack, 1, 64);
         if (c.FrameStack > 1 && !c.Environment.StartsWith("atari:", StringComparison.Ordinal))
             Fail("frame-stack", c.FrameStack, "1 for minatar:<game> and cartpole (frame stacks are built for atari:<game> only)");
+        AtariSetting("atari-mode", c.AtariMode, c.Environment);
+        AtariSetting("atari-difficulty", c.AtariDifficulty, c.Environment);
         Finite("gamma", c.Gamma, 0, 1, "[0, 1]");
         Between("replay-capacity", c.ReplayCapacity, 2, int.MaxValue);
         Between("batch-size", c.BatchSize, 1, c.ReplayCapacity);
@@ -69,6 +71,14 @@ public static class ConfigValidation
         AtLeast("checkpoint-period", c.CheckpointPeriod, 0);
         Between("threads", c.Threads, 1, 256);
         return c;
+    }
+
+    // The ROM's own list is checked when its environment is made, before a run starts (TrainingEnvironments).
+    static void AtariSetting(string key, int value, string environment)
+    {
+        if (value < -1) Fail(key, value, "one of the game's values (prox env info lists them), or -1 for the game's default");
+        if (value != -1 && !environment.StartsWith("atari:", StringComparison.Ordinal))
+            Fail(key, value, "-1 for minatar:<game> and cartpole (modes and difficulties are atari:<game> settings)");
     }
 
     static void AtLeast(string key, long value, long min)
