@@ -90,6 +90,7 @@ public sealed class SweepCommand : ICliCommand
             string kind = p.GetValue(executor)!;
             if (kind is not ("local" or "slurm" or "print"))
                 throw new UsageException("--executor", kind, "local, slurm or print");
+            if (kind == "local") CheckAtari(configs);
             Directory.CreateDirectory(root);
             File.WriteAllText(Path.Combine(root, Study.FileName), study.ToJson());
             switch (kind)
@@ -109,6 +110,15 @@ public sealed class SweepCommand : ICliCommand
             }
         });
         return command;
+    }
+
+    // Each Atari game's shim, ROM, mode and difficulty, as prox train checks them, before any local run starts
+    // (a cluster's nodes may have other ROMs: slurm and print leave the check to each run).
+    static void CheckAtari(IEnumerable<TrainingConfig> configs)
+    {
+        foreach (var c in configs.Where(c => c.Environment.StartsWith("atari:", StringComparison.Ordinal))
+                     .DistinctBy(c => (c.Environment, c.RomDir, c.AtariMode, c.AtariDifficulty)))
+            (TrainingEnvironments.Create(c, 0) as IDisposable)?.Dispose();
     }
 
     static int Submit(Study study, IReadOnlyList<TrainingRun> runs, string root, string figures, SlurmOptions options, ProxLauncher prox)
