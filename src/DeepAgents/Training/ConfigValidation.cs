@@ -15,8 +15,9 @@ public static class ConfigValidation
     {
         ArgumentNullException.ThrowIfNull(c);
         if (!Agents.Contains(c.Agent)) Fail("agent", c.Agent, "one of " + string.Join(", ", Agents));
-        if (!(c.Environment.StartsWith("minatar:", StringComparison.Ordinal) || c.Environment == "cartpole" || c.Environment.StartsWith("atari:", StringComparison.Ordinal)))
-            Fail("environment", c.Environment, "minatar:<game> (asterix, breakout, freeway, seaquest, space_invaders), cartpole or atari:<game>");
+        // Atari games are checked against the ALE when their environment is made.
+        if (!(Environments.EnvironmentFactory.Ids.Contains(c.Environment) || (c.Environment.StartsWith("atari:", StringComparison.Ordinal) && c.Environment.Length > 6)))
+            Fail("environment", c.Environment, "one of " + string.Join(", ", Environments.EnvironmentFactory.Ids) + ", or atari:<game>");
         AtLeast("total-steps", c.TotalSteps, 1);
         if (!(c.CTilde > 0)) Fail("c-tilde", c.CTilde, "a number > 0 or inf");
         if (c.IsPro && !double.IsPositiveInfinity(c.CTilde) && c.LearningRate / c.CTilde > 1)
