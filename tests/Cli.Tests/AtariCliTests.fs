@@ -164,6 +164,8 @@ let tests =
                 let config = Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement.GetProperty "config"
                 Expect.equal (config.GetProperty("atariMode").GetInt32(), config.GetProperty("atariDifficulty").GetInt32()) (0, 0) "config.json keeps them"
                 Expect.equal (config.GetProperty("totalSteps").GetInt64()) 200L "resumed to 800 frames"
+                let out = ok (proxWith env [ "eval"; "--run"; dir; "--episodes"; "1"; "--max-episode-steps"; "30" ]) "eval in the run's mode"
+                Expect.stringContains out "dqn on atari:tetris after 200 steps: mean return" "eval report"
                 // The run's own config reruns it with the same mode (prox train --config reads config.json).
                 let code, _, err = proxWith env [ "train"; "--config"; Path.Combine(dir, "config.json"); "--set"; "atari-mode=9"; "--out"; dir + "-again" ]
                 Expect.equal code 2 "an override still checked against the ROM"
