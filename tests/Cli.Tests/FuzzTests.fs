@@ -33,7 +33,7 @@ let private badStudies (root: string) =
           "dup-values.yaml", "agents: [dqn, dqn]\nenvironments: [cartpole]"; "value-bad.yaml", good + "batch-size: -4"
           "alias.yaml", "agents: &x [dqn]\nenvironments: *x"; "tag.yaml", "agents: !!binary AAAA\nenvironments: [cartpole]"
           "atari-mode.yaml", good + "atari-mode: 2"; "long-key.yaml", good + String('a', 3000) + ": 1"
-          // YamlDotNet's scanner threw InvalidOperationException on this one (found by the study-file property below).
+          // YamlDotNet's scanner threw InvalidOperationException on this one (found by the study-file property).
           "scanner.yaml", "gamma: {a: 0..2}\nlearning-rate: [[[, 0, abc]]\ngamma: 200\nframes: cartpole" ]
     let dir = Path.Combine(root, "studies")
     Directory.CreateDirectory dir |> ignore
@@ -137,8 +137,9 @@ let private specs (p: Paths) =
                   @ [ [ "--print-commands"; "--seeds"; "0" ]; [ "--print-commands"; "--budget"; "huge" ] ]
         Fillers = [ "--budget", [ "tiny" ]; "--games", [ "cartpole" ]; "--seeds", [ "1" ]; "--jobs", [ "1" ]; "--no-png", [] ]
         Required = [ "--runs", [ fresh () ]; "--out", [ fresh () ] ] }
-      // sweep: a valid flag-made study (dqn-pro on CartPole) that each flag poison spoils on its own, or no flags and a
-      // damaged study file; the local executor never starts a run. task: a real study folder, bad invocations only.
+      // sweep: a valid flag-made study (dqn-pro on CartPole) that each flag poison spoils on its own, or no
+      // flags and a damaged study file; the local executor never starts a run. task: a real study folder, bad
+      // invocations only.
       let studyFiles = [ for s in p.Studies -> [ s ] ]
       let sweepPoisons =
           common @ opt "--agents" [ "bogus"; ""; ","; "dqn,bogus"; "DQN" ] @ opt "--envs" [ "minatar:pong"; "bogus"; ""; ",,"; "atari:" ]
@@ -258,8 +259,9 @@ let private parsesOrExplains (flag: string) (parse: string -> unit) (s: string) 
 
 let private config = { FsCheckConfig.defaultConfig with maxTest = 500 }
 
-/// Study files (docs/sweeps.md) built from the format's own words, as YAML or JSON, sometimes cut short or with a
-/// character replaced: keys (study keys, config keys, unknown ones), scalars, lists, nested lists, maps and nulls.
+/// Study files (docs/sweeps.md) built from the format's own words, as YAML or JSON, sometimes cut short or
+/// with a character replaced: keys (study keys, config keys, unknown ones), scalars, lists, nested lists,
+/// maps and nulls.
 let private studyTexts =
     let keys = [ yield! Research.Studies.Study.StudyKeys; "gamma"; "batch-size"; "learning-rate"; "atari-mode"; "frame-stack"; "seed"; "bogus"; "" ]
     let scalars = [ "dqn"; "dqn-pro"; "rainbow"; "cartpole"; "minatar:breakout"; "minatar:pong"; "atari:"; "0"; "1"; "3"; "0..2"; "2..1"; "-1"

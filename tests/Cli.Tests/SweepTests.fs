@@ -35,9 +35,9 @@ let private metricsOf dir =
     Directory.GetFiles(Path.Combine(dir, "metrics")) |> Array.filter (fun f -> Path.GetFileName f <> "throughput.csv")
     |> Array.map (fun f -> Path.GetFileName f, File.ReadAllBytes f) |> Array.sortBy fst
 
-/// Ctrl-C of a local sweep (docs/sweeps.md, "On a laptop"): the real `prox sweep run` as a child process, SIGINT once
-/// the first run has a checkpoint; exit 130, no prox process left, status `partial`/`pending`; the next call finishes
-/// with metrics equal byte for byte to an uninterrupted sweep's.
+/// Ctrl-C of a local sweep (docs/sweeps.md, "On a laptop"): the real `prox sweep run` as a child process,
+/// SIGINT once the first run has a checkpoint; exit 130, no prox process left, status `partial`/`pending`;
+/// the next call finishes with metrics equal byte for byte to an uninterrupted sweep's.
 let private ctrlC () =
     let dir = tempDir "sweep-ctrl-c"
     let file = Path.Combine(dir, "ctrl-c.yaml")

@@ -1,7 +1,7 @@
-/// Atari game modes and difficulties (docs/atari.md, "Modes and difficulties") on the real ALE and Tetris, whose
-/// ROM has one mode (0) and one difficulty (0): selecting them plays the native driver's frames for the same
-/// mode (`ale_reference --mode 0 --difficulty 0`), which are the default's; any other value is refused naming the
-/// setting, the value and the ROM's values, through the emulator, the environment and the training config.
+/// Atari game modes and difficulties (docs/atari.md, "Modes and difficulties") on the real ALE and Tetris,
+/// whose ROM has one mode (0) and one difficulty (0): selecting them plays the native driver's frames for the
+/// same mode (`ale_reference --mode 0 --difficulty 0`), which are the default's; any other value is refused
+/// naming the setting, the value and the ROM's values, through the emulator, the environment and the config.
 module AleModeTests
 
 open System

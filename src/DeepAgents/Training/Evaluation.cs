@@ -132,8 +132,8 @@ public static class TrainingEnvironments
 
     /// <summary>
     /// Atari preprocessing of <paramref name="config"/>: frame skip, life loss terminal, the per-game step
-    /// cap (<c>max-episode-steps</c>), the game's mode and difficulty and the frame stack (the <see cref="FrameStack"/> wrapper gives the
-    /// acting input; Rainbow's replay stores single frames). Seed,
+    /// cap (<c>max-episode-steps</c>), the game's mode and difficulty and the frame stack (the
+    /// <see cref="FrameStack"/> wrapper gives the acting input; Rainbow's replay stores single frames). Seed,
     /// sticky actions and action set come from <see cref="OptionsOf"/>.
     /// </summary>
     public static AtariOptions AtariOptionsOf(TrainingConfig config)

@@ -1,12 +1,13 @@
 namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>
-/// A game mode or difficulty the ROM does not have (docs/atari.md, "Modes and difficulties"). The message names
-/// the setting, the value and the game's available values.
+/// A game mode or difficulty the ROM does not have (docs/atari.md, "Modes and difficulties"). The message
+/// names the setting, the value and the game's available values.
 /// </summary>
 /// <param name="setting"><c>mode</c> or <c>difficulty</c>.</param>
 /// <param name="value">The value asked for.</param>
-/// <param name="available">The ROM's values (the ALE's <c>getAvailableModes</c> / <c>getAvailableDifficulties</c>).</param>
+/// <param name="available">The ROM's values (the ALE's <c>getAvailableModes</c> /
+/// <c>getAvailableDifficulties</c>).</param>
 /// <param name="game">The ALE's game name.</param>
 public sealed class AtariModeException(string setting, int value, IReadOnlyList<int> available, string game)
     : ArgumentOutOfRangeException(setting, value, null)

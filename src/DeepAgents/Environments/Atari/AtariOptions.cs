@@ -31,7 +31,8 @@ namespace Research.DeepAgents.Environments.Atari;
 /// environment variable, then native/ale/out/ (<see cref="Atari.AleLibrary"/>).</param>
 /// <param name="Mode">The game mode (one of the ROM's modes, <c>prox env info</c> lists them); -1 = the
 /// game's default (the ALE's: the first of its modes).</param>
-/// <param name="Difficulty">The difficulty switch (one of the ROM's difficulties); -1 = the game's default.</param>
+/// <param name="Difficulty">The difficulty switch (one of the ROM's difficulties); -1 = the game's
+/// default.</param>
 public sealed record AtariOptions(
     int Seed = 0,
     int FrameSkip = 4,

@@ -48,10 +48,12 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
 
     /// <summary>
     /// Loads <paramref name="romPath"/> into <paramref name="emulator"/> (seeded with
-    /// <see cref="EmulatorSeed"/>, in the options' game mode and difficulty), and starts a game. The environment owns the emulator and disposes it.
+    /// <see cref="EmulatorSeed"/>, in the options' game mode and difficulty), and starts a game. The
+    /// environment owns the emulator and disposes it.
     /// </summary>
     /// <param name="emulator">The backend (not yet loaded).</param>
-    /// <param name="romPath">The ROM file given to <see cref="IAtariEmulator.LoadRom(string, int, int, int)"/>.</param>
+    /// <param name="romPath">The ROM file given to
+    /// <see cref="IAtariEmulator.LoadRom(string, int, int, int)"/>.</param>
     /// <param name="options">Preprocessing options (default: the paper's protocol, seed 0).</param>
     /// <param name="name">Environment name (default
     /// <c>atari:&lt;ROM file name without extension&gt;</c>).</param>
