@@ -38,7 +38,8 @@ public static partial class NotebookParameters
     /// <summary>Tag of the cell the runner injects after it.</summary>
     public const string InjectedTag = "injected-parameters";
 
-    /// <summary>Parses <c>name=value</c> (the value may contain '='); throws <see cref="NotebookParameterException"/> for a malformed pair.</summary>
+    /// <summary>Parses <c>name=value</c> (the value may contain '='); throws
+    /// <see cref="NotebookParameterException"/> for a malformed pair.</summary>
     public static KeyValuePair<string, string> ParsePair(string pair)
     {
         int eq = pair.IndexOf('=');
@@ -69,7 +70,8 @@ public static partial class NotebookParameters
 
     /// <summary>
     /// Checks <paramref name="values"/> against the parameters cell of <paramref name="notebook"/> and
-    /// returns the declarations to inject; throws <see cref="NotebookParameterException"/> naming the allowed names.
+    /// returns the declarations to inject; throws <see cref="NotebookParameterException"/> naming the
+    /// allowed names.
     /// </summary>
     public static IReadOnlyList<(DeclaredParameter Parameter, string Value)> Resolve(
         Notebook notebook, string notebookName, IReadOnlyDictionary<string, string> values)

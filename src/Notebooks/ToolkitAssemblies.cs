@@ -13,12 +13,12 @@ public static class ToolkitAssemblies
     /// <summary>The default library directory: where the running prox.dll lives.</summary>
     public static string DefaultDirectory => AppContext.BaseDirectory;
 
-    /// <summary>The engine's own assembly name, left out of the toolkit (it is no library for cells).</summary>
+    /// <summary>The engine's own assembly name, left out of the toolkit (no library for cells).</summary>
     public static string EngineName => typeof(ToolkitAssemblies).Assembly.GetName().Name!;
 
     /// <summary>
-    /// Full paths of <c>Research.*.dll</c> (the engine excepted) in <paramref name="directory"/> and of their references
-    /// (transitively) found in the same directory, sorted by file name.
+    /// Full paths of <c>Research.*.dll</c> (the engine excepted) in <paramref name="directory"/> and of
+    /// their references (transitively) found in the same directory, sorted by file name.
     /// </summary>
     public static IReadOnlyList<string> Find(string directory)
     {

@@ -323,7 +323,7 @@ let units =
         }
 
         test "the toolkit a session references: Research.* and their references, not the engine itself" {
-            // The tests' output folder holds prox's build (Research.*.dll, TorchSharp, Plotly.NET, the engine).
+            // The tests' output folder holds prox's build (Research.*.dll, TorchSharp, Plotly.NET, engine).
             let names = ToolkitAssemblies.Find AppContext.BaseDirectory |> Seq.map Path.GetFileNameWithoutExtension |> Set.ofSeq
             for expected in [ "Research.Analysis"; "Research.DeepAgents"; "Research.Tabular"; "TorchSharp"; "Plotly.NET" ] do
                 Expect.contains names expected $"{expected} referenced"

@@ -7,7 +7,7 @@ using System.Globalization;
 namespace Research.Studies.Reproduce;
 
 /// <summary>What <see cref="ReproduceJob"/> asks of its caller.</summary>
-/// <param name="Plan">Runs <c>prox plan</c> with these arguments (in-process) and returns its exit code.</param>
+/// <param name="Plan">Runs <c>prox plan</c> with these arguments in-process; returns its exit code.</param>
 /// <param name="Train">Executes the runs below the root, <c>jobs</c> at a time; null when some failed
 /// (the caller has reported them).</param>
 /// <param name="Phase">Shows the title of a phase.</param>
@@ -31,7 +31,8 @@ public enum ReproduceEnd
     Interrupted = 130,
 }
 
-/// <summary>Runs a <see cref="ReproducePlan"/>: planning, training, figures. Re-running skips what is complete.</summary>
+/// <summary>Runs a <see cref="ReproducePlan"/>: planning, training, figures; a re-run skips what is complete.
+/// </summary>
 public static class ReproduceJob
 {
     /// <summary>Files a complete planning study has (prox plan writes them last).</summary>
@@ -39,7 +40,8 @@ public static class ReproduceJob
 
     /// <summary>
     /// Runs <paramref name="plan"/> with run directories below <paramref name="root"/> and the report in
-    /// <paramref name="outDir"/>; <paramref name="cancel"/> stops between studies and checkpoints active runs.
+    /// <paramref name="outDir"/>; <paramref name="cancel"/> stops between studies and checkpoints active
+    /// runs.
     /// </summary>
     public static ReproduceEnd Run(ReproducePlan plan, string root, string outDir, int jobs, bool png,
         ReproduceHost host, CancellationToken cancel)
