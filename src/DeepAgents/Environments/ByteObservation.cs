@@ -12,7 +12,8 @@ internal static class ByteObservation
         source.CopyTo(destination);
     }
 
-    /// <summary>As the byte copy, each byte written as a float 0..255 (the encoding the networks take).</summary>
+    /// <summary>As the byte copy, each byte written as a float 0..255
+    /// (the encoding the networks take).</summary>
     public static void Copy(ReadOnlySpan<byte> source, Span<float> destination, string what)
     {
         CheckLength(source.Length, destination.Length, what);
