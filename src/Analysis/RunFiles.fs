@@ -127,52 +127,56 @@ let parseConfig (path: string) (json: string) : RunConfig =
       FrameSkip = int (optionalInteger path config "frameSkip" 1L)
       Document = root }
 
-/// Reads metrics/episodes.csv (missing file: no episodes yet).
-let readEpisodes (path: string) =
+/// Reads one metrics file (missing file: no rows yet) and whether it ended in a partial line: `columns` looks
+/// the columns up once and returns the function that makes a row's record.
+let private readRecords (path: string) (columns: Csv.Table -> Csv.Row -> 'T) =
     let t = Csv.readOptional path
-    let step, ep, ret, len, tr =
-        Csv.int64Column t EpisodesCsv.Step, Csv.int64Column t EpisodesCsv.Episode, Csv.floatColumn t EpisodesCsv.Return,
-        Csv.int64Column t EpisodesCsv.Length, Csv.boolColumn t EpisodesCsv.Truncated
-    t.Rows |> Array.map (fun r -> { Step = step r; Episode = ep r; Return = ret r; Length = len r; Truncated = tr r }), t.Partial
+    let record = columns t
+    t.Rows |> Array.map record, t.Partial
+
+/// Reads metrics/episodes.csv.
+let readEpisodes (path: string) =
+    readRecords path (fun t ->
+        let step, ep, ret, len, tr =
+            Csv.int64Column t EpisodesCsv.Step, Csv.int64Column t EpisodesCsv.Episode,
+            Csv.floatColumn t EpisodesCsv.Return, Csv.int64Column t EpisodesCsv.Length,
+            Csv.boolColumn t EpisodesCsv.Truncated
+        fun r -> { Step = step r; Episode = ep r; Return = ret r; Length = len r; Truncated = tr r })
 
 /// Reads metrics/evaluations.csv.
 let readEvaluations (path: string) =
-    let t = Csv.readOptional path
-    let i64 = Csv.int64Column t
-    let f = Csv.floatColumn t
-    let step, k, n, mean, sd, mn, mx, ml, steps =
-        i64 EvaluationsCsv.Step, Csv.intColumn t EvaluationsCsv.Evaluation, Csv.intColumn t EvaluationsCsv.Episodes,
-        f EvaluationsCsv.MeanReturn, f EvaluationsCsv.StdReturn, f EvaluationsCsv.MinReturn, f EvaluationsCsv.MaxReturn,
-        f EvaluationsCsv.MeanLength, i64 EvaluationsCsv.Steps
-    t.Rows
-    |> Array.map (fun r ->
-        { Step = step r; Evaluation = k r; Episodes = n r; MeanReturn = mean r; StdReturn = sd r
-          MinReturn = mn r; MaxReturn = mx r; MeanLength = ml r; Steps = steps r }),
-    t.Partial
+    readRecords path (fun t ->
+        let i64 = Csv.int64Column t
+        let f = Csv.floatColumn t
+        let step, k, n, mean, sd, mn, mx, ml, steps =
+            i64 EvaluationsCsv.Step, Csv.intColumn t EvaluationsCsv.Evaluation,
+            Csv.intColumn t EvaluationsCsv.Episodes, f EvaluationsCsv.MeanReturn, f EvaluationsCsv.StdReturn,
+            f EvaluationsCsv.MinReturn, f EvaluationsCsv.MaxReturn, f EvaluationsCsv.MeanLength, i64 EvaluationsCsv.Steps
+        fun r ->
+            { Step = step r; Evaluation = k r; Episodes = n r; MeanReturn = mean r; StdReturn = sd r
+              MinReturn = mn r; MaxReturn = mx r; MeanLength = ml r; Steps = steps r })
 
 /// Reads metrics/updates.csv.
 let readUpdates (path: string) =
-    let t = Csv.readOptional path
-    let step, u, loss, q, eps =
-        Csv.int64Column t UpdatesCsv.Step, Csv.int64Column t UpdatesCsv.Update, Csv.floatColumn t UpdatesCsv.Loss,
-        Csv.floatColumn t UpdatesCsv.MeanQ, Csv.floatColumn t UpdatesCsv.Epsilon
-    t.Rows |> Array.map (fun r -> { Step = step r; Update = u r; Loss = loss r; MeanQ = q r; Epsilon = eps r }), t.Partial
+    readRecords path (fun t ->
+        let step, u, loss, q, eps =
+            Csv.int64Column t UpdatesCsv.Step, Csv.int64Column t UpdatesCsv.Update, Csv.floatColumn t UpdatesCsv.Loss,
+            Csv.floatColumn t UpdatesCsv.MeanQ, Csv.floatColumn t UpdatesCsv.Epsilon
+        fun r -> { Step = step r; Update = u r; Loss = loss r; MeanQ = q r; Epsilon = eps r })
 
 /// Reads metrics/target_syncs.csv.
 let readTargetSyncs (path: string) =
-    let t = Csv.readOptional path
-    let step, k, u, norm =
-        Csv.int64Column t TargetSyncsCsv.Step, Csv.int64Column t TargetSyncsCsv.Sync,
-        Csv.int64Column t TargetSyncsCsv.Update, Csv.floatColumn t TargetSyncsCsv.Norm
-    t.Rows |> Array.map (fun r -> { Step = step r; Sync = k r; Update = u r; Norm = norm r }), t.Partial
+    readRecords path (fun t ->
+        let step, k = Csv.int64Column t TargetSyncsCsv.Step, Csv.int64Column t TargetSyncsCsv.Sync
+        let u, norm = Csv.int64Column t TargetSyncsCsv.Update, Csv.floatColumn t TargetSyncsCsv.Norm
+        fun r -> { Step = step r; Sync = k r; Update = u r; Norm = norm r })
 
 /// Reads metrics/target_sync_layers.csv.
 let readLayerSyncs (path: string) =
-    let t = Csv.readOptional path
-    let step, k, layer, norm =
-        Csv.int64Column t TargetSyncLayersCsv.Step, Csv.int64Column t TargetSyncLayersCsv.Sync,
-        Csv.stringColumn t TargetSyncLayersCsv.Layer, Csv.floatColumn t TargetSyncLayersCsv.Norm
-    t.Rows |> Array.map (fun r -> { Step = step r; Sync = k r; Layer = layer r; Norm = norm r }), t.Partial
+    readRecords path (fun t ->
+        let step, k = Csv.int64Column t TargetSyncLayersCsv.Step, Csv.int64Column t TargetSyncLayersCsv.Sync
+        let layer, norm = Csv.stringColumn t TargetSyncLayersCsv.Layer, Csv.floatColumn t TargetSyncLayersCsv.Norm
+        fun r -> { Step = step r; Sync = k r; Layer = layer r; Norm = norm r })
 
 /// True when the folder is a run directory (has config.json).
 let isRunDirectory (dir: string) = File.Exists(Path.Combine(dir, RunLayout.ConfigFile))

@@ -37,11 +37,7 @@ public static class CliPaths
     /// <summary>An existing, readable regular file; returns its full path.</summary>
     public static string InputFile(string flag, string path, string what)
     {
-        string full = Full(flag, path, what);
-        if (Directory.Exists(full))
-            throw new UsageException(flag, path, $"{what}; this path is a directory");
-        if (!File.Exists(full))
-            throw new UsageException(flag, path, $"{what}; no such file");
+        string full = Existing(flag, path, what, directory: false);
         if (!IsRegularFile(full))
             throw new UsageException(flag, path, $"{what}; this one is a special file");
         try
@@ -56,13 +52,19 @@ public static class CliPaths
     }
 
     /// <summary>An existing directory; returns its full path.</summary>
-    public static string InputDirectory(string flag, string path, string what)
+    public static string InputDirectory(string flag, string path, string what) =>
+        Existing(flag, path, what, directory: true);
+
+    /// <summary>The full path of an existing directory (or file): a path of
+    /// the other kind, or none, is an error.</summary>
+    static string Existing(string flag, string path, string what, bool directory)
     {
         string full = Full(flag, path, what);
-        if (File.Exists(full))
-            throw new UsageException(flag, path, $"{what}; this path is a file");
-        if (!Directory.Exists(full))
-            throw new UsageException(flag, path, $"{what}; no such directory");
+        (string kind, string other) = directory ? ("directory", "file") : ("file", "directory");
+        if (directory ? File.Exists(full) : Directory.Exists(full))
+            throw new UsageException(flag, path, $"{what}; this path is a {other}");
+        if (!(directory ? Directory.Exists(full) : File.Exists(full)))
+            throw new UsageException(flag, path, $"{what}; no such {kind}");
         return full;
     }
 

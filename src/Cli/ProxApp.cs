@@ -15,12 +15,8 @@ public static class ProxApp
     public static RootCommand BuildRoot()
     {
         var root = new RootCommand("prox — proximal updates for reinforcement learning (Asadi et al., NeurIPS 2022)");
-        var commands = typeof(ICliCommand).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(ICliCommand).IsAssignableFrom(t))
-            .Select(t => (ICliCommand)Activator.CreateInstance(t)!)
-            .OrderBy(c => c.Order);
-        foreach (var command in commands)
-            root.Subcommands.Add(command.Build());
+        foreach (var command in CommandDiscovery.BuildAll<ICliCommand>(c => c.Order, c => c.Build()))
+            root.Subcommands.Add(command);
         return root;
     }
 

@@ -115,7 +115,8 @@ public sealed class Mt19937
         if (high <= low) ThrowBadRange(low, high);
         uint range = (uint)(high - 1 - low);
         if (range == 0) return low;
-        uint mask = uint.MaxValue >> System.Numerics.BitOperations.LeadingZeroCount(range); // smallest 2^k-1 >= range
+        // Smallest 2^k-1 >= range.
+        uint mask = uint.MaxValue >> System.Numerics.BitOperations.LeadingZeroCount(range);
         uint v;
         do v = NextUInt32() & mask; while (v > range);
         return low + (int)v;
@@ -216,7 +217,8 @@ public sealed class Mt19937
         var current = Vector256.LoadUnsafe(ref r, (nuint)k);
         var next = Vector256.LoadUnsafe(ref r, (nuint)(k + 1));
         var y = (current & Vector256.Create(UpperMask)) | (next & Vector256.Create(LowerMask));
-        var odd = Vector256<uint>.Zero - (y & Vector256<uint>.One); // all ones where y is odd: (y & 1) * MatrixA
+        // All ones where y is odd: (y & 1) * MatrixA.
+        var odd = Vector256<uint>.Zero - (y & Vector256<uint>.One);
         var result = Vector256.LoadUnsafe(ref r, (nuint)far) ^ (y >> 1) ^ (odd & Vector256.Create(MatrixA));
         result.StoreUnsafe(ref r, (nuint)k);
     }

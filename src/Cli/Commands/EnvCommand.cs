@@ -38,12 +38,8 @@ public sealed class EnvCommand : ICliCommand
     public static Command Create()
     {
         var env = new Command("env", "Environment tools: conformance replay of golden traces, game info.");
-        var subcommands = typeof(IEnvSubcommand).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IEnvSubcommand).IsAssignableFrom(t))
-            .Select(t => (IEnvSubcommand)Activator.CreateInstance(t)!)
-            .OrderBy(c => c.Order);
-        foreach (var sub in subcommands)
-            env.Subcommands.Add(sub.Build());
+        foreach (var sub in CommandDiscovery.BuildAll<IEnvSubcommand>(c => c.Order, c => c.Build()))
+            env.Subcommands.Add(sub);
         return env;
     }
 }

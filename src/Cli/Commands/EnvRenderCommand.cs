@@ -58,25 +58,31 @@ public sealed class EnvRenderCommand : IEnvSubcommand
             if (atari)
             {
                 using var atariEnvironment = AtariCli.Open(gameId, parseResult.GetValue(romDir), seedValue, stickyProbability);
-                RecordingSummary played;
-                using (var file = File.Create(path))
-                    played = png ? AtariRecorder.WritePng(atariEnvironment, recording, file) : AtariRecorder.WriteGif(atariEnvironment, recording, file);
-                Console.WriteLine(png
-                    ? $"wrote {path}: {played.Width}x{played.Height} PNG of {gameId} (RGB) after {played.Steps} steps ({played.EpisodesEnded} games ended)"
-                    : $"wrote {path}: {played.Frames} frames {played.Width}x{played.Height} GIF of {gameId} (RGB), {played.Steps} steps ({played.EpisodesEnded} games ended)");
-                return 0;
+                return Write(path, png, $"{gameId} (RGB)", "games", file => png
+                    ? AtariRecorder.WritePng(atariEnvironment, recording, file)
+                    : AtariRecorder.WriteGif(atariEnvironment, recording, file));
             }
             var environment = new MinAtarEnvironment(gameName, new EnvironmentOptions(
                 Seed: seedValue, StickyActionProbability: stickyProbability, DifficultyRamping: parseResult.GetValue(ramping)));
-            RecordingSummary summary;
-            using (var file = File.Create(path))
-                summary = png ? MinAtarRecorder.WritePng(environment, recording, file) : MinAtarRecorder.WriteGif(environment, recording, file);
-            Console.WriteLine(png
-                ? $"wrote {path}: {summary.Width}x{summary.Height} PNG of {gameName} after {summary.Steps} steps ({summary.EpisodesEnded} episodes ended)"
-                : $"wrote {path}: {summary.Frames} frames {summary.Width}x{summary.Height} GIF of {gameName}, {summary.Steps} steps ({summary.EpisodesEnded} episodes ended)");
-            return 0;
+            return Write(path, png, gameName, "episodes", file => png
+                ? MinAtarRecorder.WritePng(environment, recording, file)
+                : MinAtarRecorder.WriteGif(environment, recording, file));
         });
         return command;
+    }
+
+    /// <summary>Writes the recording to <paramref name="path"/> and says what was written;
+    /// <paramref name="what"/> names the game, <paramref name="ended"/> what its ended episodes
+    /// are called.</summary>
+    private static int Write(string path, bool png, string what, string ended, Func<Stream, RecordingSummary> write)
+    {
+        RecordingSummary s;
+        using (var file = File.Create(path))
+            s = write(file);
+        Console.WriteLine(png
+            ? $"wrote {path}: {s.Width}x{s.Height} PNG of {what} after {s.Steps} steps ({s.EpisodesEnded} {ended} ended)"
+            : $"wrote {path}: {s.Frames} frames {s.Width}x{s.Height} GIF of {what}, {s.Steps} steps ({s.EpisodesEnded} {ended} ended)");
+        return 0;
     }
 
     private static string ParseGame(string value)

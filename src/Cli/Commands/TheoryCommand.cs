@@ -17,16 +17,37 @@ public sealed class TheoryCommand : ICliCommand
     private static string F(double x) =>
         double.IsPositiveInfinity(x) ? "inf" : x.ToString("G6", CultureInfo.InvariantCulture);
 
-    private static Option<double> Gamma() => new("--gamma") { Description = "Discount, 0 <= gamma < 1.", DefaultValueFactory = _ => 0.9 };
-    private static Option<string> C() => new("--c") { Description = "Proximal weight c > 0 (inf = VI).", DefaultValueFactory = _ => "0.5" };
-    private static Option<int> Iterations(int fallback) => new("--iterations") { Description = "Budget K (iterations).", DefaultValueFactory = _ => fallback };
-    private static Option<double> E0() => new("--e0") { Description = "Initial error |e_0| (scalar model) or ||v_0 - v*||_inf.", DefaultValueFactory = _ => 10.0 };
-    private static Option<double> Sigma() => new("--sigma") { Description = "Noise standard deviation sigma >= 0.", DefaultValueFactory = _ => 1.0 };
+    /// <summary>
+    /// The options of one subcommand, each defined and checked in one place; a subcommand adds the ones it
+    /// reads. <paramref name="iterations"/> is the default of --iterations, <paramref name="minIterations"/>
+    /// its least allowed value.
+    /// </summary>
+    private sealed class Flags(int iterations = 0, int minIterations = 0)
+    {
+        public Option<double> Gamma { get; } = new("--gamma") { Description = "Discount, 0 <= gamma < 1.", DefaultValueFactory = _ => 0.9 };
+        public Option<string> C { get; } = new("--c") { Description = "Proximal weight c > 0 (inf = VI).", DefaultValueFactory = _ => "0.5" };
+        public Option<int> Iterations { get; } = new("--iterations") { Description = "Budget K (iterations).", DefaultValueFactory = _ => iterations };
+        public Option<double> E0 { get; } = new("--e0") { Description = "Initial error |e_0| (scalar model) or ||v_0 - v*||_inf.", DefaultValueFactory = _ => 10.0 };
+        public Option<double> Sigma { get; } = new("--sigma") { Description = "Noise standard deviation sigma >= 0.", DefaultValueFactory = _ => 1.0 };
 
-    private static Command Subcommand(string name, string description, params Option[] options)
+        public double GammaOf(ParseResult parse) => PlanningArgs.Gamma(parse.GetValue(Gamma));
+        public double COf(ParseResult parse) => PlanningArgs.C(parse.GetValue(C)!);
+        public int IterationsOf(ParseResult parse) => PlanningArgs.AtLeast(parse.GetValue(Iterations), minIterations, "--iterations");
+        public double E0Of(ParseResult parse) => PlanningArgs.NonNegative(parse.GetValue(E0), "--e0");
+        public double SigmaOf(ParseResult parse) => PlanningArgs.NonNegative(parse.GetValue(Sigma), "--sigma");
+    }
+
+    /// <summary>A subcommand with <paramref name="options"/> that prints
+    /// the line <paramref name="run"/> returns.</summary>
+    private static Command Subcommand(string name, string description, Option[] options, Func<ParseResult, string> run)
     {
         var command = new Command(name, description);
         foreach (var o in options) command.Options.Add(o);
+        command.SetAction(parse =>
+        {
+            Console.WriteLine(run(parse));
+            return 0;
+        });
         return command;
     }
 
@@ -43,81 +64,56 @@ public sealed class TheoryCommand : ICliCommand
 
     private static Command OptimalCCommand()
     {
-        var gamma = Gamma();
-        var iterations = Iterations(200);
-        var e0 = E0();
-        var sigma = Sigma();
-        var command = Subcommand("optimal-c", "c* minimising the scalar-model MSE_K (docs/planning.md, result 5); prints beta, c, mse, mse_vi.", gamma, iterations, e0, sigma);
-        command.SetAction(parse =>
-        {
-            double g = PlanningArgs.Gamma(parse.GetValue(gamma));
-            int k = PlanningArgs.AtLeast(parse.GetValue(iterations), 1, "--iterations");
-            double e = PlanningArgs.NonNegative(parse.GetValue(e0), "--e0");
-            double s = PlanningArgs.NonNegative(parse.GetValue(sigma), "--sigma");
-            var o = OptimalC.optimalC(g, k, e, s);
-            Console.WriteLine($"beta={F(o.Beta)} c={F(o.C)} mse={F(o.Mse)} mse_vi={F(o.MseVi)}");
-            return 0;
-        });
-        return command;
+        var f = new Flags(iterations: 200, minIterations: 1);
+        return Subcommand("optimal-c", "c* minimising the scalar-model MSE_K (docs/planning.md, result 5); prints beta, c, mse, mse_vi.",
+            [f.Gamma, f.Iterations, f.E0, f.Sigma], parse =>
+            {
+                double g = f.GammaOf(parse);
+                int k = f.IterationsOf(parse);
+                double e = f.E0Of(parse), s = f.SigmaOf(parse);
+                var o = OptimalC.optimalC(g, k, e, s);
+                return $"beta={F(o.Beta)} c={F(o.C)} mse={F(o.Mse)} mse_vi={F(o.MseVi)}";
+            });
     }
 
     private static Command ModulusCommand()
     {
-        var gamma = Gamma();
-        var c = C();
+        var f = new Flags();
         var m = new Option<int>("--pmpi-steps") { Description = "m for a gamma^m-contracting target ((T*)^m); 1 = PVI.", DefaultValueFactory = _ => 1 };
-        var command = Subcommand("modulus", "Sup-norm contraction modulus rho = (1 + c gamma^m)/(1 + c) (docs/planning.md, result 2).", gamma, c, m);
-        command.SetAction(parse =>
-        {
-            double g = PlanningArgs.Gamma(parse.GetValue(gamma));
-            double cv = PlanningArgs.C(parse.GetValue(c)!);
-            int steps = PlanningArgs.AtLeast(parse.GetValue(m), 1, "--pmpi-steps");
-            Console.WriteLine($"rho={F(Contraction.pmpiModulus(g, cv, steps))} beta={F(Contraction.beta(cv))}");
-            return 0;
-        });
-        return command;
+        return Subcommand("modulus", "Sup-norm contraction modulus rho = (1 + c gamma^m)/(1 + c) (docs/planning.md, result 2).",
+            [f.Gamma, f.C, m], parse =>
+            {
+                double g = f.GammaOf(parse), cv = f.COf(parse);
+                int steps = PlanningArgs.AtLeast(parse.GetValue(m), 1, "--pmpi-steps");
+                return $"rho={F(Contraction.pmpiModulus(g, cv, steps))} beta={F(Contraction.beta(cv))}";
+            });
     }
 
     private static Command BoundCommand()
     {
-        var gamma = Gamma();
-        var c = C();
-        var iterations = Iterations(100);
-        var e0 = E0();
+        var f = new Flags(iterations: 100);
         var bound = new Option<double>("--noise-bound") { Description = "e with ||eps_k||_inf <= e.", DefaultValueFactory = _ => 0.1 };
-        var command = Subcommand("bound", "Bound on ||v_K - v*||_inf under bounded noise (docs/planning.md, result 3).", gamma, c, iterations, e0, bound);
-        command.SetAction(parse =>
-        {
-            double g = PlanningArgs.Gamma(parse.GetValue(gamma));
-            double cv = PlanningArgs.C(parse.GetValue(c)!);
-            int k = PlanningArgs.AtLeast(parse.GetValue(iterations), 0, "--iterations");
-            double e = PlanningArgs.NonNegative(parse.GetValue(e0), "--e0");
-            double nb = PlanningArgs.NonNegative(parse.GetValue(bound), "--noise-bound");
-            Console.WriteLine($"bound={F(NoiseBound.afterSteps(g, cv, k, e, nb))} rho={F(Contraction.pviModulus(g, cv))} limit={F(nb / (1 - g))}");
-            return 0;
-        });
-        return command;
+        return Subcommand("bound", "Bound on ||v_K - v*||_inf under bounded noise (docs/planning.md, result 3).",
+            [f.Gamma, f.C, f.Iterations, f.E0, bound], parse =>
+            {
+                double g = f.GammaOf(parse), cv = f.COf(parse);
+                int k = f.IterationsOf(parse);
+                double e = f.E0Of(parse), nb = PlanningArgs.NonNegative(parse.GetValue(bound), "--noise-bound");
+                return $"bound={F(NoiseBound.afterSteps(g, cv, k, e, nb))} rho={F(Contraction.pviModulus(g, cv))} limit={F(nb / (1 - g))}";
+            });
     }
 
     private static Command MseCommand()
     {
-        var gamma = Gamma();
-        var c = C();
-        var iterations = Iterations(200);
-        var e0 = E0();
-        var sigma = Sigma();
-        var command = Subcommand("mse", "Scalar-model MSE_K and stationary variances of PVI and VI (docs/planning.md, result 4).", gamma, c, iterations, e0, sigma);
-        command.SetAction(parse =>
-        {
-            double g = PlanningArgs.Gamma(parse.GetValue(gamma));
-            double cv = PlanningArgs.C(parse.GetValue(c)!);
-            int k = PlanningArgs.AtLeast(parse.GetValue(iterations), 0, "--iterations");
-            double e = PlanningArgs.NonNegative(parse.GetValue(e0), "--e0");
-            double s = PlanningArgs.NonNegative(parse.GetValue(sigma), "--sigma");
-            Console.WriteLine(
-                $"mse={F(NoiseMoments.mse(g, cv, k, e, s))} stationary_variance={F(NoiseMoments.stationaryVariance(g, cv, s))} stationary_variance_vi={F(NoiseMoments.stationaryVarianceVi(g, s))}");
-            return 0;
-        });
-        return command;
+        var f = new Flags(iterations: 200);
+        return Subcommand("mse", "Scalar-model MSE_K and stationary variances of PVI and VI (docs/planning.md, result 4).",
+            [f.Gamma, f.C, f.Iterations, f.E0, f.Sigma], parse =>
+            {
+                double g = f.GammaOf(parse), cv = f.COf(parse);
+                int k = f.IterationsOf(parse);
+                double e = f.E0Of(parse), s = f.SigmaOf(parse);
+                return $"mse={F(NoiseMoments.mse(g, cv, k, e, s))} stationary_variance={F(NoiseMoments.stationaryVariance(g, cv, s))} "
+                    + $"stationary_variance_vi={F(NoiseMoments.stationaryVarianceVi(g, s))}";
+            });
     }
 }

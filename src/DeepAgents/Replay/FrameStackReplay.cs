@@ -145,10 +145,7 @@ public sealed class FrameStackReplay : IReplayRing
     public void Add(int action, float reward, bool terminated, ReadOnlySpan<byte> nextFrame)
     {
         CheckFrame(nextFrame.Length, nameof(nextFrame));
-        int slot = BeforeWrite();
-        _actions[slot] = action;
-        _rewards[slot] = reward;
-        _terminated[slot] = terminated;
+        int slot = BeginTransition(action, reward, terminated);
         WriteSlot(nextFrame, episodeStart: false);
         AfterWrite(slot);
     }
@@ -158,12 +155,19 @@ public sealed class FrameStackReplay : IReplayRing
     public void Add(int action, float reward, bool terminated, ReadOnlySpan<float> nextObservation)
     {
         var frame = LatestFrame(nextObservation, nameof(nextObservation));
+        int slot = BeginTransition(action, reward, terminated);
+        WriteSlot(frame, episodeStart: false);
+        AfterWrite(slot);
+    }
+
+    // Both Adds: the slot the next frame goes to, with the transition's action, reward and end flag set.
+    int BeginTransition(int action, float reward, bool terminated)
+    {
         int slot = BeforeWrite();
         _actions[slot] = action;
         _rewards[slot] = reward;
         _terminated[slot] = terminated;
-        WriteSlot(frame, episodeStart: false);
-        AfterWrite(slot);
+        return slot;
     }
 
     /// <summary>
@@ -194,22 +198,15 @@ public sealed class FrameStackReplay : IReplayRing
     /// Rebuilds the k*H*W stack of <paramref name="slot"/> as bytes: frames slot-k+1..slot, oldest first,
     /// zeros for frames before the episode's start (or already overwritten).
     /// </summary>
-    public void CopyStack(int slot, Span<byte> destination)
-    {
-        int present = CheckedPresentFrames(slot, destination.Length);
-        int missing = Stack - present;
-        destination[..(missing * FrameSize)].Clear();
-        int s = slot;
-        for (int c = Stack - 1; c >= missing; c--)
-        {
-            FrameSpan(s).CopyTo(destination.Slice(c * FrameSize, FrameSize));
-            s = s == 0 ? Capacity - 1 : s - 1;
-        }
-    }
+    public void CopyStack(int slot, Span<byte> destination) => CopyFrames(slot, destination);
 
     /// <summary>As <see cref="CopyStack"/>, written as floats
     /// 0..255 (the Pixels encoding the networks take).</summary>
-    public void CopyObservation(int slot, Span<float> destination)
+    public void CopyObservation(int slot, Span<float> destination) => CopyFrames(slot, destination);
+
+    // The stack walk of both copies; T is byte or float (the JIT compiles one body for each, the type
+    // test folded).
+    void CopyFrames<T>(int slot, Span<T> destination) where T : unmanaged
     {
         int present = CheckedPresentFrames(slot, destination.Length);
         int missing = Stack - present;
@@ -219,7 +216,12 @@ public sealed class FrameStackReplay : IReplayRing
         {
             var frame = FrameSpan(s);
             var target = destination.Slice(c * FrameSize, FrameSize);
-            for (int i = 0; i < frame.Length; i++) target[i] = frame[i];
+            if (typeof(T) == typeof(byte)) frame.CopyTo(MemoryMarshal.Cast<T, byte>(target));
+            else
+            {
+                var floats = MemoryMarshal.Cast<T, float>(target);
+                for (int i = 0; i < frame.Length; i++) floats[i] = frame[i];
+            }
             s = s == 0 ? Capacity - 1 : s - 1;
         }
     }
@@ -340,12 +342,7 @@ public sealed class FrameStackReplay : IReplayRing
     /// the written slots' frames and transitions.</summary>
     public void Save(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(FormatVersion);
-        writer.Write(Capacity);
-        writer.Write(FrameHeight);
-        writer.Write(FrameWidth);
-        writer.Write(Stack);
+        StateHeader.Write(writer, FormatVersion, Capacity, FrameHeight, FrameWidth, Stack);
         writer.Write(_cursor);
         writer.Write(_count);
         writer.Write(_transitionCount);
@@ -364,13 +361,8 @@ public sealed class FrameStackReplay : IReplayRing
     /// into a ring of the same shape and capacity.</summary>
     public void Load(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        int version = reader.ReadInt32();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"frame-stack replay state has format version {version}; this build reads {FormatVersion}.");
-        int capacity = reader.ReadInt32(), height = reader.ReadInt32(), width = reader.ReadInt32(), stack = reader.ReadInt32();
-        if (capacity != Capacity || height != FrameHeight || width != FrameWidth || stack != Stack)
-            throw new InvalidDataException($"frame-stack replay state is for capacity {capacity}, {height}x{width} frames, stack {stack}; this ring has {Capacity}, {FrameHeight}x{FrameWidth}, {Stack}.");
+        StateHeader.Read(reader, "frame-stack replay", "capacity, frame height, frame width, stack", FormatVersion,
+            Capacity, FrameHeight, FrameWidth, Stack);
         _cursor = reader.ReadInt32();
         _count = reader.ReadInt32();
         _transitionCount = reader.ReadInt32();

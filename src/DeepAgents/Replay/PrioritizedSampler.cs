@@ -182,9 +182,7 @@ public sealed class PrioritizedSampler
     /// position in the ring and the sampling stream.</summary>
     public void Save(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(FormatVersion);
-        writer.Write(_sampleable.Length);
+        StateHeader.Write(writer, FormatVersion, _sampleable.Length);
         writer.Write(_seenCursor);
         writer.Write(_seenCount);
         writer.Write(_sampleableCount);
@@ -197,13 +195,7 @@ public sealed class PrioritizedSampler
     /// a ring of the same capacity (load the ring first).</summary>
     public void Load(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        int version = reader.ReadInt32();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"prioritized sampler state has format version {version}; this build reads {FormatVersion}.");
-        int capacity = reader.ReadInt32();
-        if (capacity != _sampleable.Length)
-            throw new InvalidDataException($"prioritized sampler state is for capacity {capacity}; this sampler has {_sampleable.Length}.");
+        StateHeader.Read(reader, "prioritized sampler", "capacity", FormatVersion, _sampleable.Length);
         _seenCursor = reader.ReadInt32();
         _seenCount = reader.ReadInt32();
         _sampleableCount = reader.ReadInt32();

@@ -158,9 +158,7 @@ public sealed class ReplayBuffer : IReplayRing
     /// slots, cursor, counters and the sampling stream.</summary>
     public void Save(BinaryWriter writer)
     {
-        writer.Write(FormatVersion);
-        writer.Write(Capacity);
-        writer.Write(ObservationSize);
+        StateHeader.Write(writer, FormatVersion, Capacity, ObservationSize);
         writer.Write(_cursor);
         writer.Write(_count);
         writer.Write(_transitionCount);
@@ -179,12 +177,7 @@ public sealed class ReplayBuffer : IReplayRing
     /// a buffer of the same capacity and observation size.</summary>
     public void Load(BinaryReader reader)
     {
-        int version = reader.ReadInt32();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"replay state has format version {version}; this build reads {FormatVersion}.");
-        int capacity = reader.ReadInt32(), observationSize = reader.ReadInt32();
-        if (capacity != Capacity || observationSize != ObservationSize)
-            throw new InvalidDataException($"replay state is for capacity {capacity} and observation size {observationSize}; this buffer has {Capacity} and {ObservationSize}.");
+        StateHeader.Read(reader, "replay", "capacity, observation size", FormatVersion, Capacity, ObservationSize);
         _cursor = reader.ReadInt32();
         _count = reader.ReadInt32();
         _transitionCount = reader.ReadInt32();

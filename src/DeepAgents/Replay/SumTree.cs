@@ -82,7 +82,8 @@ public sealed class SumTree
                 prefix -= leftSum;
                 node = left + 1;
             }
-            else node = left; // prefix reached this subtree's total through rounding: stay in the positive part
+            // Else prefix reached this subtree's total through rounding: stay in the positive part.
+            else node = left;
         }
         return node - _leaves;
     }
@@ -111,9 +112,7 @@ public sealed class SumTree
     /// <summary>Writes the capacity, the recorded maximum and all leaf priorities.</summary>
     public void Save(BinaryWriter writer)
     {
-        ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(FormatVersion);
-        writer.Write(Capacity);
+        StateHeader.Write(writer, FormatVersion, Capacity);
         writer.Write(MaxRecordedPriority);
         writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_nodes.AsSpan(_leaves, Capacity)));
     }
@@ -122,13 +121,7 @@ public sealed class SumTree
     /// capacity); inner sums are recomputed bottom-up.</summary>
     public void Load(BinaryReader reader)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        int version = reader.ReadInt32();
-        if (version != FormatVersion)
-            throw new InvalidDataException($"sum tree state has format version {version}; this build reads {FormatVersion}.");
-        int capacity = reader.ReadInt32();
-        if (capacity != Capacity)
-            throw new InvalidDataException($"sum tree state has capacity {capacity}; this tree has {Capacity}.");
+        StateHeader.Read(reader, "sum tree", "capacity", FormatVersion, Capacity);
         MaxRecordedPriority = reader.ReadDouble();
         Array.Clear(_nodes);
         reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_nodes.AsSpan(_leaves, Capacity)));

@@ -23,14 +23,21 @@ sealed class AreaResizeAccelerated
     const int Lanes = 8; // 32-bit lanes of a 256-bit vector; the block side
 
     readonly int _sourceWidth, _destinationHeight, _destinationWidth;
-    readonly int _rowsPadded, _columnsPadded; // destination sides rounded up to multiples of 8
-    readonly int _rowTaps, _columnTaps;       // source rows per destination row, columns per column, padded
-    readonly int[] _rowOffset, _rowWeight;    // destination row i, tap t at i * _rowTaps + t: r * srcW, oy(i, r)
-    readonly int[] _columnOffset;             // per destination column j: first(j) * _rowsPadded, a row of sumsT
-    readonly int[] _columnWeight;             // ox(j, first(j) + t) at j * _columnTaps + t
-    readonly int[] _sumsT;                    // (srcW + _columnTaps - 1) x _rowsPadded: vertical pass, transposed
-    readonly int _denominator;                // srcH * srcW
-    readonly float _inverse;                  // 1 / denominator, for the quotient's estimate (float)
+    // Destination sides rounded up to multiples of 8.
+    readonly int _rowsPadded, _columnsPadded;
+    // Source rows per destination row, columns per column, padded.
+    readonly int _rowTaps, _columnTaps;
+    // Destination row i, tap t at i * _rowTaps + t: r * srcW, oy(i, r).
+    readonly int[] _rowOffset, _rowWeight;
+    // Per destination column j: first(j) * _rowsPadded, a row of sumsT.
+    readonly int[] _columnOffset;
+    // ox(j, first(j) + t) at j * _columnTaps + t.
+    readonly int[] _columnWeight;
+    // (srcW + _columnTaps - 1) x _rowsPadded: vertical pass, transposed.
+    readonly int[] _sumsT;
+    // srcH * srcW, and its inverse for the quotient's estimate (float).
+    readonly int _denominator;
+    readonly float _inverse;
 
     /// <summary>Whether this machine runs the accelerated path (else <see cref="AreaResize"/> runs the
     /// reference).</summary>

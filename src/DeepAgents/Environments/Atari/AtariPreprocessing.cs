@@ -1,4 +1,3 @@
-using System.Text;
 using Research.Random;
 
 namespace Research.DeepAgents.Environments.Atari;
@@ -39,7 +38,8 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
     readonly int[] _actionSet;
     readonly AreaResize _resize;
     readonly Mt19937 _random;
-    readonly byte[] _screens = new byte[2 * ScreenSize]; // the last two emulated frames (slot = frame index in the step mod 2)
+    // The last two emulated frames (slot = frame index in the step mod 2).
+    readonly byte[] _screens = new byte[2 * ScreenSize];
     readonly byte[] _pooled = new byte[ScreenSize];
     readonly byte[] _observation;
     int _lastExecuted;
@@ -242,79 +242,48 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
     }
 
     /// <inheritdoc />
-    public void Observe(Span<byte> destination)
-    {
-        CheckLength(destination.Length);
-        _observation.CopyTo(destination);
-    }
+    public void Observe(Span<byte> destination) => ByteObservation.Copy(_observation, destination, Name);
 
     /// <inheritdoc />
-    public void Observe(Span<float> destination)
-    {
-        CheckLength(destination.Length);
-        for (int i = 0; i < _observation.Length; i++) destination[i] = _observation[i];
-    }
-
-    void CheckLength(int length)
-    {
-        if (length < _observation.Length)
-            throw new ArgumentException($"Observation buffer has {length} elements; {Name} needs {_observation.Length}.", "destination");
-    }
+    public void Observe(Span<float> destination) => ByteObservation.Copy(_observation, destination, Name);
 
     /// <inheritdoc />
-    public byte[] SaveState()
+    public byte[] SaveState() => Snapshot.Save(SnapshotMagic, w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(SnapshotMagic);
-            w.Write(Name);
-            w.Write(OptionsKey());
-            _random.Write(w);
-            w.Write(_lastExecuted);
-            w.Write(_gameOver); w.Write(_capReached); w.Write(_lifeLossPending);
-            w.Write(_endResult.Reward); w.Write(_endResult.Terminated); w.Write(_endResult.Truncated);
-            w.Write(Lives); w.Write(GameSteps); w.Write(GameReturn);
-            w.Write(LastRawReward); w.Write(LastStepLostLife); w.Write(LastStepFrames);
-            w.Write(_pooled);
-            w.Write(_observation);
-            var emulator = _emulator.SaveState();
-            w.Write(emulator.Length);
-            w.Write(emulator);
-        }
-        return stream.ToArray();
-    }
+        w.Write(Name);
+        w.Write(OptionsKey());
+        _random.Write(w);
+        w.Write(_lastExecuted);
+        w.Write(_gameOver); w.Write(_capReached); w.Write(_lifeLossPending);
+        w.Write(_endResult.Reward); w.Write(_endResult.Terminated); w.Write(_endResult.Truncated);
+        w.Write(Lives); w.Write(GameSteps); w.Write(GameReturn);
+        w.Write(LastRawReward); w.Write(LastStepLostLife); w.Write(LastStepFrames);
+        w.Write(_pooled);
+        w.Write(_observation);
+        var emulator = _emulator.SaveState();
+        w.Write(emulator.Length);
+        w.Write(emulator);
+    });
 
     /// <inheritdoc />
-    public void RestoreState(ReadOnlySpan<byte> state)
+    public void RestoreState(ReadOnlySpan<byte> state) => Snapshot.Restore(state, SnapshotMagic, "Atari environment", r =>
     {
-        using var r = new BinaryReader(new MemoryStream(state.ToArray()), Encoding.UTF8);
-        try
-        {
-            string magic = r.ReadString();
-            if (magic != SnapshotMagic) throw new InvalidDataException($"Not an Atari environment state (header '{magic}', expected '{SnapshotMagic}').");
-            string name = r.ReadString();
-            if (name != Name) throw new InvalidDataException($"State is for '{name}', this environment is '{Name}'.");
-            string options = r.ReadString();
-            if (options != OptionsKey())
-                throw new InvalidDataException($"State was saved with options '{options}'; this environment has '{OptionsKey()}'.");
-            _random.Read(r);
-            _lastExecuted = r.ReadInt32();
-            _gameOver = r.ReadBoolean(); _capReached = r.ReadBoolean(); _lifeLossPending = r.ReadBoolean();
-            _endResult = new StepResult(r.ReadSingle(), r.ReadBoolean(), r.ReadBoolean());
-            Lives = r.ReadInt32(); GameSteps = r.ReadInt32(); GameReturn = r.ReadDouble();
-            LastRawReward = r.ReadSingle(); LastStepLostLife = r.ReadBoolean(); LastStepFrames = r.ReadInt32();
-            ReadExactly(r, _pooled);
-            ReadExactly(r, _observation);
-            int length = r.ReadInt32();
-            if (length < 0) throw new InvalidDataException($"Corrupt {Name} state: emulator state length {length}.");
-            _emulator.RestoreState(r.ReadBytes(length));
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"Truncated {Name} state ({state.Length} bytes).", e);
-        }
-    }
+        Snapshot.ReadName(r, Name);
+        string options = r.ReadString();
+        if (options != OptionsKey())
+            throw new InvalidDataException($"State was saved with options '{options}'; this environment has '{OptionsKey()}'.");
+        _random.Read(r);
+        _lastExecuted = r.ReadInt32();
+        _gameOver = r.ReadBoolean(); _capReached = r.ReadBoolean(); _lifeLossPending = r.ReadBoolean();
+        _endResult = new StepResult(r.ReadSingle(), r.ReadBoolean(), r.ReadBoolean());
+        Lives = r.ReadInt32(); GameSteps = r.ReadInt32(); GameReturn = r.ReadDouble();
+        LastRawReward = r.ReadSingle(); LastStepLostLife = r.ReadBoolean(); LastStepFrames = r.ReadInt32();
+        ReadExactly(r, _pooled);
+        ReadExactly(r, _observation);
+        int length = r.ReadInt32();
+        if (length < 0) throw new InvalidDataException($"Corrupt {Name} state: emulator state length {length}.");
+        _emulator.RestoreState(r.ReadBytes(length));
+    });
 
     static void ReadExactly(BinaryReader r, byte[] destination)
     {

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>
@@ -18,6 +16,7 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
     readonly IEnvironment _inner;
     readonly byte[] _stack;
     readonly int _frameSize;
+    readonly string _described; // the environment in messages: its id and the stack length
 
     /// <summary>Stacks <paramref name="frames"/> observations of
     /// <paramref name="inner"/> (Binary or Pixels) and resets it.</summary>
@@ -34,6 +33,7 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
         Frames = frames;
         _frameSize = o.Size;
         _stack = new byte[frames * _frameSize];
+        _described = $"{inner.Name} with a {frames}-frame stack";
         Observation = new ObservationSpec(frames * o.Channels, o.Height, o.Width, o.Kind);
         Reset();
     }
@@ -77,24 +77,10 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
     }
 
     /// <inheritdoc />
-    public void Observe(Span<byte> destination)
-    {
-        CheckLength(destination.Length);
-        _stack.CopyTo(destination);
-    }
+    public void Observe(Span<byte> destination) => ByteObservation.Copy(_stack, destination, _described);
 
     /// <inheritdoc />
-    public void Observe(Span<float> destination)
-    {
-        CheckLength(destination.Length);
-        for (int i = 0; i < _stack.Length; i++) destination[i] = _stack[i];
-    }
-
-    void CheckLength(int length)
-    {
-        if (length < _stack.Length)
-            throw new ArgumentException($"Observation buffer has {length} elements; {Name} with a {Frames}-frame stack needs {_stack.Length}.", "destination");
-    }
+    public void Observe(Span<float> destination) => ByteObservation.Copy(_stack, destination, _described);
 
     /// <inheritdoc />
     public bool GameEnded => Game.GameEnded;
@@ -116,27 +102,21 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
     public byte[] SaveState()
     {
         var inner = Snapshots.SaveState();
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        return Snapshot.Save(SnapshotMagic, w =>
         {
-            w.Write(SnapshotMagic);
             w.Write(Frames);
             w.Write(_stack);
             w.Write(inner.Length);
             w.Write(inner);
-        }
-        return stream.ToArray();
+        });
     }
 
     /// <inheritdoc />
     public void RestoreState(ReadOnlySpan<byte> state)
     {
         var snapshots = Snapshots;
-        using var r = new BinaryReader(new MemoryStream(state.ToArray()), Encoding.UTF8);
-        try
+        Snapshot.Restore(state, SnapshotMagic, "frame-stack", r =>
         {
-            string magic = r.ReadString();
-            if (magic != SnapshotMagic) throw new InvalidDataException($"Not a frame-stack state (header '{magic}', expected '{SnapshotMagic}').");
             int frames = r.ReadInt32();
             if (frames != Frames) throw new InvalidDataException($"State has a {frames}-frame stack; this environment stacks {Frames}.");
             var stack = r.ReadBytes(_stack.Length);
@@ -145,11 +125,7 @@ public sealed class FrameStack : IEnvironment, ISnapshotEnvironment, IGameEnviro
             if (length < 0) throw new InvalidDataException($"Corrupt frame-stack state: inner state length {length}.");
             snapshots.RestoreState(r.ReadBytes(length));
             stack.CopyTo(_stack, 0);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"Truncated frame-stack state ({state.Length} bytes).", e);
-        }
+        });
     }
 
     ISnapshotEnvironment Snapshots => _inner as ISnapshotEnvironment

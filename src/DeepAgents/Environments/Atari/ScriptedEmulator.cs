@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Research.DeepAgents.Environments.Atari;
 
 /// <summary>Paints the grayscale screen shown after <paramref name="frame"/>
@@ -156,35 +154,18 @@ public sealed class ScriptedEmulator : IAtariEmulator
     public IReadOnlyList<int> LegalActionSet => Legal;
 
     /// <inheritdoc />
-    public byte[] SaveState()
+    public byte[] SaveState() => Snapshot.Save(SnapshotMagic, w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(SnapshotMagic);
-            w.Write(Frame);
-            w.Write(Resets);
-        }
-        return stream.ToArray();
-    }
+        w.Write(Frame);
+        w.Write(Resets);
+    });
 
     /// <inheritdoc />
-    public void RestoreState(ReadOnlySpan<byte> state)
+    public void RestoreState(ReadOnlySpan<byte> state) => Snapshot.Restore(state, SnapshotMagic, "scripted emulator", r =>
     {
-        using var r = new BinaryReader(new MemoryStream(state.ToArray()), Encoding.UTF8);
-        try
-        {
-            string magic = r.ReadString();
-            if (magic != SnapshotMagic)
-                throw new InvalidDataException($"Not a scripted emulator state (header '{magic}', expected '{SnapshotMagic}').");
-            Frame = r.ReadInt32();
-            Resets = r.ReadInt32();
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"Truncated scripted emulator state ({state.Length} bytes).", e);
-        }
-    }
+        Frame = r.ReadInt32();
+        Resets = r.ReadInt32();
+    });
 
     /// <inheritdoc />
     public void Dispose() { }

@@ -1,4 +1,3 @@
-using System.Text;
 using Research.Random;
 
 namespace Research.DeepAgents.Environments.Classic;
@@ -122,34 +121,18 @@ public sealed class CartPole : IEnvironment, ISnapshotEnvironment
         throw new InvalidOperationException("cartpole has Features observations; use Observe(Span<float>).");
 
     /// <inheritdoc />
-    public byte[] SaveState()
+    public byte[] SaveState() => Snapshot.Save(SnapshotMagic, w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(SnapshotMagic);
-            _random.Write(w);
-            w.Write(X); w.Write(XDot); w.Write(Theta); w.Write(ThetaDot);
-            w.Write(Steps); w.Write(_terminated); w.Write(_truncated);
-        }
-        return stream.ToArray();
-    }
+        _random.Write(w);
+        w.Write(X); w.Write(XDot); w.Write(Theta); w.Write(ThetaDot);
+        w.Write(Steps); w.Write(_terminated); w.Write(_truncated);
+    });
 
     /// <inheritdoc />
-    public void RestoreState(ReadOnlySpan<byte> state)
+    public void RestoreState(ReadOnlySpan<byte> state) => Snapshot.Restore(state, SnapshotMagic, "cartpole", r =>
     {
-        using var r = new BinaryReader(new MemoryStream(state.ToArray()), Encoding.UTF8);
-        try
-        {
-            string magic = r.ReadString();
-            if (magic != SnapshotMagic) throw new InvalidDataException($"Not a cartpole state (header '{magic}', expected '{SnapshotMagic}').");
-            _random.Read(r);
-            X = r.ReadDouble(); XDot = r.ReadDouble(); Theta = r.ReadDouble(); ThetaDot = r.ReadDouble();
-            Steps = r.ReadInt32(); _terminated = r.ReadBoolean(); _truncated = r.ReadBoolean();
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"Truncated cartpole state ({state.Length} bytes).", e);
-        }
-    }
+        _random.Read(r);
+        X = r.ReadDouble(); XDot = r.ReadDouble(); Theta = r.ReadDouble(); ThetaDot = r.ReadDouble();
+        Steps = r.ReadInt32(); _terminated = r.ReadBoolean(); _truncated = r.ReadBoolean();
+    });
 }

@@ -153,7 +153,8 @@ public sealed class Breakout : MinAtarGame
     }
 
     /// <summary>Paddle, ball, trail (the ball's previous cell) and the brick board.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    // Compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private protected override void Draw(Span<byte> planes)
     {
         const int Plane = Size * Size;

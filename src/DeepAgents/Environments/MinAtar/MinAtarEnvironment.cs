@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Text;
 using Research.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -129,33 +128,22 @@ public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
     }
 
     /// <inheritdoc />
-    public byte[] SaveState()
+    public byte[] SaveState() => Snapshot.Save(SnapshotMagic, w =>
     {
-        using var stream = new MemoryStream();
-        using (var w = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
-        {
-            w.Write(SnapshotMagic);
-            w.Write(Name);
-            w.Write(Options.StickyActionProbability);
-            w.Write(Options.DifficultyRamping);
-            w.Write(Options.MinimalActions);
-            Random.Write(w);
-            w.Write(LastAction);
-            Game.WriteState(w);
-        }
-        return stream.ToArray();
-    }
+        w.Write(Name);
+        w.Write(Options.StickyActionProbability);
+        w.Write(Options.DifficultyRamping);
+        w.Write(Options.MinimalActions);
+        Random.Write(w);
+        w.Write(LastAction);
+        Game.WriteState(w);
+    });
 
     /// <inheritdoc />
-    public void RestoreState(ReadOnlySpan<byte> state)
-    {
-        using var r = new BinaryReader(new MemoryStream(state.ToArray()), Encoding.UTF8);
-        try
+    public void RestoreState(ReadOnlySpan<byte> state) =>
+        Snapshot.Restore(state, SnapshotMagic, "MinAtar environment", r =>
         {
-            string magic = r.ReadString();
-            if (magic != SnapshotMagic) throw new InvalidDataException($"Not a MinAtar environment state (header '{magic}', expected '{SnapshotMagic}').");
-            string name = r.ReadString();
-            if (name != Name) throw new InvalidDataException($"State is for '{name}', this environment is '{Name}'.");
+            Snapshot.ReadName(r, Name);
             double sticky = r.ReadDouble();
             bool ramping = r.ReadBoolean(), minimal = r.ReadBoolean();
             if (sticky != Options.StickyActionProbability || ramping != Options.DifficultyRamping || minimal != Options.MinimalActions)
@@ -165,10 +153,5 @@ public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
             Random.Read(r);
             LastAction = r.ReadInt32();
             Game.ReadState(r);
-        }
-        catch (EndOfStreamException e)
-        {
-            throw new InvalidDataException($"Truncated {Name} state ({state.Length} bytes).", e);
-        }
-    }
+        });
 }

@@ -84,7 +84,8 @@ public abstract class MinAtarGame
     {
         int n = _observationSize;
         if (destination.Length < n) ThrowTooSmall(destination.Length, n);
-        Draw(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(destination), n)); // n <= Length: checked above
+        // n <= Length: checked above.
+        Draw(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(destination), n));
     }
 
     // Out of line, so the hot path does not carry the message formatting.

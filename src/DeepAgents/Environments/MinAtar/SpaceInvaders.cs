@@ -195,7 +195,8 @@ public sealed class SpaceInvaders : MinAtarGame
 
     /// <summary>Cannon; aliens (also in alien_left or alien_right
     /// by direction); both kinds of bullets.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)] // compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls
+    // Compiled on its own, so the caller's inlining budget cannot leave the writer's helpers as calls.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private protected override void Draw(Span<byte> planes)
     {
         // the state is read (packed into boards) before the clear (PlaneWriter)
