@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using CsvHelper;
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Torch;
 using Research.DeepAgents.Training;

@@ -1,5 +1,4 @@
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Training;
 using Research.Random;
 
 namespace Research.Bench.Training;

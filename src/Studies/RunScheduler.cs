@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 
 namespace Research.Studies;

@@ -1,4 +1,4 @@
-using Research.DeepAgents.Training;
+using Research.DeepAgents.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -9,7 +9,7 @@ open Expecto
 open FsCheck
 open FsCheck.FSharp
 open Research.Cli
-open Research.DeepAgents.Training
+open Research.DeepAgents.Configuration
 
 /// Paths the fuzz uses: missing, a file, an empty directory, a directory whose config.json is not JSON, kernel files.
 type private Paths =

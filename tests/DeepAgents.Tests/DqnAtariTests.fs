@@ -5,6 +5,7 @@ module DqnAtariTests
 open System
 open Expecto
 open Research.DeepAgents.Agents
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Replay
 open Research.DeepAgents.Training
 open Research.Random

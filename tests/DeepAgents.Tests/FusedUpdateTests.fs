@@ -6,10 +6,12 @@ open System
 open Expecto
 open TorchSharp
 open Research.DeepAgents.Agents
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Networks
 open Research.DeepAgents.Networks.Backprop
 open Research.DeepAgents.Optimization
+open Research.DeepAgents.Parameters
 open Research.DeepAgents.Replay
 open Research.DeepAgents.Training
 open TorchTestSupport

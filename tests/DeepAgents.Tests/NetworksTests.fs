@@ -4,7 +4,6 @@ open Expecto
 open TorchSharp
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Networks
-open Research.DeepAgents.Optimization
 open TorchTestSupport
 
 let private forwardShape (net: QNetwork) (batch: int64) =

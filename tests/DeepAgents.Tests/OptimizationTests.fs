@@ -5,6 +5,7 @@ open Expecto
 open TorchSharp
 open Research.DeepAgents.Networks
 open Research.DeepAgents.Optimization
+open Research.DeepAgents.Parameters
 open TorchTestSupport
 
 type private Tensor = torch.Tensor

@@ -8,8 +8,8 @@ open System
 open Expecto
 open TorchSharp
 open Research.DeepAgents.Agents
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Environments
-open Research.DeepAgents.Training
 open TrainingTestSupport
 open TorchTestSupport
 

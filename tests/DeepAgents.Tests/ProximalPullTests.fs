@@ -4,6 +4,7 @@ open Expecto
 open TorchSharp
 open Research.DeepAgents.Networks
 open Research.DeepAgents.Optimization
+open Research.DeepAgents.Parameters
 open TorchTestSupport
 
 /// Dyadic values (multiples of 1/4 and 1/2) so that 0.75 w + 0.25 theta is exact in float32.

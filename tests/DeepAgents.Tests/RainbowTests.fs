@@ -7,6 +7,7 @@ open System.IO
 open System.Threading
 open Expecto
 open Research.DeepAgents.Agents
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Environments.Atari
 open Research.DeepAgents.Optimization

@@ -7,7 +7,6 @@ module TensorBoardTests
 open System
 open System.IO
 open Expecto
-open Research.DeepAgents.Training
 open TrainingTestSupport
 open TrainingTests
 

@@ -6,6 +6,7 @@ module TrainingLearningTests
 open System
 open System.IO
 open Expecto
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Training
 open TrainingTestSupport
 

@@ -4,6 +4,7 @@ open System
 open System.IO
 open System.Threading
 open Expecto
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Training
 open Research.Random
 open Research.RunFormat

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Research.Cli.Reproduce;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 using Research.Studies;
 using Spectre.Console;

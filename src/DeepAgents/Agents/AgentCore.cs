@@ -1,8 +1,8 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
 using Research.Random;
 
 namespace Research.DeepAgents.Agents;

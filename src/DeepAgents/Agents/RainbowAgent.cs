@@ -1,10 +1,10 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Distributional;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Networks.Layers;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
 using Research.Random;
 using static TorchSharp.torch;
 

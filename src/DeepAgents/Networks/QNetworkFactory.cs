@@ -1,5 +1,4 @@
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Optimization;
 
 namespace Research.DeepAgents.Networks;
 

@@ -1,4 +1,5 @@
 using Research.DeepAgents.Networks;
+using Research.DeepAgents.Parameters;
 using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Optimization;

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Research.DeepAgents.Parameters;
 
 namespace Research.DeepAgents.Optimization;
 

@@ -1,4 +1,5 @@
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Environments.Atari;
 using Research.Random;

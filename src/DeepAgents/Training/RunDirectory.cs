@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Research.RunFormat;
+using Research.DeepAgents.Configuration;
 
 namespace Research.DeepAgents.Training;
 

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Tensorboard;
+using Research.DeepAgents.Configuration;
 
 namespace Research.DeepAgents.Training;
 

@@ -1,4 +1,5 @@
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Torch;
 
 namespace Research.DeepAgents.Training;

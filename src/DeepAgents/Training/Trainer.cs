@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Torch;

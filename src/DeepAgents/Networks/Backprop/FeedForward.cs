@@ -1,4 +1,5 @@
 using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Parameters;
 using TorchSharp;
 using static TorchSharp.torch;
 

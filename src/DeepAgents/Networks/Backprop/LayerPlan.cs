@@ -1,5 +1,5 @@
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Parameters;
 
 namespace Research.DeepAgents.Networks.Backprop;
 

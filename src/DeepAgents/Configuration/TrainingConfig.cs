@@ -2,7 +2,7 @@ using Research.DeepAgents.Agents;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;
 
-namespace Research.DeepAgents.Training;
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>When the target network is refreshed: every N agent steps
 /// (Dopamine) or every N gradient updates (MinAtar's dqn.py).</summary>

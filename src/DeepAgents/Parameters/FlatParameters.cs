@@ -1,8 +1,9 @@
+using Research.DeepAgents.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Research.DeepAgents.Optimization;
+namespace Research.DeepAgents.Parameters;
 
 /// <summary>One parameter's place in a <see cref="FlatParameters"/> buffer.</summary>
 /// <param name="Name">The qualified parameter name (e.g. <c>conv.weight</c>).</param>

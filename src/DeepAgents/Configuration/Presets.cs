@@ -2,7 +2,7 @@ using Research.DeepAgents.Agents;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;
 
-namespace Research.DeepAgents.Training;
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>
 /// Named starting configurations (docs/agents.md lists every value with its source). Each fills every key
