@@ -12,6 +12,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;

@@ -2,6 +2,7 @@ module NetworksTests
 
 open Expecto
 open TorchSharp
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Networks
 open TorchTestSupport

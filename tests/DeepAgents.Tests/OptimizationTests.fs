@@ -3,6 +3,7 @@ module OptimizationTests
 open System.IO
 open Expecto
 open TorchSharp
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Networks
 open Research.DeepAgents.Optimization
 open Research.DeepAgents.Parameters

@@ -2,6 +2,7 @@ module ProximalPullTests
 
 open Expecto
 open TorchSharp
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Networks
 open Research.DeepAgents.Optimization
 open Research.DeepAgents.Parameters

@@ -1,7 +1,3 @@
-using Research.DeepAgents.Agents;
-using Research.DeepAgents.Networks;
-using Research.DeepAgents.Optimization;
-
 namespace Research.DeepAgents.Configuration;
 
 /// <summary>
@@ -197,7 +193,7 @@ public static class Presets
     /// <summary>
     /// Dopamine's MinAtar Rainbow: <see cref="MinAtarDopamine"/> plus 51 atoms on [-100, 100], n = 3,
     /// prioritized replay (alpha = beta = 0.5) and Adam(1e-4, eps 3.125e-4)
-    /// (<see cref="OptimizerConfig.DopamineMinAtarRainbow"/>); Rainbow Pro
+    /// (<c>OptimizerConfig.DopamineMinAtarRainbow</c>); Rainbow Pro
     /// c~ 0.05 (the paper's Atari value; no MinAtar value was published).
     /// </summary>
     public static TrainingConfig MinAtarDopamineRainbow { get; } = MinAtarDopamine with

@@ -1,3 +1,4 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 
 namespace Research.DeepAgents.Networks;

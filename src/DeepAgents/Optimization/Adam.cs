@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Parameters;
 
 namespace Research.DeepAgents.Optimization;
@@ -46,7 +47,7 @@ public sealed class Adam : IPullFusingOptimizer, IDisposable
         oneMinusBeta1 = tensor(1.0 - config.Beta1, parameters.Values.dtype, parameters.Values.device);
         beta2 = config.Beta2.ToScalar();
         oneMinusBeta2 = (1.0 - config.Beta2).ToScalar();
-        fused = !forceTensorOps && FusedKernels.Applies(parameters.Values) && FusedKernels.Applies(parameters.Gradients);
+        fused = !forceTensorOps && TensorSpans.Applies(parameters.Values) && TensorSpans.Applies(parameters.Gradients);
     }
 
     /// <summary>The hyperparameters.</summary>
@@ -86,7 +87,7 @@ public sealed class Adam : IPullFusingOptimizer, IDisposable
         var epsilon = Config.Form == OptimizerForm.TensorFlow ? Config.Epsilon : Config.Epsilon * Math.Sqrt(c2);
         if (fused)
         {
-            FusedKernels.Adam(FusedKernels.Span(parameters.Values), FusedKernels.Span(g), FusedKernels.Span(m), FusedKernels.Span(v),
+            FusedKernels.Adam(TensorSpans.Span(parameters.Values), TensorSpans.Span(g), TensorSpans.Span(m), TensorSpans.Span(v),
                 (float)Config.Beta1, (float)Config.Beta2, (float)stepSize, (float)epsilon, pullTarget, mu);
             StepCount = t;
             return;

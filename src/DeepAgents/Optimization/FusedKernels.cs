@@ -1,8 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Optimization;
 
@@ -14,20 +12,6 @@ namespace Research.DeepAgents.Optimization;
 /// </summary>
 internal static class FusedKernels
 {
-    /// <summary>A float32 CPU tensor's elements as a span
-    /// (the tensor must stay alive and unresized).</summary>
-    public static unsafe Span<float> Span(Tensor t) => new((void*)Address(t), checked((int)t.numel()));
-
-    /// <summary>Address of a contiguous CPU tensor's first element.</summary>
-    public static unsafe nint Address(Tensor t)
-    {
-        fixed (byte* p = t.bytes) return (nint)p;
-    }
-
-    /// <summary>True when the fused CPU path applies: float32, contiguous, on the CPU.</summary>
-    public static bool Applies(Tensor t) =>
-        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
-
     /// <summary>
     /// The proximal pull (<see cref="ProximalPull.Pulled(float, float, float)"/>) over whole buffers, in one
     /// pass. The optimizer kernels pull each element the same way before their step when given a pull target,

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Parameters;
 
 namespace Research.DeepAgents.Optimization;
@@ -60,7 +61,7 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
         momentum = config.Momentum.ToScalar();
         learningRate = config.LearningRate.ToScalar();
         minusLearningRate = (-config.LearningRate).ToScalar();
-        fused = !forceTensorOps && FusedKernels.Applies(values) && FusedKernels.Applies(parameters.Gradients);
+        fused = !forceTensorOps && TensorSpans.Applies(values) && TensorSpans.Applies(parameters.Gradients);
     }
 
     /// <summary>The hyperparameters.</summary>
@@ -96,9 +97,9 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
         var w = parameters.Values;
         if (fused)
         {
-            FusedKernels.RmsProp(FusedKernels.Span(w), FusedKernels.Span(g), FusedKernels.Span(meanSquare),
-                meanGradient is null ? default : FusedKernels.Span(meanGradient),
-                momentumBuffer is null ? default : FusedKernels.Span(momentumBuffer),
+            FusedKernels.RmsProp(TensorSpans.Span(w), TensorSpans.Span(g), TensorSpans.Span(meanSquare),
+                meanGradient is null ? default : TensorSpans.Span(meanGradient),
+                momentumBuffer is null ? default : TensorSpans.Span(momentumBuffer),
                 (float)Config.Decay, (float)Config.Momentum, (float)Config.LearningRate, (float)Config.Epsilon,
                 Config.Form == OptimizerForm.TensorFlow, pullTarget, mu);
             StepCount++;

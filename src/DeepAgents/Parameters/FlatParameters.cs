@@ -1,4 +1,3 @@
-using Research.DeepAgents.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -121,7 +120,7 @@ public sealed class FlatParameters : IDisposable
     }
 
     /// <summary>Address of a CPU tensor's first element (identifies which buffer it aliases).</summary>
-    internal static nint DataAddress(Tensor t) => FusedKernels.Address(t);
+    internal static nint DataAddress(Tensor t) => TensorSpans.Address(t);
 
     /// <inheritdoc />
     public void Dispose()
