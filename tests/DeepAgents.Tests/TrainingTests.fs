@@ -59,6 +59,27 @@ let configTests =
             Expect.isFalse (File.Exists(Path.Combine(dir, "config.json"))) "nothing written"
         }
 
+        test "presets keep every value (tests/data/presets.txt)" {
+            let golden =
+                File.ReadAllLines(TestSupport.repoPath "tests/data/presets.txt")
+                |> Array.filter (fun l -> l <> "" && not (l.StartsWith "#"))
+                |> Array.map (fun l -> let eq = l.IndexOf '=' in l.Substring(0, eq), l.Substring(eq + 1))
+                |> Map.ofArray
+            let defaults = TrainingConfig()
+            for table, presets in [ "dqn", Presets.All; "rainbow", Presets.Rainbow ] do
+                for KeyValue(name, config) in presets do
+                    for p in ConfigKeys.Properties do
+                        let key = $"{table} {name} {ConfigKeys.Kebab p.Name}"
+                        let value = ConfigKeys.Format(p.GetValue config)
+                        match golden.TryFind key with
+                        | Some expected -> Expect.equal value expected key
+                        | None ->
+                            // A key newer than the file: presets leave it at the default.
+                            Expect.equal value (ConfigKeys.Format(p.GetValue defaults)) $"{key} (not in the file: default)"
+            let listed = golden |> Map.keys |> Seq.map (fun k -> k.Split(' ').[0..1]) |> Seq.distinct |> Seq.length
+            Expect.equal listed (Presets.All.Count + Presets.Rainbow.Count) "every preset of the file still exists"
+        }
+
         test "overrides accept kebab, camel and Pascal keys, suffixes and inf" {
             let c = ConfigOverrides.Apply(Presets.MinAtarDopamine, [ "batch-size=64"; "targetUpdatePeriod=8k"; "TotalSteps=5M"; "c-tilde=inf"; "optimizer=rms-prop"; "rms-prop-centered=off"; "epsilon-schedule=minatar-reference" ])
             Expect.equal c.BatchSize 64 "kebab"
