@@ -9,26 +9,19 @@ public abstract record OptimizerConfig(double LearningRate)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming
     /// the field, its value and the allowed range.</summary>
-    public virtual void Validate()
+    public abstract void Validate();
+
+    /// <summary>The checks every optimizer makes, in this order: the learning rate is finite and &gt; 0, each
+    /// decay (moment or momentum) is in [0, 1), epsilon is finite and &gt;= 0, the form is defined.</summary>
+    private protected void Validate(double epsilon, OptimizerForm form, params ReadOnlySpan<(double Value, string Name)> decays)
     {
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
             throw new ArgumentException($"LearningRate = {LearningRate} must be a finite number > 0.", nameof(LearningRate));
-    }
-
-    internal static void CheckUnitInterval(double value, string name)
-    {
-        if (!(value >= 0 && value < 1))
-            throw new ArgumentException($"{name} = {value} must be in [0, 1).", name);
-    }
-
-    internal static void CheckNonNegative(double value, string name)
-    {
-        if (!(value >= 0) || double.IsInfinity(value))
-            throw new ArgumentException($"{name} = {value} must be a finite number >= 0.", name);
-    }
-
-    internal static void CheckForm(OptimizerForm form)
-    {
+        foreach (var (value, name) in decays)
+            if (!(value >= 0 && value < 1))
+                throw new ArgumentException($"{name} = {value} must be in [0, 1).", name);
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+            throw new ArgumentException($"Epsilon = {epsilon} must be a finite number >= 0.", "Epsilon");
         if (!Enum.IsDefined(form))
             throw new ArgumentException($"Form = {form} is not defined; allowed: TensorFlow, PyTorch.", "Form");
     }
@@ -68,14 +61,7 @@ public sealed record AdamConfig(
     OptimizerForm Form = OptimizerForm.TensorFlow) : OptimizerConfig(LearningRate)
 {
     /// <inheritdoc />
-    public override void Validate()
-    {
-        base.Validate();
-        CheckUnitInterval(Beta1, nameof(Beta1));
-        CheckUnitInterval(Beta2, nameof(Beta2));
-        CheckNonNegative(Epsilon, nameof(Epsilon));
-        CheckForm(Form);
-    }
+    public override void Validate() => Validate(Epsilon, Form, (Beta1, nameof(Beta1)), (Beta2, nameof(Beta2)));
 }
 
 /// <summary>RMSProp, centred by default (Graves 2013). See <see cref="OptimizerForm"/>.</summary>
@@ -95,12 +81,5 @@ public sealed record RmsPropConfig(
     OptimizerForm Form = OptimizerForm.TensorFlow) : OptimizerConfig(LearningRate)
 {
     /// <inheritdoc />
-    public override void Validate()
-    {
-        base.Validate();
-        CheckUnitInterval(Decay, nameof(Decay));
-        CheckUnitInterval(Momentum, nameof(Momentum));
-        CheckNonNegative(Epsilon, nameof(Epsilon));
-        CheckForm(Form);
-    }
+    public override void Validate() => Validate(Epsilon, Form, (Decay, nameof(Decay)), (Momentum, nameof(Momentum)));
 }
