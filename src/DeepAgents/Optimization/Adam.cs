@@ -32,10 +32,8 @@ public sealed class Adam : FlatOptimizer
     /// <summary>As the public constructor; <paramref name="forceTensorOps"/>
     /// disables the fused CPU path (tests compare both).</summary>
     internal Adam(AdamConfig config, FlatParameters parameters, bool forceTensorOps)
-        : base("adam", parameters, forceTensorOps)
+        : base("adam", config, parameters, forceTensorOps)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        config.Validate();
         Config = config;
         m = Slot(0);
         v = Slot(0);
@@ -47,9 +45,6 @@ public sealed class Adam : FlatOptimizer
 
     /// <summary>The hyperparameters.</summary>
     public AdamConfig Config { get; }
-
-    /// <inheritdoc />
-    public override double LearningRate => Config.LearningRate;
 
     /// <summary>First moment m (flat).</summary>
     public Tensor FirstMoment => m;

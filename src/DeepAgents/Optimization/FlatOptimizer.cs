@@ -15,12 +15,16 @@ public abstract class FlatOptimizer : IPullFusingOptimizer, IDisposable
     private readonly List<Tensor> slots = [];
     private readonly List<IDisposable> owned = [];
 
-    /// <summary>Binds to <paramref name="parameters"/>; <paramref name="forceTensorOps"/> disables the fused
-    /// CPU path (tests compare both). <paramref name="kind"/> tags the saved state.</summary>
-    private protected FlatOptimizer(string kind, FlatParameters parameters, bool forceTensorOps)
+    /// <summary>Validates <paramref name="config"/> and binds to <paramref name="parameters"/>;
+    /// <paramref name="forceTensorOps"/> disables the fused CPU path (tests compare both).
+    /// <paramref name="kind"/> tags the saved state.</summary>
+    private protected FlatOptimizer(string kind, OptimizerConfig config, FlatParameters parameters, bool forceTensorOps)
     {
+        ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(parameters);
+        config.Validate();
         this.kind = kind;
+        LearningRate = config.LearningRate;
         Parameters = parameters;
         Fused = !forceTensorOps && TensorSpans.Applies(parameters.Values) && TensorSpans.Applies(parameters.Gradients);
     }
@@ -32,7 +36,7 @@ public abstract class FlatOptimizer : IPullFusingOptimizer, IDisposable
     private protected bool Fused { get; }
 
     /// <inheritdoc />
-    public abstract double LearningRate { get; }
+    public double LearningRate { get; }
 
     /// <inheritdoc />
     public long StepCount { get; private set; }

@@ -39,10 +39,8 @@ public sealed class RmsProp : FlatOptimizer
     /// <summary>As the public constructor; <paramref name="forceTensorOps"/>
     /// disables the fused CPU path (tests compare both).</summary>
     internal RmsProp(RmsPropConfig config, FlatParameters parameters, bool forceTensorOps)
-        : base("rmsprop", parameters, forceTensorOps)
+        : base("rmsprop", config, parameters, forceTensorOps)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        config.Validate();
         Config = config;
         var values = parameters.Values;
         // Saved in this order: ms, then mg (centred only), then the momentum buffer (momentum > 0 only).
@@ -62,9 +60,6 @@ public sealed class RmsProp : FlatOptimizer
 
     /// <summary>The hyperparameters.</summary>
     public RmsPropConfig Config { get; }
-
-    /// <inheritdoc />
-    public override double LearningRate => Config.LearningRate;
 
     /// <summary>The mean-square slot ms (flat).</summary>
     public Tensor MeanSquare => meanSquare;
