@@ -9,7 +9,7 @@ open System.Diagnostics
 open System.IO
 open System.Text.Json.Nodes
 open Expecto
-open Research.Cli.Notebooks
+open Research.Notebooks
 
 /// The repository root (the folder holding Research.sln), found upwards from the test binary.
 let repoRoot =
@@ -319,7 +319,17 @@ let units =
             Expect.equal (NotebookParameters.InferType "0.5") ParameterType.Float "float literal"
             Expect.equal (NotebookParameters.InferType "false") ParameterType.Bool "bool literal"
             Expect.equal (NotebookParameters.InferType "MinAtar/Breakout") ParameterType.String "string"
-            Expect.throwsT<Research.Cli.UsageException> (fun () -> lit ParameterType.Int "2.5" "fsharp" |> ignore) "2.5 is not an int"
+            Expect.throwsT<NotebookParameterException> (fun () -> lit ParameterType.Int "2.5" "fsharp" |> ignore) "2.5 is not an int"
+        }
+
+        test "the toolkit a session references: Research.* and their references, not the engine itself" {
+            // The tests' output folder holds prox's build (Research.*.dll, TorchSharp, Plotly.NET, engine).
+            let names = ToolkitAssemblies.Find AppContext.BaseDirectory |> Seq.map Path.GetFileNameWithoutExtension |> Set.ofSeq
+            for expected in [ "Research.Analysis"; "Research.DeepAgents"; "Research.Tabular"; "TorchSharp"; "Plotly.NET" ] do
+                Expect.contains names expected $"{expected} referenced"
+            Expect.equal ToolkitAssemblies.EngineName "Research.Notebooks" "the engine's assembly"
+            for engine in [ "Research.Notebooks"; "FSharp.Compiler.Service"; "Microsoft.CodeAnalysis.CSharp.Scripting"; "Markdig" ] do
+                Expect.isFalse (names.Contains engine) $"{engine} (the engine and its compilers) is no toolkit library"
         }
 
         test "C# parameters cells get C# injections" {

@@ -55,7 +55,7 @@ let tests =
                 let names = zip.Entries |> Seq.map (fun e -> e.FullName) |> List.ofSeq
                 for dropped in [ "libtorch_python.so"; "libtorchbind_test.so" ] do
                     Expect.isFalse (names |> List.exists (fun n -> n.EndsWith("/" + dropped))) $"{dropped} not packed"
-                for kept in [ "libtorch_cpu.so"; "libLibTorchSharp.so"; "prox.dll" ] do
+                for kept in [ "libtorch_cpu.so"; "libLibTorchSharp.so"; "prox.dll"; "Research.Notebooks.dll"; "Research.Studies.dll" ] do
                     Expect.isTrue (names |> List.exists (fun n -> n.EndsWith("/" + kept))) $"{kept} packed"
                 Expect.contains names "LICENSE" "licence file"
                 Expect.contains names "README.md" "readme"

@@ -25,7 +25,7 @@ let tests =
             let root = tempDir "reproduce"
             let out = Path.Combine(root, "results")
             // An "interrupted" run: the exact run reproduce plans, trained only to 1000 of its 2500 steps.
-            let plan = Research.Cli.Reproduce.ReproducePlan.Create("tiny", null, Nullable())
+            let plan = Research.Studies.Reproduce.ReproducePlan.Create("tiny", null, Nullable())
             let dqn = plan.Runs |> Seq.find (fun r -> r.Agent = "dqn")
             let partial = dqn.TrainArguments(Path.Combine(root, "tiny", dqn.Name)) |> List.ofArray
             let code, _, err = prox (partial |> List.map (fun a -> if a = "2500" then "1000" else a))
@@ -81,7 +81,7 @@ let tests =
             let args = train[0].Split(' ') |> Array.skip 1 |> List.ofArray
             let code, dry, err = prox (args @ [ "--dry-run" ])
             Expect.equal code 0 (sprintf "the printed command parses (stderr: %s)" err)
-            Expect.stringContains dry (sprintf "\"totalSteps\": %d" Research.Cli.Reproduce.ReproducePlan.SmallFrames) "frames of the small budget"
+            Expect.stringContains dry (sprintf "\"totalSteps\": %d" Research.Studies.Reproduce.ReproducePlan.SmallFrames) "frames of the small budget"
             Expect.stringContains dry "\"preset\": \"minatar-dopamine\"" "Dopamine MinAtar preset"
         }
         test "bad flags exit 2 naming the flag, the value and what is allowed" {

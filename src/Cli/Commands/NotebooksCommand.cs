@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Research.Cli.Notebooks;
+using Research.Notebooks;
 
 namespace Research.Cli.Commands;
 

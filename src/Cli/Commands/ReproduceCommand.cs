@@ -1,10 +1,9 @@
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
 using Research.Cli.Reproduce;
 using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 using Research.Studies;
+using Research.Studies.Reproduce;
 using Spectre.Console;
 
 namespace Research.Cli.Commands;
@@ -55,11 +54,8 @@ public sealed class ReproduceCommand : ICliCommand
     /// <summary>One shell-quoted command line per study and run, then the figures command.</summary>
     static void PrintCommands(ReproducePlan plan, string root, string outDir, int jobs)
     {
-        foreach (var s in plan.Studies)
-            Console.WriteLine(Shell(s.PlanArguments(Path.Combine(root, "planning", s.Name), jobs)));
-        foreach (var r in plan.Runs)
-            Console.WriteLine(Shell(r.TrainArguments(Path.Combine(root, r.Name))));
-        Console.WriteLine(Shell(["figures", "--runs", root, "--out", outDir]));
+        foreach (var args in plan.Commands(root, outDir, jobs))
+            Console.WriteLine(Shell(args));
     }
 
     /// <summary>`prox` followed by the arguments, single-quoted
@@ -68,48 +64,10 @@ public sealed class ReproduceCommand : ICliCommand
 
     static int Run(ReproducePlan plan, string root, string outDir, int jobs, bool png)
     {
-        var clock = Stopwatch.StartNew();
-        Console.WriteLine($"prox reproduce, budget {plan.Budget}: {plan.Studies.Count} planning studies, {plan.Runs.Count} training runs on {jobs} jobs -> {Path.GetFullPath(root)}");
         using var interrupt = new CtrlC();
-        // (a) planning: each study is multi-threaded itself, so they run one after another.
-        Phase("1/3 planning studies (Garnet MDPs, VI vs PVI under noise)");
-        var studies = new List<StudyOutcome>();
-        foreach (var study in plan.Studies)
-        {
-            if (interrupt.Token.IsCancellationRequested) break;
-            string dir = Path.Combine(root, "planning", study.Name);
-            bool complete = new[] { "errors.csv", "summary.csv", "config.json" }.All(f => File.Exists(Path.Combine(dir, f)));
-            if (complete)
-            {
-                Console.WriteLine($"planning/{study.Name}: complete, skipped");
-                studies.Add(new StudyOutcome(study, dir, true, 0));
-                continue;
-            }
-            var watch = Stopwatch.StartNew();
-            int code = ProxApp.Run(study.PlanArguments(dir, jobs));
-            if (code != 0)
-                throw new InvalidOperationException($"planning study {study.Name} failed with exit code {code}");
-            studies.Add(new StudyOutcome(study, dir, false, watch.Elapsed.TotalSeconds));
-        }
-
-        // (b) training: independent runs on `jobs` threads, resumable.
-        Phase($"2/3 training runs ({string.Join(", ", plan.Runs.Select(r => r.Agent).Distinct())} on {string.Join(", ", plan.Runs.Select(r => r.Environment).Distinct())})");
-        var outcomes = LocalRuns.Execute(plan.Runs, root, jobs, "prox reproduce", interrupt.Token);
-        if (outcomes is null)
-            return 1;
-        if (interrupt.Token.IsCancellationRequested)
-        {
-            Console.WriteLine($"interrupted: active runs wrote checkpoints. Run the same prox reproduce command again to continue (complete runs are skipped).");
-            return 130;
-        }
-
-        Phase("3/3 figures and report");
-        var (report, notes, figures) = ReproduceReport.Write(plan, root, outDir, studies, outcomes, png, jobs, clock.Elapsed);
-        foreach (var note in notes.Skip(1))
-            Console.WriteLine($"note: {note}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"done in {clock.Elapsed.TotalSeconds:F0} s: {figures} figures; report: {Path.GetFullPath(report)}"));
-        return 0;
+        var host = new ReproduceHost(ProxApp.Run,
+            (runs, runsRoot, j, cancel) => LocalRuns.Execute(runs, runsRoot, j, "prox reproduce", cancel), Phase, Console.WriteLine);
+        return (int)ReproduceJob.Run(plan, root, outDir, jobs, png, host, interrupt.Token);
     }
 
     static void Phase(string title)

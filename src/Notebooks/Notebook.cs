@@ -8,7 +8,7 @@ using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive.Documents;
 using Jupyter = Microsoft.DotNet.Interactive.Documents.Jupyter;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>A notebook document: the parsed JSON plus typed access to its cells.</summary>
 public sealed class Notebook

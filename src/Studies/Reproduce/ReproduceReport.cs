@@ -3,9 +3,9 @@ using System.Runtime.InteropServices;
 using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using Research.Analysis;
-using Research.Studies;
+using Research.DeepAgents.Training;
 
-namespace Research.Cli.Reproduce;
+namespace Research.Studies.Reproduce;
 
 /// <summary>A planning study as run by <c>prox reproduce</c>: its folder
 /// and the seconds it took (0 when skipped as complete).</summary>
@@ -50,7 +50,7 @@ public static class ReproduceReport
         var seeds = plan.Runs.Select(r => r.Seed).Distinct().Count();
         notes.Add(string.Create(CultureInfo.InvariantCulture,
             $"Budget {plan.Budget}: {studies.Count} planning studies, {runs.Count} training runs ({seeds} seed{(seeds == 1 ? "" : "s")} per agent and game), {jobs} parallel job{(jobs == 1 ? "" : "s")}; planning and training in this invocation took {elapsed.TotalSeconds:F0} s."));
-        notes.Add($"Versions: {Versions()}; git commit {Research.DeepAgents.Training.GitInfo.Commit()}; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}.");
+        notes.Add($"Versions: {Versions()}; git commit {GitInfo.Commit()}; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}.");
         var table = RunTable(studies, runs, loaded);
         // The result tables (CSV, Markdown, LaTeX next to the figures) open the report, as in prox figures.
         var summary = loaded.Count == 0 ? [] : Pipeline.resultTables(options, ListModule.OfSeq(loaded))

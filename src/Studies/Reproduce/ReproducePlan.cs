@@ -1,7 +1,7 @@
 using System.Globalization;
-using Research.Studies;
+using Research.DeepAgents.Training;
 
-namespace Research.Cli.Reproduce;
+namespace Research.Studies.Reproduce;
 
 /// <summary>One planning study of <c>prox reproduce</c>: a
 /// <c>prox plan</c> call (docs/planning.md, "Experiments").</summary>
@@ -31,6 +31,15 @@ public sealed record PlanningStudy(string Name, string Mdp, double Gamma, string
 /// <param name="Description">One paragraph for the report: what this budget is.</param>
 public sealed record ReproducePlan(string Budget, IReadOnlyList<PlanningStudy> Studies, IReadOnlyList<TrainingRun> Runs, string Description)
 {
+    /// <summary>
+    /// The prox argument lists that run this plan step by step (e.g. under a scheduler): one <c>prox plan</c>
+    /// per study, one <c>prox train</c> per run below <paramref name="root"/>, then <c>prox figures</c>.
+    /// </summary>
+    public IEnumerable<string[]> Commands(string root, string outDir, int jobs) =>
+        Studies.Select(s => s.PlanArguments(Path.Combine(root, "planning", s.Name), jobs))
+            .Concat(Runs.Select(r => r.TrainArguments(Path.Combine(root, r.Name))))
+            .Append(["figures", "--runs", root, "--out", outDir]);
+
     /// <summary>The budgets.</summary>
     public static readonly string[] Budgets = ["tiny", "small", "paper"];
 
@@ -43,20 +52,20 @@ public sealed record ReproducePlan(string Budget, IReadOnlyList<PlanningStudy> S
 
     /// <summary>
     /// The plan of <paramref name="budget"/>; <paramref name="games"/> and <paramref name="seeds"/> replace
-    /// the budget's defaults when given. Bad values raise a <see cref="UsageException"/>.
+    /// the budget's defaults when given. Bad values raise a <see cref="ConfigException"/>.
     /// </summary>
     public static ReproducePlan Create(string budget, IReadOnlyList<string>? games, int? seeds)
     {
         if (!Budgets.Contains(budget))
-            throw new UsageException("--budget", budget, string.Join(", ", Budgets));
+            throw new ConfigException("--budget", budget, string.Join(", ", Budgets));
         if (seeds is < 1 or > 1000)
-            throw new UsageException("--seeds", seeds.Value.ToString(CultureInfo.InvariantCulture), "an integer in 1..1000");
+            throw new ConfigException("--seeds", seeds.Value.ToString(CultureInfo.InvariantCulture), "an integer in 1..1000");
         var gameList = games?.Select(g => g.Trim().ToLowerInvariant()).Where(g => g.Length > 0).Distinct().ToArray();
         if (gameList is { Length: 0 })
-            throw new UsageException("--games", "", $"a comma-separated list of {string.Join(", ", MinAtarGames)} or cartpole");
+            throw new ConfigException("--games", "", $"a comma-separated list of {string.Join(", ", MinAtarGames)} or cartpole");
         foreach (var g in gameList ?? [])
             if (!MinAtarGames.Contains(g) && g != "cartpole")
-                throw new UsageException("--games", g, $"{string.Join(", ", MinAtarGames)} or cartpole (comma-separated)");
+                throw new ConfigException("--games", g, $"{string.Join(", ", MinAtarGames)} or cartpole (comma-separated)");
         return budget switch
         {
             "tiny" => Tiny(gameList ?? ["cartpole"], seeds ?? 1),

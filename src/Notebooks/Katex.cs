@@ -3,7 +3,7 @@
 // written to katex/ next to the page, so the page renders its maths offline.
 using System.Reflection;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>The KaTeX files an exported page loads, and the tags that load them.</summary>
 public static class Katex

@@ -8,7 +8,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>The scalar types a parameter value can take.</summary>
 public enum ParameterType
@@ -38,12 +38,13 @@ public static partial class NotebookParameters
     /// <summary>Tag of the cell the runner injects after it.</summary>
     public const string InjectedTag = "injected-parameters";
 
-    /// <summary>Parses <c>name=value</c> (the value may contain '='); throws <see cref="UsageException"/> for a malformed pair.</summary>
+    /// <summary>Parses <c>name=value</c> (the value may contain '='); throws
+    /// <see cref="NotebookParameterException"/> for a malformed pair.</summary>
     public static KeyValuePair<string, string> ParsePair(string pair)
     {
         int eq = pair.IndexOf('=');
         if (eq <= 0 || !IdentifierRegex().IsMatch(pair[..eq]))
-            throw new UsageException("-p", pair, "name=value with an identifier name, e.g. -p episodes=10");
+            throw new NotebookParameterException("-p", pair, "name=value with an identifier name, e.g. -p episodes=10");
         return new(pair[..eq], pair[(eq + 1)..]);
     }
 
@@ -69,7 +70,8 @@ public static partial class NotebookParameters
 
     /// <summary>
     /// Checks <paramref name="values"/> against the parameters cell of <paramref name="notebook"/> and
-    /// returns the declarations to inject; throws <see cref="UsageException"/> naming the allowed names.
+    /// returns the declarations to inject; throws <see cref="NotebookParameterException"/> naming the
+    /// allowed names.
     /// </summary>
     public static IReadOnlyList<(DeclaredParameter Parameter, string Value)> Resolve(
         Notebook notebook, string notebookName, IReadOnlyDictionary<string, string> values)
@@ -78,7 +80,7 @@ public static partial class NotebookParameters
             return [];
         int index = ParametersCellIndex(notebook);
         if (index < 0)
-            throw new UsageException("-p", values.Keys.First(), $"none: {notebookName} has no cell tagged '{ParametersTag}'");
+            throw new NotebookParameterException("-p", values.Keys.First(), $"none: {notebookName} has no cell tagged '{ParametersTag}'");
         var cell = (JsonObject)notebook.Cells[index]!;
         var language = notebook.CellLanguage(cell);
         var declared = Declared(CellLanguages.StripMagic(Notebook.Source(cell)), language);
@@ -87,7 +89,7 @@ public static partial class NotebookParameters
         foreach (var (name, value) in values)
         {
             if (!byName.TryGetValue(name, out var parameter))
-                throw new UsageException("-p", name,
+                throw new NotebookParameterException("-p", name,
                     $"the names assigned in the '{ParametersTag}' cell of {notebookName}: {(byName.Count == 0 ? "(none)" : string.Join(", ", byName.Keys))}");
             Literal(parameter.Type ?? InferType(value), value, language, name); // validates now, before any cell runs
             resolved.Add((parameter, value));
@@ -138,7 +140,7 @@ public static partial class NotebookParameters
 
     /// <summary>
     /// The source literal for <paramref name="value"/> as <paramref name="type"/> in <paramref name="language"/>;
-    /// throws <see cref="UsageException"/> when the value does not fit the type.
+    /// throws <see cref="NotebookParameterException"/> when the value does not fit the type.
     /// </summary>
     public static string Literal(ParameterType type, string value, string language, string name)
     {
@@ -147,15 +149,15 @@ public static partial class NotebookParameters
         {
             case ParameterType.Int:
                 if (!int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int i))
-                    throw new UsageException($"-p {name}", value, "an integer (the default in the parameters cell is an int)");
+                    throw new NotebookParameterException($"-p {name}", value, "an integer (the default in the parameters cell is an int)");
                 return i.ToString(CultureInfo.InvariantCulture);
             case ParameterType.Float:
                 if (!TryParseFloat(value, out double x))
-                    throw new UsageException($"-p {name}", value, "a number such as 0.5, 1e-3, inf or nan (the default in the parameters cell is a float)");
+                    throw new NotebookParameterException($"-p {name}", value, "a number such as 0.5, 1e-3, inf or nan (the default in the parameters cell is a float)");
                 return FloatLiteral(x, csharp);
             case ParameterType.Bool:
                 if (!bool.TryParse(value, out bool b))
-                    throw new UsageException($"-p {name}", value, "true or false (the default in the parameters cell is a bool)");
+                    throw new NotebookParameterException($"-p {name}", value, "true or false (the default in the parameters cell is a bool)");
                 return b ? "true" : "false";
             default:
                 return StringLiteral(value);

@@ -4,7 +4,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>How to run notebooks.</summary>
 /// <param name="OutputDirectory">Where the executed copy and the HTML export go.</param>
@@ -51,8 +51,8 @@ public static class NotebookRunner
     /// <summary>
     /// Loads <paramref name="notebookPath"/> and checks <paramref name="parameters"/> against its
     /// parameters cell; returns the copy to execute (parameters injected, outputs cleared) and the index
-    /// of the injected cell (-1 if none). Throws <see cref="UsageException"/> for unknown or ill-typed
-    /// parameters and <see cref="InvalidDataException"/> for a malformed notebook.
+    /// of the injected cell (-1 if none). Throws <see cref="NotebookParameterException"/> for unknown or
+    /// ill-typed parameters and <see cref="InvalidDataException"/> for a malformed notebook.
     /// </summary>
     public static (Notebook Executable, int InjectedIndex) Prepare(string notebookPath, IReadOnlyDictionary<string, string> parameters)
     {

@@ -1,7 +1,7 @@
 // The nbformat 4 output kinds the runner writes: stream, execute_result / display_data, error.
 using System.Text.Json.Nodes;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>One output of an executed code cell.</summary>
 public abstract record CellOutput

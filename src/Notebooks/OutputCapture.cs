@@ -7,7 +7,7 @@
 // process (a host's logging, parallel tests) still reach the real console.
 using System.Text;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>The outputs one cell produced so far, in order; active for the current async flow between <see cref="Begin"/> and Dispose.</summary>
 public sealed class OutputCapture : IDisposable

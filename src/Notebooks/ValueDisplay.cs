@@ -4,7 +4,7 @@
 // later charts use the same `window.Plotly`, so executed copies and the HTML export render offline.
 using System.Reflection;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>Formats displayed values for one notebook run (tracks whether plotly.js was already emitted).</summary>
 public sealed class ValueDisplay

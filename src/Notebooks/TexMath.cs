@@ -6,7 +6,7 @@ using Markdig.Extensions.Mathematics;
 using Markdig.Renderers;
 using Markdig.Renderers.Html;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>Writes `$$...$$` inside a paragraph as display maths (Markdig's own renderer makes it inline).</summary>
 public sealed class TexMathInlineRenderer : HtmlObjectRenderer<MathInline>

@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Markdig;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>Renders a notebook as a standalone HTML page.</summary>
 public static class NotebookHtml

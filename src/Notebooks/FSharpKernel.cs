@@ -5,7 +5,7 @@ using FSharp.Compiler.Diagnostics;
 using FSharp.Compiler.Interactive;
 using Microsoft.FSharp.Core;
 
-namespace Research.Cli.Notebooks;
+namespace Research.Notebooks;
 
 /// <summary>A language kernel: executes cells in order, keeping state between them.</summary>
 public interface INotebookKernel : IDisposable
@@ -42,7 +42,7 @@ public sealed class FSharpKernel : INotebookKernel
         session = Shell.FsiEvaluationSession.Create(
             config, [.. args], new StringReader(""), sessionOut, sessionErr, FSharpOption<bool>.Some(false), null);
         // `display value` as in .NET Interactive.
-        Execute("let display (value: obj) : unit = Research.Cli.Notebooks.NotebookDisplay.Display value", CancellationToken.None);
+        Execute("let display (value: obj) : unit = Research.Notebooks.NotebookDisplay.Display value", CancellationToken.None);
     }
 
     /// <inheritdoc />
