@@ -49,7 +49,8 @@ public sealed class StudyDocument
             ? new StudyDocument(Path, m.Children.Select(c => (Scalar(c.Key, Path, "(key)"), c.Value)).ToList())
             : null;
 
-    /// <summary>A YAML null (JSON's <c>null</c>, <c>~</c> or nothing, unquoted): the key keeps its default.</summary>
+    /// <summary>A YAML null (JSON's <c>null</c>, <c>~</c> or nothing, unquoted): the key keeps its
+    /// default.</summary>
     public static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
 

@@ -1,6 +1,6 @@
-/// Bad command lines and spec strings (docs/cli.md, "Errors"): every generated bad invocation of every subcommand
-/// ends with exit 1 or 2 and a message on stderr, never an unhandled exception or a stack trace; every spec string
-/// parses to a valid value or gets a message naming the flag.
+/// Bad command lines and spec strings (docs/cli.md, "Errors"): every generated bad invocation of every
+/// subcommand ends with exit 1 or 2 and a message on stderr, never an unhandled exception or a stack trace;
+/// every spec string parses to a valid value or gets a message naming the flag.
 module FuzzTests
 
 open System
@@ -11,7 +11,8 @@ open FsCheck.FSharp
 open Research.Cli
 open Research.DeepAgents.Configuration
 
-/// Paths the fuzz uses: missing, a file, an empty directory, a directory whose config.json is not JSON, kernel files.
+/// Paths the fuzz uses: missing, a file, an empty directory, a directory whose config.json is not JSON,
+/// kernel files.
 type private Paths =
     { Root: string; Missing: string; File: string; Empty: string; BadRun: string }
     member p.Bad = [ p.Missing; p.File; p.Empty; p.BadRun; "/proc/x"; "/proc/self/status"; p.File + "/below"; "" ]
@@ -145,7 +146,8 @@ let fuzzTests =
             let failures = Collections.Generic.List<string>()
             for spec in specs paths do
                 let top = spec.Words.Head
-                // theory and env have several subcommands: 1000 per top-level command, spread over its subcommands.
+                // theory and env have several subcommands: 1000 per top-level command, spread over its
+                // subcommands.
                 let share = specs paths |> List.filter (fun s -> s.Words.Head = top) |> List.length
                 for _ in 1 .. (1000 + share - 1) / share do
                     let args = generate rng spec
@@ -185,7 +187,8 @@ let private specStrings =
     let arbitrary = ArbMap.defaults |> ArbMap.generate<string> |> Gen.map string // null -> ""
     Gen.oneof [ structured; structured; arbitrary ] |> Arb.fromGen
 
-/// The parser returns (true) or throws a usage/config error naming the flag; anything else fails the property.
+/// The parser returns (true) or throws a usage/config error naming the flag; anything else fails the
+/// property.
 let private parsesOrExplains (flag: string) (parse: string -> unit) (s: string) =
     try
         parse s

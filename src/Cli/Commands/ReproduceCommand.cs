@@ -44,7 +44,8 @@ public sealed class ReproduceCommand : ICliCommand
             }
             CliPaths.OutputDirectory("--runs", parse.GetValue(runs)!);
             CliPaths.OutputDirectory("--out", parse.GetValue(output)!);
-            using var runLock = RunDirectoryLock.Acquire(root); // one prox reproduce per runs folder; each run is locked by its prox train
+            // one prox reproduce per runs folder; each run is locked by its prox train
+            using var runLock = RunDirectoryLock.Acquire(root);
             if (runLock.TakenOver is { } note) Console.Error.WriteLine($"warning: {note}");
             return Run(plan, root, parse.GetValue(output)!, j, !parse.GetValue(noPng));
         });

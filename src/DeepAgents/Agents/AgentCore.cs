@@ -148,8 +148,9 @@ public abstract class AgentCore : IAgent
     }
 
     /// <summary>
-    /// The saved state after the counters, in order: exploration stream, both networks, optimizer, replay ring,
-    /// then the subclass's own state (<see cref="SaveOwnState"/>). One list, so that save and load agree.
+    /// The saved state after the counters, in order: exploration stream, both networks, optimizer, replay
+    /// ring, then the subclass's own state (<see cref="SaveOwnState"/>). One list, so that save and load
+    /// agree.
     /// </summary>
     (Action<BinaryWriter> Save, Action<BinaryReader> Load)[] SavedParts() =>
     [

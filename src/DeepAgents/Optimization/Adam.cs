@@ -52,7 +52,7 @@ public sealed class Adam : FlatOptimizer
     /// <summary>Second moment v (flat).</summary>
     public Tensor SecondMoment => v;
 
-    /// <summary>The bias-corrected step size lr sqrt(c2) / c1 and the epsilon of the form at step t.</summary>
+    /// <summary>Step t's bias-corrected step size lr sqrt(c2) / c1 and the epsilon of the form.</summary>
     private (double StepSize, double Epsilon) Scaled(long t)
     {
         var c1 = 1.0 - Math.Pow(Config.Beta1, t);

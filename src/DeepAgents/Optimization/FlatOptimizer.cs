@@ -4,10 +4,10 @@ using static TorchSharp.torch;
 namespace Research.DeepAgents.Optimization;
 
 /// <summary>
-/// What <see cref="Adam"/> and <see cref="RmsProp"/> share over a <see cref="FlatParameters"/> buffer: the choice
-/// between the fused CPU pass (<see cref="FusedKernels"/>) and tensor operations, the state slots (saved in
-/// the order they were made, <see cref="OptimizerState"/>), the step count, and the step's checks. The
-/// optimizer itself only says how one step updates w and its slots, on each path.
+/// What <see cref="Adam"/> and <see cref="RmsProp"/> share over a <see cref="FlatParameters"/> buffer: the
+/// choice between the fused CPU pass (<see cref="FusedKernels"/>) and tensor operations, the state slots
+/// (saved in the order they were made, <see cref="OptimizerState"/>), the step count, and the step's checks.
+/// The optimizer itself only says how one step updates w and its slots, on each path.
 /// </summary>
 public abstract class FlatOptimizer : IPullFusingOptimizer, IDisposable
 {
@@ -64,8 +64,8 @@ public abstract class FlatOptimizer : IPullFusingOptimizer, IDisposable
         StepCount = t;
     }
 
-    /// <summary>Step <paramref name="t"/> (from 1) as one fused pass; with a pull target each element is first
-    /// pulled by <paramref name="mu"/> (<see cref="IPullFusingOptimizer.StepWithPull"/>).</summary>
+    /// <summary>Step <paramref name="t"/> (from 1) as one fused pass; with a pull target each element is
+    /// first pulled by <paramref name="mu"/> (<see cref="IPullFusingOptimizer.StepWithPull"/>).</summary>
     private protected abstract void FusedStep(long t, ReadOnlySpan<float> pullTarget, float mu);
 
     /// <summary>Step <paramref name="t"/> (from 1) as tensor operations (no autograd).</summary>

@@ -11,8 +11,8 @@ public static class Optimizers
     public static IOptimizer Create(OptimizerConfig config, FlatParameters parameters) =>
         Create(config, parameters, forceTensorOps: false);
 
-    /// <summary>As <see cref="Create(OptimizerConfig, FlatParameters)"/>; <paramref name="forceTensorOps"/> (a test
-    /// hook) builds the same optimizer without the fused CPU kernels (tensor operations only).</summary>
+    /// <summary>As <see cref="Create(OptimizerConfig, FlatParameters)"/>; <paramref name="forceTensorOps"/>
+    /// (a test hook) builds the same optimizer without the fused CPU kernels.</summary>
     internal static IOptimizer Create(OptimizerConfig config, FlatParameters parameters, bool forceTensorOps)
     {
         ArgumentNullException.ThrowIfNull(config);
