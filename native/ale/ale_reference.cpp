@@ -4,6 +4,7 @@
 // emulated frame, what the toolkit's conformance tests compare (docs/atari.md, "Verified against native ALE"):
 //   frame <n> <action> <reward> <lives> <game_over> <fnv1a64 grayscale> <fnv1a64 rgb>
 // and "reset" after each game over (then reset_game()). With --bench it prints only frames per second.
+// --mode M / --difficulty D select them after loadROM and reset (the ALE applies them at the next reset).
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -27,10 +28,11 @@ uint64_t fnv1a64(const std::vector<unsigned char>& bytes) {
 
 int usage() {
   std::fprintf(stderr,
-               "usage: ale_reference ROM [--frames N] [--seed S] [--bench] [--grayscale]\n"
+               "usage: ale_reference ROM [--frames N] [--seed S] [--mode M] [--difficulty D] [--bench] [--grayscale]\n"
                "  plays N frames (default 10000) of actions from the minimal set, each held 1..16 frames, drawn\n"
                "  from mt19937_64(S); prints one line per frame, or with --bench the frames per second\n"
-               "  (--grayscale: also fetch the grayscale screen every frame).\n");
+               "  (--grayscale: also fetch the grayscale screen every frame; --mode/--difficulty: the game's\n"
+               "  mode and difficulty, default the game's own).\n");
   return 2;
 }
 
@@ -41,11 +43,14 @@ int main(int argc, char** argv) {
   std::string rom = argv[1];
   long frames = 10000;
   unsigned long long seed = 1;
+  long mode = -1, difficulty = -1;
   bool bench = false, grayscale = false;
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "--frames" && i + 1 < argc) frames = std::atol(argv[++i]);
     else if (arg == "--seed" && i + 1 < argc) seed = std::strtoull(argv[++i], nullptr, 10);
+    else if (arg == "--mode" && i + 1 < argc) mode = std::atol(argv[++i]);
+    else if (arg == "--difficulty" && i + 1 < argc) difficulty = std::atol(argv[++i]);
     else if (arg == "--bench") bench = true;
     else if (arg == "--grayscale") grayscale = true;
     else return usage();
@@ -61,6 +66,13 @@ int main(int argc, char** argv) {
     ale.setFloat("repeat_action_probability", 0.0f);
     ale.setInt("frame_skip", 1);
     ale.loadROM(rom);
+    if (mode >= 0 || difficulty >= 0) {
+      if (mode >= 0) ale.setMode(static_cast<ale::game_mode_t>(mode));  // throws on an unavailable mode
+      if (difficulty >= 0) ale.setDifficulty(static_cast<ale::difficulty_t>(difficulty));
+      ale.reset_game();
+    }
+    std::fprintf(stderr, "ale_reference: mode %d difficulty %d\n", static_cast<int>(ale.getMode()),
+                 static_cast<int>(ale.getDifficulty()));
     ale::ActionVect minimal = ale.getMinimalActionSet();
     std::mt19937_64 random(seed);
     std::vector<unsigned char> gray, rgb;

@@ -104,7 +104,7 @@ public sealed record Study(string Name, IReadOnlyList<string> Agents, IReadOnlyL
         if (Seeds.Count == 0) throw new ConfigException($"{where}: seeds", "(none)", "at least one seed");
         if (Name.Length == 0 || Name.Any(c => !(char.IsLetterOrDigit(c) || c is '-' or '_' or '.')))
             throw new ConfigException($"{where}: name", Name, "letters, digits, '-', '_' and '.'");
-        foreach (var k in Keys.Where(k => k.Values.Count == 0))
+        foreach (var k in Keys.Append(CTilde).OfType<StudyKey>().Where(k => k.Values.Count == 0))
             throw new ConfigException($"{where}: {k.Key}", "[]", "one or more values");
         return this;
     }

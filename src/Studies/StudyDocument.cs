@@ -38,6 +38,14 @@ public sealed class StudyDocument
         {
             throw new ConfigException(flag, path, $"valid JSON or YAML ({e.Start.Line}:{e.Start.Column}: {e.Message})");
         }
+        catch (InvalidOperationException e) // YamlDotNet's scanner on some malformed flow collections (found by the CLI fuzz)
+        {
+            throw new ConfigException(flag, path, $"valid JSON or YAML (the reader stopped: {e.Message})");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException(flag, path, $"a readable JSON or YAML file ({e.Message})");
+        }
         if (stream.Documents.Count != 1 || stream.Documents[0].RootNode is not YamlMappingNode root)
             throw new ConfigException(flag, path, "a file holding one mapping of keys to values");
         return new StudyDocument(path, root.Children.Select(c => (Scalar(c.Key, path, "(key)"), c.Value)).ToList());

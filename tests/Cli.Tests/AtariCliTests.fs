@@ -139,6 +139,40 @@ let tests =
             finally
                 try Directory.Delete(dir, true) with _ -> ())
 
+        aleTest "atari-mode / atari-difficulty: a value Tetris lacks exits 2 before a run (train, local sweep); mode 0 survives resume" (fun library _ ->
+            let dir, study = tempDir "mode", tempDir "mode-sweep"
+            try
+                let env = [ AleLibrary.EnvironmentVariable, Some library; AtariEnvironment.RomDirectoryVariable, None ]
+                let train frames sets =
+                    [ "train"; "--agent"; "dqn"; "--env"; "atari:tetris"; "--preset"; "atari-paper"; "--frames"; frames; "--out"; dir
+                      "--set"; $"rom-dir={romDir ()}"; "--set"; "min-replay-history=1000"; "--set"; "replay-capacity=1000"
+                      "--set"; "eval-period=0"; "--set"; "checkpoint-period=0" ] @ sets
+                for key, value in [ "atari-mode", "3"; "atari-difficulty", "1" ] do
+                    let code, _, err = proxWith env (train "400" [ "--set"; $"{key}={value}" ])
+                    Expect.equal code 2 $"{key}={value}: exit code"
+                    Expect.stringContains err $"invalid value for {key}: '{value}'. Allowed: one of 0 (the" "names the key, value, values"
+                    Expect.isFalse (err.Contains "   at ") "no stack trace"
+                    Expect.isFalse (Directory.Exists dir) "no run directory written"
+                    let code, _, err = proxWith env [ "sweep"; "run"; "--agents"; "dqn"; "--envs"; "atari:tetris"; "--frames"; "400"; "--runs"; study
+                                                      "--no-figures"; "--set"; $"rom-dir={romDir ()}"; "--set"; $"{key}={value}" ]
+                    Expect.equal code 2 $"sweep with {key}={value}: exit code"
+                    Expect.stringContains err $"invalid value for {key}: '{value}'" "sweep message"
+                    Expect.isFalse (Directory.Exists study) "no study folder written"
+                ok (proxWith env (train "400" [ "--set"; "atari-mode=0"; "--set"; "atari-difficulty=0" ])) "train, mode 0" |> ignore
+                let out = ok (proxWith env [ "train"; "--resume"; "--out"; dir; "--frames"; "800" ]) "resume"
+                Expect.stringContains out "from step 100" "resumed from the checkpoint"
+                let config = Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))).RootElement.GetProperty "config"
+                Expect.equal (config.GetProperty("atariMode").GetInt32(), config.GetProperty("atariDifficulty").GetInt32()) (0, 0) "config.json keeps them"
+                Expect.equal (config.GetProperty("totalSteps").GetInt64()) 200L "resumed to 800 frames"
+                let out = ok (proxWith env [ "eval"; "--run"; dir; "--episodes"; "1"; "--max-episode-steps"; "30" ]) "eval in the run's mode"
+                Expect.stringContains out "dqn on atari:tetris after 200 steps: mean return" "eval report"
+                // The run's own config reruns it with the same mode (prox train --config reads config.json).
+                let code, _, err = proxWith env [ "train"; "--config"; Path.Combine(dir, "config.json"); "--set"; "atari-mode=9"; "--out"; dir + "-again" ]
+                Expect.equal code 2 "an override still checked against the ROM"
+                Expect.stringContains err "invalid value for atari-mode: '9'" "message"
+            finally
+                for d in [ dir; study; dir + "-again" ] do try Directory.Delete(d, true) with _ -> ())
+
         aleTest "env info --env atari:tetris: ROM path and MD5, ALE action names, modes, difficulties; errors exit 2" (fun library _ ->
             let env = [ AleLibrary.EnvironmentVariable, Some library ]
             let out = ok (proxWith env [ "env"; "info"; "--env"; "atari:tetris"; "--rom-dir"; romDir () ]) "info"

@@ -11,16 +11,54 @@ open FsCheck.FSharp
 open Research.Cli
 open Research.DeepAgents.Configuration
 
+/// Damaged study files (docs/sweeps.md) in JSON and YAML, each bad on its own, and study run folders: a folder
+/// without study.json and one whose study.json is cut off. Returned as paths below `root`.
+let private badStudies (root: string) =
+    let good = "agents: [dqn-pro]\nenvironments: [cartpole]\nframes: 200\n"
+    let files =
+        [ "trunc.json", "{\"agents\": [\"dqn\"], \"environments\": ["; "list.json", "[1, 2]"; "null.json", "null"; "empty.yaml", ""
+          "deep.json", String('[', 3000); "binary.yaml", "\u0000\u0001\u00ff{{{"; "bom-garbage.json", "\ufeff{\"a\" 1}"
+          "dupkey.yaml", "agents: [dqn]\nagents: [dqn-pro]\nenvironments: [cartpole]"; "multi.yaml", "---\nagents: [dqn]\n---\nb: 2\n"
+          "tabs.yaml", "agents:\t[dqn]\n\tenvironments: [cartpole]"; "keylist.yaml", "[a]: 1\n"; "complexkey.yaml", "? [a, b]\n: 1"
+          "agents-map.yaml", "agents: {a: 1}\nenvironments: [cartpole]"; "nested.json", "{\"agents\": [[\"dqn\"]], \"environments\": [\"cartpole\"]}"
+          "seeds-bad.yaml", good + "seeds: [abc]"; "seeds-map.yaml", good + "seeds: {a: 1}"; "seeds-null.yaml", good + "seeds:"
+          "seeds-huge.yaml", good + "seeds: 0..99999999999"; "seeds-zero.json", "{\"agents\": [\"dqn\"], \"environments\": [\"cartpole\"], \"seeds\": 0}"
+          "grid-null.yaml", good + "gamma: [~, 0.5]"; "key-null.yaml", good + "gamma:"; "grid-empty.yaml", good + "gamma: []"
+          "c-tilde-empty.yaml", good + "c-tilde: []"; "c-tilde-map.yaml", good + "c-tilde: {a: 1}"; "c-tilde-zero.yaml", good + "c-tilde: [0, 1]"
+          "name-null.yaml", "name:\n" + good; "name-list.yaml", "name: [a]\n" + good; "name-slash.json", "{\"name\": \"a/b\", \"agents\": [\"dqn\"], \"environments\": [\"cartpole\"]}"
+          "env-bad.yaml", "agents: [dqn]\nenvironments: [minatar:pong]"; "env-null.yaml", "agents: [dqn]\nenvironments: [~]"
+          "env-missing.yaml", "agents: [dqn]"; "agents-missing.json", "{\"environments\": [\"cartpole\"]}"; "agents-null.yaml", "agents: ~\nenvironments: [cartpole]"
+          "preset-bad.yaml", good + "preset: bogus"; "frames-list.yaml", good + "frames: [1, 2]"; "frames-bad.json", "{\"agents\": [\"dqn\"], \"environments\": [\"cartpole\"], \"frames\": \"abc\"}"
+          "frames-zero.yaml", "agents: [dqn]\nenvironments: [cartpole]\nframes: 0"; "unknown-key.json", "{\"agents\": [\"dqn\"], \"environments\": [\"cartpole\"], \"bogus\": 1}"
+          "dup-values.yaml", "agents: [dqn, dqn]\nenvironments: [cartpole]"; "value-bad.yaml", good + "batch-size: -4"
+          "alias.yaml", "agents: &x [dqn]\nenvironments: *x"; "tag.yaml", "agents: !!binary AAAA\nenvironments: [cartpole]"
+          "atari-mode.yaml", good + "atari-mode: 2"; "long-key.yaml", good + String('a', 3000) + ": 1"
+          // YamlDotNet's scanner threw InvalidOperationException on this one (found by the study-file property).
+          "scanner.yaml", "gamma: {a: 0..2}\nlearning-rate: [[[, 0, abc]]\ngamma: 200\nframes: cartpole" ]
+    let dir = Path.Combine(root, "studies")
+    Directory.CreateDirectory dir |> ignore
+    let paths = [ for name, text in files -> let path = Path.Combine(dir, name) in File.WriteAllText(path, text); path ]
+    let noStudy, cutStudy = Path.Combine(dir, "folder-without-study"), Path.Combine(dir, "folder-cut-study")
+    Directory.CreateDirectory noStudy |> ignore
+    Directory.CreateDirectory cutStudy |> ignore
+    File.WriteAllText(Path.Combine(cutStudy, "study.json"), "{\"name\": \"x\", \"agents\": [\"dqn\"]")
+    paths @ [ noStudy; cutStudy; Path.Combine(dir, "missing.yaml") ]
+
 /// Paths the fuzz uses: missing, a file, an empty directory, a directory whose config.json is not JSON,
 /// kernel files.
 type private Paths =
-    { Root: string; Missing: string; File: string; Empty: string; BadRun: string }
+    { Root: string; Missing: string; File: string; Empty: string; BadRun: string; Studies: string list; StudyFolder: string }
     member p.Bad = [ p.Missing; p.File; p.Empty; p.BadRun; "/proc/x"; "/proc/self/status"; p.File + "/below"; "" ]
 
 let private makePaths () =
     let root = Path.Combine(Path.GetTempPath(), "prox-fuzz", Guid.NewGuid().ToString("N").Substring(0, 8))
     let p = { Root = root; Missing = Path.Combine(root, "missing", "deeper"); File = Path.Combine(root, "a-file")
-              Empty = Path.Combine(root, "empty"); BadRun = Path.Combine(root, "bad-run") }
+              Empty = Path.Combine(root, "empty"); BadRun = Path.Combine(root, "bad-run"); Studies = badStudies root
+              StudyFolder = Path.Combine(root, "sweep-study") }
+    // A study's run folder as `prox sweep run` leaves it (one CartPole run, index 0), for `sweep task`.
+    Directory.CreateDirectory p.StudyFolder |> ignore
+    File.WriteAllText(Path.Combine(p.StudyFolder, "study.json"),
+                      "{\"name\": \"fuzz\", \"agents\": [\"dqn\"], \"environments\": [\"cartpole\"], \"seeds\": [0], \"frames\": \"200\"}")
     Directory.CreateDirectory p.Empty |> ignore
     Directory.CreateDirectory p.BadRun |> ignore
     File.WriteAllText(p.File, "not a csv, not a notebook, not a trace\n")
@@ -100,6 +138,30 @@ let private specs (p: Paths) =
                   @ [ [ "--print-commands"; "--seeds"; "0" ]; [ "--print-commands"; "--budget"; "huge" ] ]
         Fillers = [ "--budget", [ "tiny" ]; "--games", [ "cartpole" ]; "--seeds", [ "1" ]; "--jobs", [ "1" ]; "--no-png", [] ]
         Required = [ "--runs", [ fresh () ]; "--out", [ fresh () ] ] }
+      // sweep: a valid flag-made study (dqn-pro on CartPole) that each flag poison spoils on its own, or no
+      // flags and a damaged study file; the local executor never starts a run. task: a real study folder, bad
+      // invocations only.
+      let studyFiles = [ for s in p.Studies -> [ s ] ]
+      let sweepPoisons =
+          common @ opt "--agents" [ "bogus"; ""; ","; "dqn,bogus"; "DQN" ] @ opt "--envs" [ "minatar:pong"; "bogus"; ""; ",,"; "atari:" ]
+          @ opt "--seeds" [ "0"; "-1"; "abc"; "5..2"; "1,,x"; "99999999999"; "0..100000"; "" ] @ opt "--c-tilde" [ "0"; "-1"; "abc"; ""; ","; "0.1,0.1"; "NaN" ]
+          @ opt "--frames" [ "0"; "-5"; "abc"; "1e400"; "" ] @ opt "--preset" [ "bogus"; "" ] @ opt "--name" [ "a/b"; ""; "a b"; "../x" ]
+          @ opt "--grid" [ "gamma=2,0.5"; "bogus=1"; "gamma"; "=1"; "gamma="; "batch-size=1,1"; "c-tilde=0" ] @ opt "--set" [ "gamma=2"; "noequals"; "seed=x"; "frame-stack=2"; "atari-mode=1" ]
+      let sweepFillers = [ "--seeds", [ "1"; "0,3" ]; "--c-tilde", [ "0.5"; "inf,1" ]; "--grid", [ "learning-rate=1e-4,3e-4" ]; "--set", [ "update-period=2" ]; "--name", [ "fuzz" ] ]
+      let sweepBase = [ "--agents", [ "dqn-pro" ]; "--envs", [ "cartpole" ]; "--frames", [ "200" ]; "--runs", [ fresh (); fresh () ] ]
+      let runPoisons = opt "--executor" [ "bogus"; ""; "LOCAL" ] @ opt "--jobs" [ "0"; "-1"; "abc"; "" ] @ opt "--out" [ "" ] @ opt "--throttle" [ "x" ] @ opt "--gpus" [ "x" ]
+      { Words = [ "sweep"; "run" ]
+        Poisons = sweepPoisons @ runPoisons @ opt "--runs" [ p.File; "/proc/x"; p.File + "/below"; ""; "/proc/self/status" ]
+        Fillers = sweepFillers @ [ "--no-figures", []; "--out", [ fresh () ] ]
+        Required = sweepBase }
+      { Words = [ "sweep"; "run" ]; Poisons = studyFiles; Fillers = [ "--no-figures", []; "--jobs", [ "1" ]; "--runs", [ fresh () ] ]; Required = [] }
+      { Words = [ "sweep"; "status" ]; Poisons = sweepPoisons @ opt "--runs" [ "" ] @ [ [ "--executor"; "local" ] ]; Fillers = sweepFillers; Required = sweepBase }
+      { Words = [ "sweep"; "status" ]; Poisons = studyFiles; Fillers = [ "--runs", [ fresh () ] ]; Required = [] }
+      { Words = [ "sweep"; "task" ]
+        Poisons = common @ [ for s in p.Studies -> [ s; "--index"; "0" ] ] @ [ for i in [ "-1"; "1"; "99"; "abc"; ""; "1e3" ] -> [ p.StudyFolder; "--index"; i ] ]
+                  @ [ [ p.StudyFolder ]; [ p.StudyFolder; "--index" ]; [ "--index"; "7" ]; [ p.File; "--index"; "0" ]; [ "/proc/x"; "--index"; "0" ] ]
+        Fillers = []
+        Required = [] }
       { Words = [ "notebooks"; "run" ]
         Poisons = [ [ p.Missing + ".ipynb" ]; [ "/etc/passwd" ]; [ p.Empty ]; [ p.File ] ]
         Fillers = [ "--parameter", [ "frames=1000"; "novalue" ]; "--out", [ p.File; "/proc/x" ] ]
@@ -134,6 +196,7 @@ let private problem (args: string list) (code: int, _: string, err: string) =
     if code <> 1 && code <> 2 then Some $"prox {shown}: exit {code}"
     elif String.IsNullOrWhiteSpace err then Some $"prox {shown}: nothing on stderr"
     elif err.Contains "internal error" || err.Contains "Unhandled" || err.Contains "\n   at " then Some $"prox {shown}: {err}"
+    elif err.Trim().Replace("\r", "").Contains "\n\n" then Some $"prox {shown}: more than one paragraph: {err}"
     else None
 
 [<Tests>]
@@ -161,7 +224,7 @@ let fuzzTests =
             Directory.Delete(paths.Root, true)
             Expect.isEmpty failures (String.Join("\n", failures))
             for KeyValue(top, n) in counts do Expect.isGreaterThanOrEqual n 1000 $"{top}: at least 1000 invocations"
-            Expect.equal counts.Count 8 "every top-level subcommand"
+            Expect.equal counts.Count 9 "every top-level subcommand"
         }
 
         test "--verbose (or PROX_VERBOSE=1) adds the stack trace, and only then" {
@@ -199,6 +262,33 @@ let private parsesOrExplains (flag: string) (parse: string -> unit) (s: string) 
 
 let private config = { FsCheckConfig.defaultConfig with maxTest = 500 }
 
+/// Study files (docs/sweeps.md) built from the format's own words, as YAML or JSON, sometimes cut short or
+/// with a character replaced: keys (study keys, config keys, unknown ones), scalars, lists, nested lists,
+/// maps and nulls.
+let private studyTexts =
+    let keys = [ yield! Research.Studies.Study.StudyKeys; "gamma"; "batch-size"; "learning-rate"; "atari-mode"; "frame-stack"; "seed"; "bogus"; "" ]
+    let scalars = [ "dqn"; "dqn-pro"; "rainbow"; "cartpole"; "minatar:breakout"; "minatar:pong"; "atari:"; "0"; "1"; "3"; "0..2"; "2..1"; "-1"
+                    "0.5"; "1e400"; "NaN"; "inf"; "abc"; ""; "~"; "null"; "200"; "1k"; "a/b"; "x y"; "\"q\""; "[" ]
+    let scalar = Gen.elements scalars
+    let small = Gen.choose (0, 3)
+    let value =
+        Gen.oneof [ scalar |> Gen.map (fun s -> s, $"\"{s}\"")
+                    Gen.listOfLength 2 scalar |> Gen.map (fun l -> "[" + String.Join(", ", l) + "]", "[" + String.Join(", ", l |> List.map (sprintf "\"%s\"")) + "]")
+                    small |> Gen.bind (fun n -> Gen.listOfLength n scalar) |> Gen.map (fun l -> "[[" + String.Join(", ", l) + "]]", "[[" + String.Join(", ", l) + "]]")
+                    scalar |> Gen.map (fun s -> "{a: " + s + "}", "{\"a\": \"" + s + "\"}")
+                    Gen.constant ("", "null") ]
+    let entries = Gen.choose (0, 7) |> Gen.bind (fun n -> Gen.listOfLength n (Gen.zip (Gen.elements keys) value))
+    let text =
+        Gen.zip entries (Gen.elements [ true; false ]) |> Gen.map (fun (es, yaml) ->
+            if yaml then String.Join("\n", es |> List.map (fun (k, (y, _)) -> $"{k}: {y}"))
+            else "{" + String.Join(", ", es |> List.map (fun (k, (_, j)) -> $"\"{k}\": {j}")) + "}")
+    let damage (t: string) =
+        Gen.oneof [ Gen.constant t
+                    Gen.choose (0, t.Length) |> Gen.map (fun i -> t.Substring(0, i))
+                    Gen.zip (Gen.choose (0, max 0 (t.Length - 1))) (Gen.elements [ '\t'; '{'; ':'; '\u0000'; '\n'; '"'; '&'; '*'; '!' ])
+                    |> Gen.map (fun (i, c) -> if t.Length = 0 then string c else t.Substring(0, i) + string c + t.Substring(i + 1)) ]
+    text |> Gen.bind damage |> Arb.fromGen
+
 [<Tests>]
 let parserProperties =
     testList "Spec parsers (FsCheck)" [
@@ -213,6 +303,15 @@ let parserProperties =
         testPropertyWithConfig config "--set key=value on every key: a valid config or a message" <|
             Prop.forAll (Gen.zip (Gen.elements (List.ofSeq ConfigKeys.AllKebab)) specStrings.Generator |> Arb.fromGen)
                 (fun (key, value) -> parsesOrExplains "--set" (fun s -> ConfigValidation.Validate(ConfigOverrides.Apply(Presets.MinAtarDopamine, [ s ])) |> ignore) $"{key}={value}")
+        testPropertyWithConfig config "study files (JSON, YAML, damaged): every run's config, or a message naming the file or key" <|
+            Prop.forAll studyTexts (fun text ->
+                let path = Path.Combine(Path.GetTempPath(), $"prox-study-{Guid.NewGuid():N}.yaml")
+                File.WriteAllText(path, text)
+                try
+                    parsesOrExplains "STUDY" (fun _ ->
+                        for run in Research.Studies.StudyGrid.Expand(Research.Studies.Study.Read path) do run.Config() |> ignore) text
+                finally
+                    File.Delete path)
         testPropertyWithConfig config "--frames (k/M/G suffixes): a positive count or a message; TryParseCount never throws" <|
             Prop.forAll specStrings (fun s ->
                 let ok, n = ConfigOverrides.TryParseCount s

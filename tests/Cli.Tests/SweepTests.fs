@@ -4,7 +4,9 @@
 module SweepTests
 
 open System
+open System.Diagnostics
 open System.IO
+open System.Threading
 open Expecto
 open CliTestSupport
 open FiguresTests
@@ -18,9 +20,82 @@ let tinyStudy name = [
 
 let private lines (s: string) = s.Split('\n', StringSplitOptions.RemoveEmptyEntries) |> Array.map (fun l -> l.TrimEnd())
 
+
+/// Processes whose command line mentions `text` (here: a test's own temporary folder), from /proc.
+let private processesMentioning (text: string) =
+    [ for dir in Directory.GetDirectories "/proc" do
+          match Int32.TryParse(Path.GetFileName dir) with
+          | true, pid when pid <> Environment.ProcessId ->
+              let cmdline = try File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\000', ' ') with _ -> ""
+              if cmdline.Contains text then yield pid, cmdline
+          | _ -> () ]
+
+/// Every metrics file but throughput.csv (wall-clock data) of run directory `dir`, by name.
+let private metricsOf dir =
+    Directory.GetFiles(Path.Combine(dir, "metrics")) |> Array.filter (fun f -> Path.GetFileName f <> "throughput.csv")
+    |> Array.map (fun f -> Path.GetFileName f, File.ReadAllBytes f) |> Array.sortBy fst
+
+/// Ctrl-C of a local sweep (docs/sweeps.md, "On a laptop"): the real `prox sweep run` as a child process,
+/// SIGINT once the first run has a checkpoint; exit 130, no prox process left, status `partial`/`pending`;
+/// the next call finishes with metrics equal byte for byte to an uninterrupted sweep's.
+let private ctrlC () =
+    let dir = tempDir "sweep-ctrl-c"
+    let file = Path.Combine(dir, "ctrl-c.yaml")
+    // Two CartPole runs of 2500 steps with a checkpoint every 500; one job, so the second waits for the first.
+    File.WriteAllLines(file, tinyStudy "ctrl-c" |> List.map (fun l -> if l.StartsWith "agents:" then "agents: [dqn]" else l))
+    let root, reference = Path.Combine(dir, "runs"), Path.Combine(dir, "reference")
+    let run root = [ "sweep"; "run"; file; "--runs"; root; "--jobs"; "1"; "--no-figures" ]
+    let first, second = "dqn-cartpole-s0", "dqn-cartpole-s1"
+    // `env --default-signal=INT`: a process started from a script in the background inherits SIGINT ignored
+    // (as ReproduceFailureTests does).
+    let psi = ProcessStartInfo("env", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    for a in [ "--default-signal=INT"; "dotnet"; Path.Combine(AppContext.BaseDirectory, "prox.dll") ] @ run root do psi.ArgumentList.Add a
+    use p = nonNull (Process.Start psi)
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    let checkpoint = Path.Combine(root, first, "checkpoints", "checkpoint.bin")
+    let clock = Stopwatch.StartNew()
+    while not (File.Exists checkpoint) && not p.HasExited && clock.Elapsed.TotalSeconds < 300.0 do
+        Thread.Sleep 5
+    Expect.isFalse p.HasExited (sprintf "still running at the first checkpoint (stdout: %s)" (if p.HasExited then out.Result else ""))
+    Expect.isNonEmpty (processesMentioning (Path.Combine(root, first))) "the run's prox train process is alive"
+    use kill = Process.Start("kill", [ "-INT"; string p.Id ])
+    kill.WaitForExit()
+    if not (p.WaitForExit(TimeSpan.FromSeconds 120.0)) then
+        p.Kill true
+        failtest "prox sweep run did not stop within 120 s of SIGINT"
+    Expect.equal p.ExitCode 130 (sprintf "exit code (stdout: %s, stderr: %s)" out.Result err.Result)
+    Expect.stringContains out.Result "interrupted: active runs wrote checkpoints" "says so"
+    Expect.stringContains out.Result $"{first}: interrupted at step" "the run stopped with a checkpoint"
+    Expect.isEmpty (processesMentioning root) "no prox process left behind"
+    let markers = Path.Combine(root, ".sweep")
+    let leftovers = if Directory.Exists markers then Directory.GetFiles markers |> Array.map Path.GetFileName else [||]
+    Expect.isEmpty leftovers "no running or failed markers"
+    let steps = Research.DeepAgents.Training.Checkpoint.ReadHeader(checkpoint).Steps
+    Expect.isTrue (steps >= 500L && steps < 2500L) $"checkpoint mid-run ({steps} steps)"
+    let code, status, _ = prox [ "sweep"; "status"; root ]
+    Expect.equal code 0 "status"
+    Expect.isMatch status $"{first} +partial +{steps}/2500" "the interrupted run is partial at its checkpoint"
+    Expect.isMatch status $"{second} +pending +0/2500" "the other one pending"
+    let code, stdout, err = prox (run root)
+    Expect.equal code 0 (sprintf "the same command again (stderr: %s)" err)
+    Expect.stringContains stdout $"{first}: resuming at step {steps}" "resumes from the interruption's checkpoint"
+    Expect.stringContains stdout $"{second}: started" "then the other run"
+    let code, _, err = prox (run reference)
+    Expect.equal code 0 (sprintf "the uninterrupted sweep (stderr: %s)" err)
+    for name in [ first; second ] do
+        let a, b = metricsOf (Path.Combine(root, name)), metricsOf (Path.Combine(reference, name))
+        Expect.equal (Array.map fst a) (Array.map fst b) $"{name}: the same metrics files"
+        Expect.isGreaterThanOrEqual a.Length 4 "episodes, evaluations, updates, target syncs"
+        for (f, x), (_, y) in Array.zip a b do
+            Expect.isTrue (x = y) $"{name}/metrics/{f}: interrupted + resumed = uninterrupted, byte for byte ({x.Length} vs {y.Length} bytes)"
+    Directory.Delete(dir, true)
+
 [<Tests>]
 let tests =
     testSequenced <| testList "prox sweep" [
+        test "Ctrl-C of a local sweep: exit 130, no prox left, partial/pending; the rerun equals an uninterrupted sweep" { ctrlC () }
+
         test "a study file x flags: grid expansion, stable names, print, study.json, status of pending runs" {
             let dir = tempDir "sweep-grid"
             let file = Path.Combine(dir, "grid.yaml")

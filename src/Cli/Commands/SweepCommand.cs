@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Research.Cli.Reproduce;
 using Research.DeepAgents.Configuration;
+using Research.DeepAgents.Training;
 using Research.Studies;
 
 namespace Research.Cli.Commands;
@@ -41,14 +42,18 @@ public sealed class SweepCommand : ICliCommand
             foreach (var o in Options) c.Options.Add(o);
         }
 
-        /// <summary>The study and its run folder (absolute).</summary>
-        public (Study Study, string Root) Resolve(ParseResult p)
+        /// <summary>The study and its run folder (absolute; when <paramref name="writing"/>, one this user can
+        /// create and write into).</summary>
+        public (Study Study, string Root) Resolve(ParseResult p, bool writing)
         {
             string? file = p.GetValue(File);
             var fromFile = file is null ? null : Study.Read(file);
             var study = new StudyFlags(p.GetValue(Name), p.GetValue(Agents), p.GetValue(Envs), p.GetValue(Seeds), p.GetValue(CTilde),
                 p.GetValue(Frames), p.GetValue(Preset), p.GetValue(Grid) ?? [], p.GetValue(Sets) ?? []).Apply(fromFile);
             string root = p.GetValue(Runs) ?? (file is not null && Directory.Exists(file) ? file : Path.Combine("runs", study.Name));
+            const string folder = "a folder for the study's runs (default: STUDY when it is a folder, else runs/NAME)";
+            if (writing) return (study, CliPaths.OutputDirectory("--runs", root));
+            if (string.IsNullOrWhiteSpace(root) || root.Contains('\0')) throw new UsageException("--runs", root, folder);
             return (study, Path.GetFullPath(root));
         }
     }
@@ -83,13 +88,14 @@ public sealed class SweepCommand : ICliCommand
             command.Options.Add(o);
         command.SetAction(p =>
         {
-            var (study, root) = s.Resolve(p);
+            var (study, root) = s.Resolve(p, writing: true);
             var runs = StudyGrid.Expand(study);
             var configs = runs.Select(r => r.Config()).ToList(); // every cell valid before anything runs
-            string figures = Path.GetFullPath(p.GetValue(output) ?? Path.Combine("results", study.Name));
+            string figures = CliPaths.OutputDirectory("--out", p.GetValue(output) ?? Path.Combine("results", study.Name));
             string kind = p.GetValue(executor)!;
             if (kind is not ("local" or "slurm" or "print"))
                 throw new UsageException("--executor", kind, "local, slurm or print");
+            if (kind == "local") CheckAtari(configs);
             Directory.CreateDirectory(root);
             File.WriteAllText(Path.Combine(root, Study.FileName), study.ToJson());
             switch (kind)
@@ -109,6 +115,15 @@ public sealed class SweepCommand : ICliCommand
             }
         });
         return command;
+    }
+
+    // Each Atari game's shim, ROM, mode and difficulty, as prox train checks them, before any local run starts
+    // (a cluster's nodes may have other ROMs: slurm and print leave the check to each run).
+    static void CheckAtari(IEnumerable<TrainingConfig> configs)
+    {
+        foreach (var c in configs.Where(c => c.Environment.StartsWith("atari:", StringComparison.Ordinal))
+                     .DistinctBy(c => (c.Environment, c.RomDir, c.AtariMode, c.AtariDifficulty)))
+            (TrainingEnvironments.Create(c, 0) as IDisposable)?.Dispose();
     }
 
     static int Submit(Study study, IReadOnlyList<TrainingRun> runs, string root, string figures, SlurmOptions options, ProxLauncher prox)
@@ -152,7 +167,7 @@ public sealed class SweepCommand : ICliCommand
         s.AddTo(command);
         command.SetAction(p =>
         {
-            var (study, root) = s.Resolve(p);
+            var (study, root) = s.Resolve(p, writing: false);
             var status = StudyStatus.Read(StudyGrid.Expand(study), root);
             int width = Math.Max(3, status.Max(r => r.Run.Name.Length));
             Console.WriteLine($"{"run".PadRight(width)}  {"state",-8}  {"steps",21}  detail");
@@ -175,9 +190,10 @@ public sealed class SweepCommand : ICliCommand
         command.Options.Add(index);
         command.SetAction(p =>
         {
-            string root = Path.GetFullPath(p.GetValue(study)!);
+            const string folder = "a study's run folder holding study.json (written by prox sweep run)";
+            string root = CliPaths.InputDirectory("STUDY", p.GetValue(study)!, folder);
             if (!File.Exists(Path.Combine(root, Study.FileName)))
-                throw new UsageException("STUDY", root, "a study's run folder holding study.json (written by prox sweep run)");
+                throw new UsageException("STUDY", root, folder);
             var runs = StudyGrid.Expand(Study.Read(root));
             int i = p.GetValue(index);
             if (i < 0 || i >= runs.Count)

@@ -15,8 +15,9 @@ public static class ConfigValidation
     {
         ArgumentNullException.ThrowIfNull(c);
         if (!Agents.Contains(c.Agent)) Fail("agent", c.Agent, "one of " + string.Join(", ", Agents));
-        if (!(c.Environment.StartsWith("minatar:", StringComparison.Ordinal) || c.Environment == "cartpole" || c.Environment.StartsWith("atari:", StringComparison.Ordinal)))
-            Fail("environment", c.Environment, "minatar:<game> (asterix, breakout, freeway, seaquest, space_invaders), cartpole or atari:<game>");
+        // Atari games are checked against the ALE when their environment is made.
+        if (!(Environments.EnvironmentFactory.Ids.Contains(c.Environment) || (c.Environment.StartsWith("atari:", StringComparison.Ordinal) && c.Environment.Length > 6)))
+            Fail("environment", c.Environment, "one of " + string.Join(", ", Environments.EnvironmentFactory.Ids) + ", or atari:<game>");
         AtLeast("total-steps", c.TotalSteps, 1);
         if (!(c.CTilde > 0)) Fail("c-tilde", c.CTilde, "a number > 0 or inf");
         if (c.IsPro && !double.IsPositiveInfinity(c.CTilde) && c.LearningRate / c.CTilde > 1)
@@ -29,6 +30,8 @@ public static class ConfigValidation
         Between("frame-stack", c.FrameStack, 1, 64);
         if (c.FrameStack > 1 && !c.Environment.StartsWith("atari:", StringComparison.Ordinal))
             Fail("frame-stack", c.FrameStack, "1 for minatar:<game> and cartpole (frame stacks are built for atari:<game> only)");
+        AtariSetting("atari-mode", c.AtariMode, c.Environment);
+        AtariSetting("atari-difficulty", c.AtariDifficulty, c.Environment);
         Finite("gamma", c.Gamma, 0, 1, "[0, 1]");
         Between("replay-capacity", c.ReplayCapacity, 2, int.MaxValue);
         Between("batch-size", c.BatchSize, 1, c.ReplayCapacity);
@@ -69,6 +72,14 @@ public static class ConfigValidation
         AtLeast("checkpoint-period", c.CheckpointPeriod, 0);
         Between("threads", c.Threads, 1, 256);
         return c;
+    }
+
+    // The ROM's own list is checked when its environment is made, before a run starts (TrainingEnvironments).
+    static void AtariSetting(string key, int value, string environment)
+    {
+        if (value < -1) Fail(key, value, "one of the game's values (prox env info lists them), or -1 for the game's default");
+        if (value != -1 && !environment.StartsWith("atari:", StringComparison.Ordinal))
+            Fail(key, value, "-1 for minatar:<game> and cartpole (modes and difficulties are atari:<game> settings)");
     }
 
     static void AtLeast(string key, long value, long min)

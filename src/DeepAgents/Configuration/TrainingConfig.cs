@@ -53,6 +53,11 @@ public sealed record TrainingConfig
     /// <summary>Atari: directory of the ROM files (<c>&lt;game&gt;.bin</c>, ALE names); null = the
     /// <c>ALE_ROM_DIR</c> environment variable.</summary>
     public string? RomDir { get; init; }
+    /// <summary>Atari: the game mode, one of the ROM's (<c>prox env info</c>); -1 = the game's
+    /// default.</summary>
+    public int AtariMode { get; init; } = -1;
+    /// <summary>Atari: the difficulty switch, one of the ROM's; -1 = the game's default.</summary>
+    public int AtariDifficulty { get; init; } = -1;
 
     // ---- network and learning ---------------------------------------------------------------------
     /// <summary>Q-network architecture.</summary>

@@ -96,6 +96,11 @@ public static class TrainingEnvironments
                 // the loader's message says what is missing and how to get it
                 throw new ArgumentException(e.Message, e);
             }
+            catch (AtariModeException e)
+            {
+                throw new ConfigException("atari-" + e.Setting, e.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    $"one of {string.Join(", ", e.Available)} (the {e.Setting}s of atari:{e.Game}), or -1 for the game's default");
+            }
         }
         if (!EnvironmentFactory.Ids.Contains(config.Environment))
             throw new ConfigException("environment", config.Environment, "one of " + string.Join(", ", EnvironmentFactory.Ids) + ", or atari:<game>");
@@ -129,8 +134,8 @@ public static class TrainingEnvironments
 
     /// <summary>
     /// Atari preprocessing of <paramref name="config"/>: frame skip, life loss terminal, the per-game step
-    /// cap (<c>max-episode-steps</c>) and the frame stack (the <see cref="FrameStack"/> wrapper gives the
-    /// acting input; Rainbow's replay stores single frames). Seed,
+    /// cap (<c>max-episode-steps</c>), the game's mode and difficulty and the frame stack (the
+    /// <see cref="FrameStack"/> wrapper gives the acting input; Rainbow's replay stores single frames). Seed,
     /// sticky actions and action set come from <see cref="OptionsOf"/>.
     /// </summary>
     public static AtariOptions AtariOptionsOf(TrainingConfig config)
@@ -143,6 +148,8 @@ public static class TrainingEnvironments
             StickyActionProbability: config.StickyActionProbability,
             MinimalActions: config.MinimalActions,
             FrameStack: config.FrameStack,
-            RomDirectory: config.RomDir);
+            RomDirectory: config.RomDir,
+            Mode: config.AtariMode,
+            Difficulty: config.AtariDifficulty);
     }
 }

@@ -29,6 +29,10 @@ namespace Research.DeepAgents.Environments.Atari;
 /// null = the <c>ALE_ROM_DIR</c> environment variable.</param>
 /// <param name="AleLibrary">Path of the ALE shim <c>libprox_ale.so</c>; null = the <c>ALE_LIBRARY</c>
 /// environment variable, then native/ale/out/ (<see cref="Atari.AleLibrary"/>).</param>
+/// <param name="Mode">The game mode (one of the ROM's modes, <c>prox env info</c> lists them); -1 = the
+/// game's default (the ALE's: the first of its modes).</param>
+/// <param name="Difficulty">The difficulty switch (one of the ROM's difficulties); -1 = the game's
+/// default.</param>
 public sealed record AtariOptions(
     int Seed = 0,
     int FrameSkip = 4,
@@ -41,7 +45,9 @@ public sealed record AtariOptions(
     int ObservationWidth = 84,
     int FrameStack = 1,
     string? RomDirectory = null,
-    string? AleLibrary = null)
+    string? AleLibrary = null,
+    int Mode = -1,
+    int Difficulty = -1)
 {
     /// <summary>The paper's protocol with seed 0 and single-frame observations.</summary>
     public static AtariOptions Paper { get; } = new();
@@ -61,6 +67,8 @@ public sealed record AtariOptions(
         if (ObservationWidth < 1 || ObservationWidth > IAtariEmulator.ScreenWidth)
             Fail(nameof(ObservationWidth), ObservationWidth, $"in 1..{IAtariEmulator.ScreenWidth}");
         if (FrameStack < 1) Fail(nameof(FrameStack), FrameStack, ">= 1");
+        if (Mode < -1) Fail(nameof(Mode), Mode, ">= 0, or -1 for the game's default");
+        if (Difficulty < -1) Fail(nameof(Difficulty), Difficulty, ">= 0, or -1 for the game's default");
     }
 
     static void Fail(string field, object value, string allowed) =>

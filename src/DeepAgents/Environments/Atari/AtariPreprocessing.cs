@@ -48,10 +48,12 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
 
     /// <summary>
     /// Loads <paramref name="romPath"/> into <paramref name="emulator"/> (seeded with
-    /// <see cref="EmulatorSeed"/>), and starts a game. The environment owns the emulator and disposes it.
+    /// <see cref="EmulatorSeed"/>, in the options' game mode and difficulty), and starts a game. The
+    /// environment owns the emulator and disposes it.
     /// </summary>
     /// <param name="emulator">The backend (not yet loaded).</param>
-    /// <param name="romPath">The ROM file given to <see cref="IAtariEmulator.LoadRom"/>.</param>
+    /// <param name="romPath">The ROM file given to
+    /// <see cref="IAtariEmulator.LoadRom(string, int, int, int)"/>.</param>
     /// <param name="options">Preprocessing options (default: the paper's protocol, seed 0).</param>
     /// <param name="name">Environment name (default
     /// <c>atari:&lt;ROM file name without extension&gt;</c>).</param>
@@ -69,7 +71,7 @@ public sealed class AtariPreprocessing : IEnvironment, ISnapshotEnvironment, IGa
         _resize = new AreaResize(IAtariEmulator.ScreenHeight, IAtariEmulator.ScreenWidth, Options.ObservationHeight, Options.ObservationWidth);
         _observation = new byte[Options.ObservationHeight * Options.ObservationWidth];
         Observation = new ObservationSpec(1, Options.ObservationHeight, Options.ObservationWidth, ObservationKind.Pixels);
-        _emulator.LoadRom(romPath, EmulatorSeed(Options.Seed));
+        _emulator.LoadRom(romPath, EmulatorSeed(Options.Seed), Options.Mode, Options.Difficulty);
         _actionSet = [.. Options.MinimalActions ? _emulator.MinimalActionSet : _emulator.LegalActionSet];
         AtariActions.ValidateSet(_actionSet, Options.MinimalActions ? "the emulator's minimal action set" : "the emulator's legal action set");
         NewGame();

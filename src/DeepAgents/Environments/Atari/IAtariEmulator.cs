@@ -31,6 +31,19 @@ public interface IAtariEmulator : IDisposable
     /// <exception cref="FileNotFoundException">No file at <paramref name="romPath"/>.</exception>
     void LoadRom(string romPath, int seed);
 
+    /// <summary>
+    /// <see cref="LoadRom(string, int)"/> with game mode <paramref name="mode"/> and difficulty
+    /// <paramref name="difficulty"/> (-1 = the game's default). A backend without modes has only mode 0 and
+    /// difficulty 0.
+    /// </summary>
+    /// <exception cref="AtariModeException">The game has no such mode or difficulty.</exception>
+    void LoadRom(string romPath, int seed, int mode, int difficulty)
+    {
+        if (mode > 0) throw new AtariModeException("mode", mode, [0], Path.GetFileNameWithoutExtension(romPath));
+        if (difficulty > 0) throw new AtariModeException("difficulty", difficulty, [0], Path.GetFileNameWithoutExtension(romPath));
+        LoadRom(romPath, seed);
+    }
+
     /// <summary>Emulates one frame with ALE action id
     /// <paramref name="action"/> (0..17) and returns its reward.</summary>
     int Act(int action);

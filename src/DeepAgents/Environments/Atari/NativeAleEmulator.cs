@@ -100,8 +100,8 @@ public sealed class NativeAleEmulator : IAtariEmulator
     /// <exception cref="FileNotFoundException">No file at <paramref name="romPath"/>.</exception>
     /// <exception cref="InvalidDataException">Not the ROM
     /// the ALE expects (<see cref="CheckRom"/>).</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A negative seed,
-    /// or a mode or difficulty the game does not have.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A negative seed.</exception>
+    /// <exception cref="AtariModeException">A mode or difficulty the game does not have.</exception>
     public void LoadRom(string romPath, int seed, int mode, int difficulty)
     {
         var ale = Instance;
@@ -112,10 +112,12 @@ public sealed class NativeAleEmulator : IAtariEmulator
         {
             _shim.Load(ale, Path.GetFullPath(romPath), seed, mode, difficulty);
         }
-        catch (AleException e) when (mode >= 0 || difficulty >= 0)
+        catch (AleException) when (mode >= 0 || difficulty >= 0)
         {
-            throw new ArgumentOutOfRangeException(mode >= 0 ? nameof(mode) : nameof(difficulty),
-                $"atari:{game} mode {mode}, difficulty {difficulty}: {e.Message}");
+            // The shim loaded the ROM before the ALE refused the selection, so the lists can be read.
+            var modes = _shim.List(ale, 2);
+            if (mode >= 0 && !modes.Contains(mode)) throw new AtariModeException("mode", mode, modes, game);
+            throw new AtariModeException("difficulty", difficulty, _shim.List(ale, 3), game);
         }
         _loaded = true;
         var (height, width) = _shim.ScreenSize(ale);
