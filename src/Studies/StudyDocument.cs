@@ -38,7 +38,8 @@ public sealed class StudyDocument
         {
             throw new ConfigException(flag, path, $"valid JSON or YAML ({e.Start.Line}:{e.Start.Column}: {e.Message})");
         }
-        catch (InvalidOperationException e) // YamlDotNet's scanner on some malformed flow collections (found by the CLI fuzz)
+        // YamlDotNet's scanner on some malformed flow collections (found by the CLI fuzz)
+        catch (InvalidOperationException e)
         {
             throw new ConfigException(flag, path, $"valid JSON or YAML (the reader stopped: {e.Message})");
         }

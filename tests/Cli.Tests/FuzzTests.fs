@@ -11,8 +11,8 @@ open FsCheck.FSharp
 open Research.Cli
 open Research.DeepAgents.Configuration
 
-/// Damaged study files (docs/sweeps.md) in JSON and YAML, each bad on its own, and study run folders: a folder
-/// without study.json and one whose study.json is cut off. Returned as paths below `root`.
+/// Damaged study files (docs/sweeps.md) in JSON and YAML, each bad on its own, and study run folders: a
+/// folder without study.json and one whose study.json is cut off. Returned as paths below `root`.
 let private badStudies (root: string) =
     let good = "agents: [dqn-pro]\nenvironments: [cartpole]\nframes: 200\n"
     let files =
@@ -33,7 +33,8 @@ let private badStudies (root: string) =
           "dup-values.yaml", "agents: [dqn, dqn]\nenvironments: [cartpole]"; "value-bad.yaml", good + "batch-size: -4"
           "alias.yaml", "agents: &x [dqn]\nenvironments: *x"; "tag.yaml", "agents: !!binary AAAA\nenvironments: [cartpole]"
           "atari-mode.yaml", good + "atari-mode: 2"; "long-key.yaml", good + String('a', 3000) + ": 1"
-          // YamlDotNet's scanner threw InvalidOperationException on this one (found by the study-file property).
+          // YamlDotNet's scanner threw InvalidOperationException on this one (found by the study-file
+          // property).
           "scanner.yaml", "gamma: {a: 0..2}\nlearning-rate: [[[, 0, abc]]\ngamma: 200\nframes: cartpole" ]
     let dir = Path.Combine(root, "studies")
     Directory.CreateDirectory dir |> ignore

@@ -42,8 +42,8 @@ public sealed class SweepCommand : ICliCommand
             foreach (var o in Options) c.Options.Add(o);
         }
 
-        /// <summary>The study and its run folder (absolute; when <paramref name="writing"/>, one this user can
-        /// create and write into).</summary>
+        /// <summary>The study and its run folder (absolute; when <paramref name="writing"/>, one this user
+        /// can create and write into).</summary>
         public (Study Study, string Root) Resolve(ParseResult p, bool writing)
         {
             string? file = p.GetValue(File);
@@ -117,8 +117,8 @@ public sealed class SweepCommand : ICliCommand
         return command;
     }
 
-    // Each Atari game's shim, ROM, mode and difficulty, as prox train checks them, before any local run starts
-    // (a cluster's nodes may have other ROMs: slurm and print leave the check to each run).
+    // Each Atari game's shim, ROM, mode and difficulty, as prox train checks them, before any local run
+    // starts (a cluster's nodes may have other ROMs: slurm and print leave the check to each run).
     static void CheckAtari(IEnumerable<TrainingConfig> configs)
     {
         foreach (var c in configs.Where(c => c.Environment.StartsWith("atari:", StringComparison.Ordinal))
