@@ -1,17 +1,18 @@
-// Micro-benchmark of one DQN update (docs/performance.md, "Q-network update"):
-// target forward without autograd, online forward, gather, Huber, backward, [pull], optimizer step,
-// for the MinAtar reference network and the Dopamine MinAtar network, batch 32, one thread.
-// "baseline" is a straightforward TorchSharp loop (nn.Sequential, torch.optim, per-tensor pull);
-// "flat" is the autograd path on this project's networks as DqnAgent.ProximalUpdate runs it (flat parameters,
-// one-pass pull, then the fused optimizer step);
-// "fused" is the default path (update-kernel=fused): FusedDqnUpdate.Update, hand-derived forward/backward with
-// the pull folded into the optimizer's pass (ProximalOptimizer).
+// Micro-benchmark of one DQN update (docs/performance.md, "Q-network update"): target forward without
+// autograd, online forward, gather, Huber, backward, [pull], optimizer step, for the MinAtar reference
+// network and the Dopamine MinAtar network, batch 32, one thread. "baseline" is a straightforward TorchSharp
+// loop (nn.Sequential, torch.optim, per-tensor pull); "flat" is the autograd path on this project's networks
+// as DqnAgent.ProximalUpdate runs it (flat parameters, one-pass pull, then the fused optimizer step); "fused"
+// is the default path (update-kernel=fused): FusedDqnUpdate.Update, hand-derived forward/backward with the
+// pull folded into the optimizer's pass (ProximalOptimizer).
 //
-// Usage: dotnet bench/training-update/bin/Release/net10.0/training-update.dll [--updates N] [--rounds R] [--threads T]
+// Usage: dotnet bench/training-update/bin/Release/net10.0/training-update.dll [--updates N] [--rounds R]
+// [--threads T]
 
 using System.Diagnostics;
 using System.Globalization;
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;
@@ -134,7 +135,8 @@ Action FlatUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
     };
 }
 
-// The default path: FusedDqnUpdate.Update (sparse conv + BLAS products, no autograd) and, for Pro, the pull inside the optimizer pass.
+// The default path: FusedDqnUpdate.Update (sparse conv + BLAS products, no autograd) and, for Pro, the pull
+// inside the optimizer pass.
 Action FusedUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
 {
     var online = QNetworkFactory.Create(kind, observation, Actions, seed: 3);

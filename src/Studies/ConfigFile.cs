@@ -1,4 +1,4 @@
-using Research.DeepAgents.Training;
+using Research.DeepAgents.Configuration;
 
 namespace Research.Studies;
 
@@ -9,8 +9,8 @@ namespace Research.Studies;
 /// </summary>
 public static class ConfigFile
 {
-    /// <summary>The assignments of <paramref name="path"/>; unknown
-    /// keys and lists are errors naming the file and key; a null value leaves the key at its default.</summary>
+    /// <summary>The assignments of <paramref name="path"/>; unknown keys and lists are errors naming the file
+    /// and key; a null value leaves the key at its default.</summary>
     public static IReadOnlyList<string> Assignments(string path)
     {
         var document = StudyDocument.Read(path, "--config");

@@ -27,7 +27,7 @@ public sealed record ProxLauncher(string FileName, IReadOnlyList<string> Prefix)
     {
         var parts = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0)
-            throw new Research.DeepAgents.Training.ConfigException("--prox", command, "a command that starts prox, e.g. 'prox' or 'dotnet /path/prox.dll'");
+            throw new Research.DeepAgents.Configuration.ConfigException("--prox", command, "a command that starts prox, e.g. 'prox' or 'dotnet /path/prox.dll'");
         return new ProxLauncher(parts[0], parts[1..]);
     }
 

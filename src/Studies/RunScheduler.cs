@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 
 namespace Research.Studies;
@@ -63,7 +64,8 @@ public static partial class RunScheduler
         }
         catch (CheckpointDamagedException)
         {
-            return RunState.Resumable; // the resume fails with the damage's message: that run fails, the others go on
+            // the resume fails with the damage's message: that run fails, the others go on
+            return RunState.Resumable;
         }
         if (checkpoint is null)
             return RunState.Restart;

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 
 namespace Research.Studies;

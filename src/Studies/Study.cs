@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Research.DeepAgents.Training;
+using Research.DeepAgents.Configuration;
 
 namespace Research.Studies;
 

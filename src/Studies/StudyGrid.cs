@@ -38,7 +38,7 @@ public static class StudyGrid
             }
         var duplicate = runs.GroupBy(r => r.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
-            throw new Research.DeepAgents.Training.ConfigException("STUDY", duplicate.Key, "a grid whose cells have distinct names (a value repeated in a list?)");
+            throw new Research.DeepAgents.Configuration.ConfigException("STUDY", duplicate.Key, "a grid whose cells have distinct names (a value repeated in a list?)");
         return runs;
     }
 
@@ -47,9 +47,9 @@ public static class StudyGrid
         environment.StartsWith("minatar:", StringComparison.Ordinal) ? environment["minatar:".Length..] : environment.Replace(':', '-');
 
     static long Frames(string text) =>
-        Research.DeepAgents.Training.ConfigOverrides.TryParseCount(text, out long n) && n >= 1
+        Research.DeepAgents.Configuration.ConfigOverrides.TryParseCount(text, out long n) && n >= 1
             ? n
-            : throw new Research.DeepAgents.Training.ConfigException("frames", text, "a positive integer (k/M/G suffixes allowed)");
+            : throw new Research.DeepAgents.Configuration.ConfigException("frames", text, "a positive integer (k/M/G suffixes allowed)");
 
     static string Clean(string value) =>
         new(value.Select(ch => char.IsAsciiLetterOrDigit(ch) || ch is '.' or '+' or '-' ? ch : '_').ToArray());

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Research.DeepAgents.Training;
+using Research.DeepAgents.Configuration;
 
 namespace Research.Studies;
 

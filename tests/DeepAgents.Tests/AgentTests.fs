@@ -4,10 +4,10 @@ open System
 open Expecto
 open TorchSharp
 open Research.DeepAgents.Agents
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Optimization
 open Research.DeepAgents.Torch
-open Research.DeepAgents.Training
 open TrainingTestSupport
 
 let close (expected: float) (actual: float) message =

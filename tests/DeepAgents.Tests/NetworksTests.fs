@@ -2,9 +2,9 @@ module NetworksTests
 
 open Expecto
 open TorchSharp
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Environments
 open Research.DeepAgents.Networks
-open Research.DeepAgents.Optimization
 open TorchTestSupport
 
 let private forwardShape (net: QNetwork) (batch: int64) =

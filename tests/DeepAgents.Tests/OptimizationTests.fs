@@ -3,8 +3,10 @@ module OptimizationTests
 open System.IO
 open Expecto
 open TorchSharp
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Networks
 open Research.DeepAgents.Optimization
+open Research.DeepAgents.Parameters
 open TorchTestSupport
 
 type private Tensor = torch.Tensor
@@ -152,7 +154,7 @@ let tests =
                 let _, a = make ()
                 let _, b = make ()
                 let fused = Optimizers.Create(config, a)
-                let ops = Optimizers.CreateWithTensorOps(config, b)
+                let ops = Optimizers.Create(config, b, forceTensorOps = true)
                 use gen = new torch.Generator(4UL)
                 for step in 1 .. 4 do
                     use g = torch.randn([| 1001L |], generator = gen)

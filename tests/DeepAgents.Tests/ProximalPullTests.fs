@@ -2,8 +2,10 @@ module ProximalPullTests
 
 open Expecto
 open TorchSharp
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Networks
 open Research.DeepAgents.Optimization
+open Research.DeepAgents.Parameters
 open TorchTestSupport
 
 /// Dyadic values (multiples of 1/4 and 1/2) so that 0.75 w + 0.25 theta is exact in float32.
@@ -104,7 +106,8 @@ let tests =
             let spec = NetworkSpec(NetworkKind.MinAtarReference, minAtar 4, 6)
             let run (makeOptimizer: QNetwork -> QNetwork -> IOptimizer) =
                 use online = QNetworkFactory.Create(spec, 3L)
-                use target = QNetworkFactory.CreateIndependentTarget(online, 4L)  // theta <> w, so any pull would show
+                // theta <> w, so any pull would show
+                use target = QNetworkFactory.CreateIndependentTarget(online, 4L)
                 let opt = makeOptimizer online target
                 let gen = new torch.Generator(17UL)
                 for _ in 1 .. 5 do

@@ -5,7 +5,6 @@ open System
 open System.IO
 open Expecto
 open Research.DeepAgents.Replay
-open Research.DeepAgents.Training
 open Research.Random
 
 let treeOf (priorities: float[]) =

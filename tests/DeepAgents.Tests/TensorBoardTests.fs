@@ -1,13 +1,12 @@
-/// TensorBoard output decoded (docs/run-format.md, "TensorBoard"): the events file of a tiny CartPole run is read back
-/// through its TFRecord framing (length, masked CRC32C of the length, data, masked CRC32C of the data) and the Event
-/// protobuf (wall time in Unix seconds, step, summary value tag and simple value), and every scalar is checked against
-/// the CSV metrics of the same run.
+/// TensorBoard output decoded (docs/run-format.md, "TensorBoard"): the events file of a tiny CartPole run is
+/// read back through its TFRecord framing (length, masked CRC32C of the length, data, masked CRC32C of the
+/// data) and the Event protobuf (wall time in Unix seconds, step, summary value tag and simple value), and
+/// every scalar is checked against the CSV metrics of the same run.
 module TensorBoardTests
 
 open System
 open System.IO
 open Expecto
-open Research.DeepAgents.Training
 open TrainingTestSupport
 open TrainingTests
 

@@ -2,8 +2,8 @@ module TrainingTestSupport
 
 open System
 open Research.DeepAgents.Agents
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Environments
-open Research.DeepAgents.Training
 
 /// F# cannot use C#'s `with` on C# records: apply typed overrides through the `--set` path instead
 /// (values are printed with round-trip precision, so doubles survive exactly).

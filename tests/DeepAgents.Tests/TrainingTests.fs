@@ -4,6 +4,7 @@ open System
 open System.IO
 open System.Threading
 open Expecto
+open Research.DeepAgents.Configuration
 open Research.DeepAgents.Training
 open Research.Random
 open Research.RunFormat
@@ -58,6 +59,27 @@ let configTests =
             Expect.isFalse (File.Exists(Path.Combine(dir, "config.json"))) "nothing written"
         }
 
+        test "presets keep every value (tests/data/presets.txt)" {
+            let golden =
+                File.ReadAllLines(TestSupport.repoPath "tests/data/presets.txt")
+                |> Array.filter (fun l -> l <> "" && not (l.StartsWith "#"))
+                |> Array.map (fun l -> let eq = l.IndexOf '=' in l.Substring(0, eq), l.Substring(eq + 1))
+                |> Map.ofArray
+            let defaults = TrainingConfig()
+            for table, presets in [ "dqn", Presets.All; "rainbow", Presets.Rainbow ] do
+                for KeyValue(name, config) in presets do
+                    for p in ConfigKeys.Properties do
+                        let key = $"{table} {name} {ConfigKeys.Kebab p.Name}"
+                        let value = ConfigKeys.Format(p.GetValue config)
+                        match golden.TryFind key with
+                        | Some expected -> Expect.equal value expected key
+                        | None ->
+                            // A key newer than the file: presets leave it at the default.
+                            Expect.equal value (ConfigKeys.Format(p.GetValue defaults)) $"{key} (not in the file: default)"
+            let listed = golden |> Map.keys |> Seq.map (fun k -> k.Split(' ').[0..1]) |> Seq.distinct |> Seq.length
+            Expect.equal listed (Presets.All.Count + Presets.Rainbow.Count) "every preset of the file still exists"
+        }
+
         test "overrides accept kebab, camel and Pascal keys, suffixes and inf" {
             let c = ConfigOverrides.Apply(Presets.MinAtarDopamine, [ "batch-size=64"; "targetUpdatePeriod=8k"; "TotalSteps=5M"; "c-tilde=inf"; "optimizer=rms-prop"; "rms-prop-centered=off"; "epsilon-schedule=minatar-reference" ])
             Expect.equal c.BatchSize 64 "kebab"
@@ -109,7 +131,8 @@ let configTests =
             let z = Xoshiro256(0UL)
             Expect.equal [ for _ in 1 .. 3 -> z.NextUInt64() ]
                 [ 0x99ec5f36cb75f2b4UL; 0xbf6e1f784956452aUL; 0x1a5f849d4933e6e0UL ] "xoshiro256**"
-            // NextInt: Lemire's multiply-and-reject on the top 32 bits (values from a Python port of the method).
+            // NextInt: Lemire's multiply-and-reject on the top 32 bits (values from a Python port of the
+            // method).
             let b = Xoshiro256(7UL)
             Expect.equal [ for _ in 1 .. 10 -> b.NextInt 10 ] [ 7; 2; 8; 9; 9; 8; 0; 1; 4; 1 ] "NextInt 10"
             let r = Xoshiro256(5UL)

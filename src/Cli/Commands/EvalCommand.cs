@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Environments.MinAtar;
 using Research.DeepAgents.Rendering;

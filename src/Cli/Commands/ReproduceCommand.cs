@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Research.Cli.Reproduce;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 using Research.Studies;
 using Research.Studies.Reproduce;

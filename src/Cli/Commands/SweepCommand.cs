@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Research.Cli.Reproduce;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 using Research.Studies;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Training;
 using Research.Studies;
 

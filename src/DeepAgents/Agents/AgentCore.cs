@@ -1,8 +1,8 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
 using Research.Random;
 
 namespace Research.DeepAgents.Agents;
@@ -148,21 +148,29 @@ public abstract class AgentCore : IAgent
     }
 
     /// <summary>
-    /// Writes the complete agent state: counters, exploration stream, both networks, optimizer, replay ring,
-    /// then the subclass's own state (<see cref="SaveOwnState"/>).
+    /// The saved state after the counters, in order: exploration stream, both networks, optimizer, replay
+    /// ring, then the subclass's own state (<see cref="SaveOwnState"/>). One list, so that save and load
+    /// agree.
     /// </summary>
+    (Action<BinaryWriter> Save, Action<BinaryReader> Load)[] SavedParts() =>
+    [
+        (Exploration.Save, Exploration.Load),
+        (w => Checkpoints.SaveParameters(Online, w), r => Checkpoints.LoadParameters(Online, r)),
+        (w => Checkpoints.SaveParameters(Target, w), r => Checkpoints.LoadParameters(Target, r)),
+        (Optimizer.Save, Optimizer.Load),
+        (Replay.Save, Replay.Load),
+        (SaveOwnState, LoadOwnState),
+    ];
+
+    /// <summary>Writes the complete agent state: the step, update and sync counters, then
+    /// <see cref="SavedParts"/>.</summary>
     public void Save(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.Write(Steps);
         writer.Write(Updates);
         writer.Write(Syncs);
-        Exploration.Save(writer);
-        Checkpoints.SaveParameters(Online, writer);
-        Checkpoints.SaveParameters(Target, writer);
-        Optimizer.Save(writer);
-        Replay.Save(writer);
-        SaveOwnState(writer);
+        foreach (var part in SavedParts()) part.Save(writer);
     }
 
     /// <summary>
@@ -172,12 +180,7 @@ public abstract class AgentCore : IAgent
     {
         ArgumentNullException.ThrowIfNull(reader);
         long steps = reader.ReadInt64(), updates = reader.ReadInt64(), syncs = reader.ReadInt64();
-        Exploration.Load(reader);
-        Checkpoints.LoadParameters(Online, reader);
-        Checkpoints.LoadParameters(Target, reader);
-        Optimizer.Load(reader);
-        Replay.Load(reader);
-        LoadOwnState(reader);
+        foreach (var part in SavedParts()) part.Load(reader);
         (Steps, Updates, Syncs) = (steps, updates, syncs);
     }
 

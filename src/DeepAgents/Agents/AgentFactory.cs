@@ -1,7 +1,7 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
 
 namespace Research.DeepAgents.Agents;
 

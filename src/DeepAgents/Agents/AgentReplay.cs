@@ -1,6 +1,6 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
 
 namespace Research.DeepAgents.Agents;
 

@@ -1,9 +1,9 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Networks.Backprop;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
 using Research.Random;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -41,7 +41,8 @@ public sealed class DqnAgent : AgentCore
     readonly long[] _batchShape;
     readonly ReplayBatch _batch;
     readonly Xoshiro256? _frameSampling; // FrameStackReplay's sampling stream (a ReplayBuffer owns its own)
-    readonly FusedDqnUpdate? _fused;     // the accelerator (UpdateKernel.Fused), or null for the autograd reference
+    // the accelerator (UpdateKernel.Fused), or null for the autograd reference
+    readonly FusedDqnUpdate? _fused;
     readonly IOptimizer? _pullThenStep;  // the accelerator's steps 4-5: pull folded into the optimizer's pass
 
     /// <summary>
@@ -111,7 +112,8 @@ public sealed class DqnAgent : AgentCore
     /// </summary>
     protected override (float Loss, float MeanQ) Learn()
     {
-        if (Replay is FrameStackReplay frames) frames.Sample(_batch, _frameSampling!); // s and s' rebuilt from single frames
+        // s and s' rebuilt from single frames
+        if (Replay is FrameStackReplay frames) frames.Sample(_batch, _frameSampling!);
         else ((ReplayBuffer)Replay).Sample(_batch);
         return _fused is null
             ? ProximalUpdate(_batch)

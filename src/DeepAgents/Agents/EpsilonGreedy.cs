@@ -1,4 +1,3 @@
-using Research.DeepAgents.Training;
 using Research.Random;
 
 namespace Research.DeepAgents.Agents;

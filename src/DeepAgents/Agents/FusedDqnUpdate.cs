@@ -1,6 +1,7 @@
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Networks.Backprop;
 using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Parameters;
 using Research.DeepAgents.Replay;
 
 namespace Research.DeepAgents.Agents;
@@ -107,9 +108,9 @@ public sealed class FusedDqnUpdate : IDisposable
     /// </summary>
     double ProximalPenalty(double nu)
     {
-        var w = FusedKernels.Span(_onlineNetwork.Flat.Values);
-        var theta = FusedKernels.Span(_targetNetwork.Flat.Values);
-        var grad = FusedKernels.Span(_onlineNetwork.Flat.Gradients);
+        var w = TensorSpans.Span(_onlineNetwork.Flat.Values);
+        var theta = TensorSpans.Span(_targetNetwork.Flat.Values);
+        var grad = TensorSpans.Span(_onlineNetwork.Flat.Gradients);
         float n = (float)nu;
         double sum = 0;
         for (int i = 0; i < w.Length; i++)

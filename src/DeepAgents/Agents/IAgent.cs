@@ -1,10 +1,9 @@
-using Research.DeepAgents.Training;
 using Research.Random;
 
 namespace Research.DeepAgents.Agents;
 
 /// <summary>
-/// What the training loop (<see cref="Trainer"/>), evaluation and <c>prox eval</c> need from an agent with a
+/// What the training loop (<c>Trainer</c>), evaluation and <c>prox eval</c> need from an agent with a
 /// replay buffer and a target network: DQN / DQN Pro (<see cref="DqnAgent"/>) and Rainbow / Rainbow Pro
 /// (<see cref="RainbowAgent"/>), both on the skeleton <see cref="AgentCore"/>. Build one with
 /// <see cref="AgentFactory.Create"/>.

@@ -1,10 +1,10 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Distributional;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Networks;
 using Research.DeepAgents.Networks.Layers;
 using Research.DeepAgents.Optimization;
 using Research.DeepAgents.Replay;
-using Research.DeepAgents.Training;
 using Research.Random;
 using static TorchSharp.torch;
 
@@ -169,7 +169,8 @@ public sealed class RainbowAgent : AgentCore
             using (no_grad())
                 target = TargetDistribution(bootstrap, returns, discounts);
             var loss = C51.CrossEntropy(logits, actions, target);                 // [B]
-            var objective = (weights * loss).mean();                             // IS-weighted (all weights 1 when uniform)
+            // IS-weighted (all weights 1 when uniform)
+            var objective = (weights * loss).mean();
             if (Settings.Nu > 0) objective = objective + Pull!.PenaltyLoss(Settings.Nu);
 
             Optimizer.ZeroGrad();
@@ -182,7 +183,8 @@ public sealed class RainbowAgent : AgentCore
             using (no_grad())
                 meanQ = (C51.ChooseAction(logits.detach(), actions).softmax(-1) * _atoms).sum(-1).mean().item<float>();
         }
-        Sampler.UpdatePriorities(_batch.Slots, _losses);                        // p = (L + 1e-10)^alpha; no-op when uniform
+        // p = (L + 1e-10)^alpha; no-op when uniform
+        Sampler.UpdatePriorities(_batch.Slots, _losses);
         return (meanLoss, meanQ);
     }
 

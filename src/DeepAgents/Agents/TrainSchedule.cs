@@ -1,4 +1,4 @@
-using Research.DeepAgents.Training;
+using Research.DeepAgents.Configuration;
 
 namespace Research.DeepAgents.Agents;
 

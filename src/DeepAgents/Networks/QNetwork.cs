@@ -1,5 +1,5 @@
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Parameters;
 using TorchSharp;
 using static TorchSharp.torch;
 

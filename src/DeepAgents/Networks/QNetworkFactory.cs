@@ -1,5 +1,5 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Optimization;
 
 namespace Research.DeepAgents.Networks;
 

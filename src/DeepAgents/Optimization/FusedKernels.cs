@@ -1,8 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Optimization;
 
@@ -14,20 +12,6 @@ namespace Research.DeepAgents.Optimization;
 /// </summary>
 internal static class FusedKernels
 {
-    /// <summary>A float32 CPU tensor's elements as a span
-    /// (the tensor must stay alive and unresized).</summary>
-    public static unsafe Span<float> Span(Tensor t) => new((void*)Address(t), checked((int)t.numel()));
-
-    /// <summary>Address of a contiguous CPU tensor's first element.</summary>
-    public static unsafe nint Address(Tensor t)
-    {
-        fixed (byte* p = t.bytes) return (nint)p;
-    }
-
-    /// <summary>True when the fused CPU path applies: float32, contiguous, on the CPU.</summary>
-    public static bool Applies(Tensor t) =>
-        t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32 && t.is_contiguous();
-
     /// <summary>
     /// The proximal pull (<see cref="ProximalPull.Pulled(float, float, float)"/>) over whole buffers, in one
     /// pass. The optimizer kernels pull each element the same way before their step when given a pull target,
@@ -41,11 +25,9 @@ internal static class FusedKernels
         if (Vector.IsHardwareAccelerated)
         {
             var k = new Vector<float>(mu);
-            ref var rw = ref MemoryMarshal.GetReference(w);
-            ref var rt = ref MemoryMarshal.GetReference(theta);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                Store(ProximalPull.Pulled(Load(ref rw, i), Load(ref rt, i), k), ref rw, i);
+                Store(ProximalPull.Pulled(Load(w, i), Load(theta, i), k), w, i);
             }
         }
         for (; i < n; i++) w[i] = ProximalPull.Pulled(w[i], theta[i], mu);
@@ -71,21 +53,16 @@ internal static class FusedKernels
             var s = new Vector<float>(step);
             var e = new Vector<float>(eps);
             var k = new Vector<float>(mu);
-            ref var rw = ref MemoryMarshal.GetReference(w);
-            ref var rg = ref MemoryMarshal.GetReference(g);
-            ref var rm = ref MemoryMarshal.GetReference(m);
-            ref var rv = ref MemoryMarshal.GetReference(v);
-            ref var rt = ref MemoryMarshal.GetReference(pullTarget);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var gi = Load(ref rg, i);
-                var mi = b1 * Load(ref rm, i) + c1 * gi;
-                var vi = b2 * Load(ref rv, i) + c2 * gi * gi;
-                Store(mi, ref rm, i);
-                Store(vi, ref rv, i);
-                var wi = Load(ref rw, i);
-                if (pulling) wi = ProximalPull.Pulled(wi, Load(ref rt, i), k);
-                Store(wi - s * mi / (Vector.SquareRoot(vi) + e), ref rw, i);
+                var gi = Load(g, i);
+                var mi = b1 * Load(m, i) + c1 * gi;
+                var vi = b2 * Load(v, i) + c2 * gi * gi;
+                Store(mi, m, i);
+                Store(vi, v, i);
+                var wi = Load(w, i);
+                if (pulling) wi = ProximalPull.Pulled(wi, Load(pullTarget, i), k);
+                Store(wi - s * mi / (Vector.SquareRoot(vi) + e), w, i);
             }
         }
         for (; i < n; i++)
@@ -127,22 +104,16 @@ internal static class FusedKernels
             var a = new Vector<float>(lr);
             var e = new Vector<float>(eps);
             var k = new Vector<float>(pullMu);
-            ref var rt = ref MemoryMarshal.GetReference(pullTarget);
-            ref var rw = ref MemoryMarshal.GetReference(w);
-            ref var rg = ref MemoryMarshal.GetReference(g);
-            ref var rs = ref MemoryMarshal.GetReference(ms);
-            ref var rm = ref MemoryMarshal.GetReference(mg);
-            ref var ro = ref MemoryMarshal.GetReference(mom);
             for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
             {
-                var gi = Load(ref rg, i);
-                var si = d * Load(ref rs, i) + c * gi * gi;
-                Store(si, ref rs, i);
+                var gi = Load(g, i);
+                var si = d * Load(ms, i) + c * gi * gi;
+                Store(si, ms, i);
                 var variance = si;
                 if (centred)
                 {
-                    var mi = d * Load(ref rm, i) + c * gi;
-                    Store(mi, ref rm, i);
+                    var mi = d * Load(mg, i) + c * gi;
+                    Store(mi, mg, i);
                     variance -= mi * mi;
                 }
                 Vector<float> update;
@@ -151,8 +122,8 @@ internal static class FusedKernels
                     update = a * gi / Vector.SquareRoot(variance + e);
                     if (withMomentum)
                     {
-                        update += mu * Load(ref ro, i);
-                        Store(update, ref ro, i);
+                        update += mu * Load(mom, i);
+                        Store(update, mom, i);
                     }
                 }
                 else
@@ -160,14 +131,14 @@ internal static class FusedKernels
                     update = gi / (Vector.SquareRoot(variance) + e);
                     if (withMomentum)
                     {
-                        update += mu * Load(ref ro, i);
-                        Store(update, ref ro, i);
+                        update += mu * Load(mom, i);
+                        Store(update, mom, i);
                     }
                     update *= a;
                 }
-                var wi = Load(ref rw, i);
-                if (pulling) wi = ProximalPull.Pulled(wi, Load(ref rt, i), k);
-                Store(wi - update, ref rw, i);
+                var wi = Load(w, i);
+                if (pulling) wi = ProximalPull.Pulled(wi, Load(pullTarget, i), k);
+                Store(wi - update, w, i);
             }
         }
         for (; i < n; i++)
@@ -200,11 +171,12 @@ internal static class FusedKernels
         }
     }
 
+    // Unaligned vector access at element i without bounds checks (the loops stop a vector before the end).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Load(ref float start, int i) =>
-        Unsafe.ReadUnaligned<Vector<float>>(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, i)));
+    private static Vector<float> Load(ReadOnlySpan<float> span, int i) =>
+        Vector.LoadUnsafe(ref MemoryMarshal.GetReference(span), (nuint)i);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(Vector<float> value, ref float start, int i) =>
-        Unsafe.WriteUnaligned(ref Unsafe.As<float, byte>(ref Unsafe.Add(ref start, i)), value);
+    private static void Store(Vector<float> value, Span<float> span, int i) =>
+        value.StoreUnsafe(ref MemoryMarshal.GetReference(span), (nuint)i);
 }

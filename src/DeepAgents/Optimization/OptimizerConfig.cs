@@ -1,23 +1,6 @@
+using Research.DeepAgents.Configuration;
+
 namespace Research.DeepAgents.Optimization;
-
-/// <summary>Which published formula an optimizer follows (the two differ in where epsilon enters).</summary>
-public enum OptimizerForm
-{
-    /// <summary>
-    /// TensorFlow 1 (<c>tf.compat.v1.train.*Optimizer</c>), what Dopamine 4.0.1 and the released
-    /// DQN Pro / Rainbow Pro code use. Adam: epsilon-hat outside the uncorrected sqrt(v)
-    /// (w -= lr_t m / (sqrt(v) + eps), lr_t = lr sqrt(1 - b2^t) / (1 - b1^t)). RMSProp: eps inside
-    /// the square root and the mean-square slot initialised to ones.
-    /// </summary>
-    TensorFlow,
-
-    /// <summary>
-    /// PyTorch (<c>torch.optim</c>) and optax. Adam: eps added to the bias-corrected sqrt(v_hat).
-    /// RMSProp: eps outside the square root, mean-square slot initialised to zeros (the MinAtar
-    /// reference DQN uses <c>torch.optim.RMSprop</c>; Dopamine's JAX MinAtar agents use optax Adam).
-    /// </summary>
-    PyTorch,
-}
 
 /// <summary>Hyperparameters of an optimizer; build one with
 /// <see cref="Optimizers.Create(OptimizerConfig, TorchSharp.torch.nn.Module)"/>.</summary>
@@ -26,26 +9,19 @@ public abstract record OptimizerConfig(double LearningRate)
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming
     /// the field, its value and the allowed range.</summary>
-    public virtual void Validate()
+    public abstract void Validate();
+
+    /// <summary>The checks every optimizer makes, in this order: the learning rate is finite and &gt; 0, each
+    /// decay (moment or momentum) is in [0, 1), epsilon is finite and &gt;= 0, the form is defined.</summary>
+    private protected void Validate(double epsilon, OptimizerForm form, params ReadOnlySpan<(double Value, string Name)> decays)
     {
         if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
             throw new ArgumentException($"LearningRate = {LearningRate} must be a finite number > 0.", nameof(LearningRate));
-    }
-
-    internal static void CheckUnitInterval(double value, string name)
-    {
-        if (!(value >= 0 && value < 1))
-            throw new ArgumentException($"{name} = {value} must be in [0, 1).", name);
-    }
-
-    internal static void CheckNonNegative(double value, string name)
-    {
-        if (!(value >= 0) || double.IsInfinity(value))
-            throw new ArgumentException($"{name} = {value} must be a finite number >= 0.", name);
-    }
-
-    internal static void CheckForm(OptimizerForm form)
-    {
+        foreach (var (value, name) in decays)
+            if (!(value >= 0 && value < 1))
+                throw new ArgumentException($"{name} = {value} must be in [0, 1).", name);
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon))
+            throw new ArgumentException($"Epsilon = {epsilon} must be a finite number >= 0.", "Epsilon");
         if (!Enum.IsDefined(form))
             throw new ArgumentException($"Form = {form} is not defined; allowed: TensorFlow, PyTorch.", "Form");
     }
@@ -85,14 +61,7 @@ public sealed record AdamConfig(
     OptimizerForm Form = OptimizerForm.TensorFlow) : OptimizerConfig(LearningRate)
 {
     /// <inheritdoc />
-    public override void Validate()
-    {
-        base.Validate();
-        CheckUnitInterval(Beta1, nameof(Beta1));
-        CheckUnitInterval(Beta2, nameof(Beta2));
-        CheckNonNegative(Epsilon, nameof(Epsilon));
-        CheckForm(Form);
-    }
+    public override void Validate() => Validate(Epsilon, Form, (Beta1, nameof(Beta1)), (Beta2, nameof(Beta2)));
 }
 
 /// <summary>RMSProp, centred by default (Graves 2013). See <see cref="OptimizerForm"/>.</summary>
@@ -112,12 +81,5 @@ public sealed record RmsPropConfig(
     OptimizerForm Form = OptimizerForm.TensorFlow) : OptimizerConfig(LearningRate)
 {
     /// <inheritdoc />
-    public override void Validate()
-    {
-        base.Validate();
-        CheckUnitInterval(Decay, nameof(Decay));
-        CheckUnitInterval(Momentum, nameof(Momentum));
-        CheckNonNegative(Epsilon, nameof(Epsilon));
-        CheckForm(Form);
-    }
+    public override void Validate() => Validate(Epsilon, Form, (Decay, nameof(Decay)), (Momentum, nameof(Momentum)));
 }

@@ -1,4 +1,5 @@
 using Research.DeepAgents.Networks;
+using Research.DeepAgents.Parameters;
 using static TorchSharp.torch;
 
 namespace Research.DeepAgents.Optimization;
@@ -7,26 +8,18 @@ namespace Research.DeepAgents.Optimization;
 public static class Optimizers
 {
     /// <summary>Creates the optimizer described by <paramref name="config"/> over flat parameters.</summary>
-    public static IOptimizer Create(OptimizerConfig config, FlatParameters parameters)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        return config switch
-        {
-            AdamConfig adam => new Adam(adam, parameters),
-            RmsPropConfig rms => new RmsProp(rms, parameters),
-            _ => throw new ArgumentException($"optimizer config {config.GetType().Name} is not supported; allowed: AdamConfig, RmsPropConfig.", nameof(config)),
-        };
-    }
+    public static IOptimizer Create(OptimizerConfig config, FlatParameters parameters) =>
+        Create(config, parameters, forceTensorOps: false);
 
-    /// <summary>Test hook: the same optimizer without the
-    /// fused CPU kernels (tensor operations only).</summary>
-    internal static IOptimizer CreateWithTensorOps(OptimizerConfig config, FlatParameters parameters)
+    /// <summary>As <see cref="Create(OptimizerConfig, FlatParameters)"/>; <paramref name="forceTensorOps"/>
+    /// (a test hook) builds the same optimizer without the fused CPU kernels.</summary>
+    internal static IOptimizer Create(OptimizerConfig config, FlatParameters parameters, bool forceTensorOps)
     {
         ArgumentNullException.ThrowIfNull(config);
         return config switch
         {
-            AdamConfig adam => new Adam(adam, parameters, forceTensorOps: true),
-            RmsPropConfig rms => new RmsProp(rms, parameters, forceTensorOps: true),
+            AdamConfig adam => new Adam(adam, parameters, forceTensorOps),
+            RmsPropConfig rms => new RmsProp(rms, parameters, forceTensorOps),
             _ => throw new ArgumentException($"optimizer config {config.GetType().Name} is not supported; allowed: AdamConfig, RmsPropConfig.", nameof(config)),
         };
     }

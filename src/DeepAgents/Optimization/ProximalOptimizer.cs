@@ -1,3 +1,5 @@
+using Research.DeepAgents.Parameters;
+
 namespace Research.DeepAgents.Optimization;
 
 /// <summary>
@@ -21,8 +23,8 @@ public sealed class ProximalOptimizer : IOptimizer
         Pull = pull;
         // One pass for pull + step when the inner kernel updates exactly the buffer the pull moves.
         _fused = !pull.IsIdentity && inner is IPullFusingOptimizer { CanFusePull: true } f
-            && pull.FlatOnline is { } w && pull.FlatTarget is { } theta && FusedKernels.Applies(w) && FusedKernels.Applies(theta)
-            && FusedKernels.Address(f.ParameterValues) == FusedKernels.Address(w) && f.ParameterValues.numel() == w.numel();
+            && pull.FlatOnline is { } w && pull.FlatTarget is { } theta && TensorSpans.Applies(w) && TensorSpans.Applies(theta)
+            && TensorSpans.Address(f.ParameterValues) == TensorSpans.Address(w) && f.ParameterValues.numel() == w.numel();
     }
 
     private readonly bool _fused;
@@ -52,7 +54,7 @@ public sealed class ProximalOptimizer : IOptimizer
     {
         if (_fused)
         {
-            ((IPullFusingOptimizer)Inner).StepWithPull(FusedKernels.Span(Pull.FlatTarget!), (float)Pull.Mu);
+            ((IPullFusingOptimizer)Inner).StepWithPull(TensorSpans.Span(Pull.FlatTarget!), (float)Pull.Mu);
             return;
         }
         Pull.Apply();

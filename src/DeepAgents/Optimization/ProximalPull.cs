@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Research.DeepAgents.Networks;
+using Research.DeepAgents.Parameters;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -140,9 +141,9 @@ public sealed class ProximalPull : IDisposable
         if (muTensor is null) return;
         using (no_grad())
         {
-            if (flatOnline is not null && FusedKernels.Applies(flatOnline) && FusedKernels.Applies(flatTarget!))
+            if (flatOnline is not null && TensorSpans.Applies(flatOnline) && TensorSpans.Applies(flatTarget!))
             {
-                FusedKernels.Pull(FusedKernels.Span(flatOnline), FusedKernels.Span(flatTarget!), (float)Mu);
+                FusedKernels.Pull(TensorSpans.Span(flatOnline), TensorSpans.Span(flatTarget!), (float)Mu);
                 return;
             }
             if (flatOnline is not null)

@@ -1,5 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using Research.DeepAgents.Configuration;
+using Research.DeepAgents.Parameters;
 
 namespace Research.DeepAgents.Optimization;
 
@@ -14,10 +16,8 @@ namespace Research.DeepAgents.Optimization;
 ///     (without momentum: w -= lr g / (sqrt(d) + eps)).
 /// On the CPU the step is one fused SIMD pass over the flat buffers (<see cref="FusedKernels"/>).
 /// </summary>
-public sealed class RmsProp : IPullFusingOptimizer, IDisposable
+public sealed class RmsProp : FlatOptimizer
 {
-    private const string Kind = "rmsprop";
-    private readonly FlatParameters parameters;
     private readonly Tensor meanSquare;
     private readonly Tensor? meanGradient;
     private readonly Tensor? momentumBuffer;
@@ -30,7 +30,6 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
     private readonly Scalar momentum;
     private readonly Scalar learningRate;
     private readonly Scalar minusLearningRate;
-    private readonly bool fused;
 
     /// <summary>Creates the optimizer with TF1 (ms = 1) or PyTorch (ms = 0) initial slots.</summary>
     public RmsProp(RmsPropConfig config, FlatParameters parameters) : this(config, parameters, forceTensorOps: false)
@@ -40,36 +39,27 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
     /// <summary>As the public constructor; <paramref name="forceTensorOps"/>
     /// disables the fused CPU path (tests compare both).</summary>
     internal RmsProp(RmsPropConfig config, FlatParameters parameters, bool forceTensorOps)
+        : base("rmsprop", config, parameters, forceTensorOps)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        ArgumentNullException.ThrowIfNull(parameters);
-        config.Validate();
         Config = config;
-        this.parameters = parameters;
         var values = parameters.Values;
-        meanSquare = config.Form == OptimizerForm.TensorFlow ? ones_like(values) : zeros_like(values);
-        meanGradient = config.Centered ? zeros_like(values) : null;
-        momentumBuffer = config.Momentum > 0 ? zeros_like(values) : null;
-        denominator = empty_like(values);
-        oneMinusDecayTensor = tensor(1.0 - config.Decay, values.dtype, values.device);
-        decay = config.Decay.ToScalar();
-        oneMinusDecay = (1.0 - config.Decay).ToScalar();
-        epsilon = config.Epsilon.ToScalar();
-        minusOne = (-1.0).ToScalar();
-        momentum = config.Momentum.ToScalar();
-        learningRate = config.LearningRate.ToScalar();
-        minusLearningRate = (-config.LearningRate).ToScalar();
-        fused = !forceTensorOps && FusedKernels.Applies(values) && FusedKernels.Applies(parameters.Gradients);
+        // Saved in this order: ms, then mg (centred only), then the momentum buffer (momentum > 0 only).
+        meanSquare = Slot(config.Form == OptimizerForm.TensorFlow ? 1 : 0);
+        meanGradient = config.Centered ? Slot(0) : null;
+        momentumBuffer = config.Momentum > 0 ? Slot(0) : null;
+        denominator = Own(empty_like(values));
+        oneMinusDecayTensor = Own(tensor(1.0 - config.Decay, values.dtype, values.device));
+        decay = Own(config.Decay.ToScalar());
+        oneMinusDecay = Own((1.0 - config.Decay).ToScalar());
+        epsilon = Own(config.Epsilon.ToScalar());
+        minusOne = Own((-1.0).ToScalar());
+        momentum = Own(config.Momentum.ToScalar());
+        learningRate = Own(config.LearningRate.ToScalar());
+        minusLearningRate = Own((-config.LearningRate).ToScalar());
     }
 
     /// <summary>The hyperparameters.</summary>
     public RmsPropConfig Config { get; }
-
-    /// <inheritdoc />
-    public double LearningRate => Config.LearningRate;
-
-    /// <inheritdoc />
-    public long StepCount { get; private set; }
 
     /// <summary>The mean-square slot ms (flat).</summary>
     public Tensor MeanSquare => meanSquare;
@@ -77,90 +67,44 @@ public sealed class RmsProp : IPullFusingOptimizer, IDisposable
     /// <summary>The mean-gradient slot mg (flat), null unless centred.</summary>
     public Tensor? MeanGradient => meanGradient;
 
-    /// <inheritdoc />
-    public bool CanFusePull => fused;
+    private protected override void FusedStep(long t, ReadOnlySpan<float> pullTarget, float mu) =>
+        FusedKernels.RmsProp(TensorSpans.Span(Parameters.Values), TensorSpans.Span(Parameters.Gradients),
+            TensorSpans.Span(meanSquare),
+            meanGradient is null ? default : TensorSpans.Span(meanGradient),
+            momentumBuffer is null ? default : TensorSpans.Span(momentumBuffer),
+            (float)Config.Decay, (float)Config.Momentum, (float)Config.LearningRate, (float)Config.Epsilon,
+            Config.Form == OptimizerForm.TensorFlow, pullTarget, mu);
 
-    Tensor IPullFusingOptimizer.ParameterValues => parameters.Values;
-
-    void IPullFusingOptimizer.StepWithPull(ReadOnlySpan<float> theta, float mu) => Step(theta, mu);
-
-    /// <inheritdoc />
-    public void Step() => Step(default, 0f);
-
-    private void Step(ReadOnlySpan<float> pullTarget, float mu)
+    private protected override void TensorStep(long t)
     {
-        if (!pullTarget.IsEmpty && !fused) throw new InvalidOperationException("the pull can only be fused into the CPU kernel.");
-        parameters.EnsureGradientsBound();
-        var g = parameters.Gradients;
-        var w = parameters.Values;
-        if (fused)
+        var g = Parameters.Gradients;
+        var w = Parameters.Values;
+        meanSquare.mul_(decay).addcmul_(g, g, oneMinusDecay);
+        denominator.copy_(meanSquare);
+        if (meanGradient is not null)
         {
-            FusedKernels.RmsProp(FusedKernels.Span(w), FusedKernels.Span(g), FusedKernels.Span(meanSquare),
-                meanGradient is null ? default : FusedKernels.Span(meanGradient),
-                momentumBuffer is null ? default : FusedKernels.Span(momentumBuffer),
-                (float)Config.Decay, (float)Config.Momentum, (float)Config.LearningRate, (float)Config.Epsilon,
-                Config.Form == OptimizerForm.TensorFlow, pullTarget, mu);
-            StepCount++;
-            return;
+            meanGradient.lerp_(g, oneMinusDecayTensor);
+            denominator.addcmul_(meanGradient, meanGradient, minusOne);
         }
-        using (no_grad())
+        if (Config.Form == OptimizerForm.TensorFlow)
         {
-            meanSquare.mul_(decay).addcmul_(g, g, oneMinusDecay);
-            denominator.copy_(meanSquare);
-            if (meanGradient is not null)
-            {
-                meanGradient.lerp_(g, oneMinusDecayTensor);
-                denominator.addcmul_(meanGradient, meanGradient, minusOne);
-            }
-            if (Config.Form == OptimizerForm.TensorFlow)
-            {
-                denominator.add_(epsilon).sqrt_();
-                if (momentumBuffer is null) w.addcdiv_(g, denominator, minusLearningRate);
-                else
-                {
-                    momentumBuffer.mul_(momentum).addcdiv_(g, denominator, learningRate);
-                    w.sub_(momentumBuffer);
-                }
-            }
+            denominator.add_(epsilon).sqrt_();
+            if (momentumBuffer is null) w.addcdiv_(g, denominator, minusLearningRate);
             else
             {
-                denominator.sqrt_().add_(epsilon);
-                if (momentumBuffer is null) w.addcdiv_(g, denominator, minusLearningRate);
-                else
-                {
-                    momentumBuffer.mul_(momentum).addcdiv_(g, denominator);
-                    w.add_(momentumBuffer, minusLearningRate);
-                }
+                momentumBuffer.mul_(momentum).addcdiv_(g, denominator, learningRate);
+                w.sub_(momentumBuffer);
             }
         }
-        StepCount++;
-    }
-
-    /// <inheritdoc />
-    public void ZeroGrad() => parameters.ZeroGrad();
-
-    private Tensor[] State()
-    {
-        var state = new List<Tensor> { meanSquare };
-        if (meanGradient is not null) state.Add(meanGradient);
-        if (momentumBuffer is not null) state.Add(momentumBuffer);
-        return [.. state];
-    }
-
-    /// <inheritdoc />
-    public void Save(BinaryWriter writer) => OptimizerState.Write(writer, Kind, StepCount, State());
-
-    /// <inheritdoc />
-    public void Load(BinaryReader reader) => StepCount = OptimizerState.Read(reader, Kind, State());
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        meanSquare.Dispose();
-        meanGradient?.Dispose();
-        momentumBuffer?.Dispose();
-        denominator.Dispose();
-        oneMinusDecayTensor.Dispose();
-        foreach (var s in new[] { decay, oneMinusDecay, epsilon, minusOne, momentum, learningRate, minusLearningRate }) s.Dispose();
+        else
+        {
+            denominator.sqrt_().add_(epsilon);
+            if (momentumBuffer is null) w.addcdiv_(g, denominator, minusLearningRate);
+            else
+            {
+                momentumBuffer.mul_(momentum).addcdiv_(g, denominator);
+                w.add_(momentumBuffer, minusLearningRate);
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Environments.Atari;
 using Research.Random;
@@ -92,7 +93,8 @@ public static class TrainingEnvironments
             }
             catch (Exception e) when (e is DllNotFoundException or FileNotFoundException or InvalidDataException)
             {
-                throw new ArgumentException(e.Message, e); // the loader's message says what is missing and how to get it
+                // the loader's message says what is missing and how to get it
+                throw new ArgumentException(e.Message, e);
             }
             catch (AtariModeException e)
             {

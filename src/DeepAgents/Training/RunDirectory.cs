@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Research.RunFormat;
+using Research.DeepAgents.Configuration;
 
 namespace Research.DeepAgents.Training;
 
@@ -196,7 +197,8 @@ public static class GitInfo
     /// </summary>
     public static string Commit() => BuildCommit() ?? CheckoutCommit();
 
-    /// <summary>The commit stamped into this assembly at build time, or null when the build had none.</summary>
+    /// <summary>The commit stamped into this assembly at build time, or null when the build had
+    /// none.</summary>
     public static string? BuildCommit() => CommitOfVersion(typeof(GitInfo).Assembly
         .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
         .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion);

@@ -1,6 +1,7 @@
 using System.Text;
 using Google.Protobuf;
 using Tensorboard;
+using Research.DeepAgents.Configuration;
 
 namespace Research.DeepAgents.Training;
 
@@ -39,21 +40,26 @@ public static class TensorBoardConfig
         byte[] experiment = Message(w =>
         {
             foreach (var (key, _) in entries)
-                w.Bytes(4, Message(h => h.String(1, key)));                        // Experiment.hparam_infos: HParamInfo.name
+                // Experiment.hparam_infos: HParamInfo.name
+                w.Bytes(4, Message(h => h.String(1, key)));
             foreach (var metric in Metrics)
-                w.Bytes(5, Message(m => m.Bytes(1, Message(n => n.String(2, metric))))); // metric_infos: MetricInfo.name.tag
+                // metric_infos: MetricInfo.name.tag
+                w.Bytes(5, Message(m => m.Bytes(1, Message(n => n.String(2, metric)))));
         });
         byte[] start = Message(w =>
         {
             foreach (var (key, value) in entries)
-                w.Bytes(1, Message(e => { e.String(1, key); e.Bytes(2, ValueOf(value)); })); // SessionStartInfo.hparams map
+                // SessionStartInfo.hparams map
+                w.Bytes(1, Message(e => { e.String(1, key); e.Bytes(2, ValueOf(value)); }));
             w.String(4, session);                                                   // group_name
             w.Double(5, TensorBoardEvents.Now());                                   // start_time_secs
         });
         return
         [
-            Plugin("_hparams_/experiment", Message(w => { w.Int(1, 0); w.Bytes(2, experiment); })),     // HParamsPluginData.experiment
-            Plugin("_hparams_/session_start_info", Message(w => { w.Int(1, 0); w.Bytes(3, start); })), // .session_start_info
+            // HParamsPluginData.experiment
+            Plugin("_hparams_/experiment", Message(w => { w.Int(1, 0); w.Bytes(2, experiment); })),
+            // HParamsPluginData.session_start_info
+            Plugin("_hparams_/session_start_info", Message(w => { w.Int(1, 0); w.Bytes(3, start); })),
         ];
     }
 

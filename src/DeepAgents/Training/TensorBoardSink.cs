@@ -1,4 +1,5 @@
 using Tensorboard;
+using Research.DeepAgents.Configuration;
 
 namespace Research.DeepAgents.Training;
 

@@ -1,4 +1,5 @@
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Torch;
 
 namespace Research.DeepAgents.Training;
@@ -19,7 +20,8 @@ public static class TrainedAgent
         string checkpoint = Checkpoint.Latest(run, notice)
             ?? throw new InvalidDataException($"{run.Root} has no checkpoint yet (checkpoints/checkpoint.bin): resume the run with prox train --resume, or wait for its first checkpoint.");
         TorchRuntime.Initialize(config.Threads);
-        var env = (environments ?? TrainingEnvironments.Create)(config, 0); // only for the observation shape and action count
+        // only for the observation shape and action count
+        var env = (environments ?? TrainingEnvironments.Create)(config, 0);
         var agent = AgentFactory.Create(config, env.Observation, env.ActionCount);
         (env as IDisposable)?.Dispose();
         try

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Research.DeepAgents.Agents;
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
 using Research.DeepAgents.Environments.Atari;
 using Research.DeepAgents.Torch;
@@ -61,7 +62,8 @@ public sealed class Trainer : IDisposable
         TorchRuntime.Initialize(config.Threads);
         _env = environments(config, Seeds.DeriveInt(config.Seed, Seeds.Environment));
         Agent = AgentFactory.Create(config, _env.Observation, _env.ActionCount);
-        Config = config with { UpdateKernel = Agent is DqnAgent dqn ? dqn.Kernel : UpdateKernel.Autograd };  // record the resolved gradient path
+        // record the resolved gradient path
+        Config = config with { UpdateKernel = Agent is DqnAgent dqn ? dqn.Kernel : UpdateKernel.Autograd };
         _observation = new float[_env.Observation.Size];
         try
         {
@@ -96,7 +98,8 @@ public sealed class Trainer : IDisposable
         var run = new RunDirectory(directory);
         if (File.Exists(run.ConfigPath))
             throw new ConfigException("--out", directory, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
-        (environments(config, 0) as IDisposable)?.Dispose(); // an unknown id (or Atari without the ALE) fails before anything is written
+        // an unknown id (or Atari without the ALE) fails before anything is written
+        (environments(config, 0) as IDisposable)?.Dispose();
         run.Create();
         var info = RunInfo.Now(config.Seed);
         var trainer = new Trainer(config, run, info, null, environments);

@@ -1,4 +1,4 @@
-using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Parameters;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,7 +36,7 @@ public sealed class FeedForward : IDisposable
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        if (!FusedKernels.Applies(parameters.Values) || !FusedKernels.Applies(parameters.Gradients))
+        if (!TensorSpans.Applies(parameters.Values) || !TensorSpans.Applies(parameters.Gradients))
             throw new ArgumentException("hand-derived kernels need float32 CPU parameters.", nameof(parameters));
         _plan = plan;
         _parameters = parameters;
@@ -76,7 +76,7 @@ public sealed class FeedForward : IDisposable
     public int Actions => _plan.Actions;
 
     /// <summary>The Q-values [B, A] of the last <see cref="Forward"/> (valid until the next call).</summary>
-    public ReadOnlySpan<float> Q => FusedKernels.Span(_z[^1]);
+    public ReadOnlySpan<float> Q => TensorSpans.Span(_z[^1]);
 
     /// <summary>
     /// Q(s, .) for <see cref="Batch"/> observations <paramref name="observations"/> [B, C*H*W] (the network's
@@ -86,16 +86,16 @@ public sealed class FeedForward : IDisposable
     {
         if (observations.Length != Batch * _plan.InputSize)
             throw new ArgumentException($"observations has {observations.Length} values; {Batch} observations of {_plan.InputSize} need {Batch * _plan.InputSize}.", nameof(observations));
-        var values = FusedKernels.Span(_parameters.Values);
+        var values = TensorSpans.Span(_parameters.Values);
         Tensor x;
         if (_plan.Conv is { } conv)
         {
-            SparseConv3x3.Forward(conv, Batch, observations, Segment(values, conv.Weight), Segment(values, conv.Bias), FusedKernels.Span(_convOut!), _scratch);
+            SparseConv3x3.Forward(conv, Batch, observations, Segment(values, conv.Weight), Segment(values, conv.Bias), TensorSpans.Span(_convOut!), _scratch);
             x = _convOut!;
         }
         else
         {
-            observations.CopyTo(FusedKernels.Span(_input!));
+            observations.CopyTo(TensorSpans.Span(_input!));
             x = _input!;
         }
         using var scope = NewDisposeScope();  // addmm_ may hand back a fresh wrapper of the same tensor
@@ -103,7 +103,7 @@ public sealed class FeedForward : IDisposable
         {
             var d = _plan.Dense[l];
             _z[l].addmm_(x, _weightsT[l], beta: 0f, alpha: 1f);
-            VectorOps.AddBias(FusedKernels.Span(_z[l]), Segment(values, d.Bias), d.Relu);
+            VectorOps.AddBias(TensorSpans.Span(_z[l]), Segment(values, d.Bias), d.Relu);
             x = _z[l];
         }
         return Q;
@@ -118,22 +118,22 @@ public sealed class FeedForward : IDisposable
     {
         if (qGradient.Length != Batch * Actions)
             throw new ArgumentException($"qGradient has {qGradient.Length} values; expected {Batch} x {Actions}.", nameof(qGradient));
-        var gradients = FusedKernels.Span(_parameters.Gradients);
-        qGradient.CopyTo(FusedKernels.Span(_dz[^1]));
+        var gradients = TensorSpans.Span(_parameters.Gradients);
+        qGradient.CopyTo(TensorSpans.Span(_dz[^1]));
         using var scope = NewDisposeScope();
         for (int l = _z.Length - 1; l >= 0; l--)
         {
             var d = _plan.Dense[l];
             var input = l > 0 ? _z[l - 1] : _convOut ?? _input!;
             _weightGradients[l].addmm_(_dz[l].t(), input, beta: 0f, alpha: 1f);
-            VectorOps.ColumnSums(FusedKernels.Span(_dz[l]), Segment(gradients, d.Bias));
+            VectorOps.ColumnSums(TensorSpans.Span(_dz[l]), Segment(gradients, d.Bias));
             var inputGradient = l > 0 ? _dz[l - 1] : _convGradient;
             if (inputGradient is null) continue;  // an MLP's first layer: no gradient into the observations
             inputGradient.addmm_(_dz[l], _weights[l], beta: 0f, alpha: 1f);
-            VectorOps.MaskByPositive(FusedKernels.Span(inputGradient), FusedKernels.Span(input));
+            VectorOps.MaskByPositive(TensorSpans.Span(inputGradient), TensorSpans.Span(input));
         }
         if (_plan.Conv is { } conv)
-            SparseConv3x3.WeightGradient(conv, Batch, observations, FusedKernels.Span(_convGradient!),
+            SparseConv3x3.WeightGradient(conv, Batch, observations, TensorSpans.Span(_convGradient!),
                 Segment(gradients, conv.Weight), Segment(gradients, conv.Bias), _scratch);
     }
 

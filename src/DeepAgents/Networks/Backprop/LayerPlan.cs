@@ -1,5 +1,6 @@
+using Research.DeepAgents.Configuration;
 using Research.DeepAgents.Environments;
-using Research.DeepAgents.Optimization;
+using Research.DeepAgents.Parameters;
 
 namespace Research.DeepAgents.Networks.Backprop;
 

@@ -1,4 +1,4 @@
-namespace Research.DeepAgents.Training;
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>
 /// An invalid configuration value. The message names the key (kebab case, as typed after <c>--set</c>),

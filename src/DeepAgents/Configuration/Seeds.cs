@@ -1,6 +1,6 @@
 using Research.Random;
 
-namespace Research.DeepAgents.Training;
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>
 /// Every random source of a run derives from the run seed (docs/run-format.md, "Seeds"):

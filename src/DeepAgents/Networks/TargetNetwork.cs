@@ -1,7 +1,7 @@
 using Research.DeepAgents.Networks;
 using static TorchSharp.torch;
 
-namespace Research.DeepAgents.Optimization;
+namespace Research.DeepAgents.Networks;
 
 /// <summary>Target-network utilities: the hard copy theta &lt;- w and freezing.</summary>
 public static class TargetNetwork

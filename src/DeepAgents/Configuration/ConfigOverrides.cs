@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 
-namespace Research.DeepAgents.Training;
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>
 /// Applies <c>key=value</c> overrides to a <see cref="TrainingConfig"/>. Keys are property names in kebab,

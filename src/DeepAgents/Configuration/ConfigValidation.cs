@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Research.DeepAgents.Training;
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>Range checks of every <see cref="TrainingConfig"/> value;
 /// errors name the kebab key, the value and the allowed range.</summary>

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 
-namespace Research.DeepAgents.Training;
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>The settable keys of <see cref="TrainingConfig"/> and their spellings.</summary>
 public static class ConfigKeys

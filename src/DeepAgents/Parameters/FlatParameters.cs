@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Research.DeepAgents.Optimization;
+namespace Research.DeepAgents.Parameters;
 
 /// <summary>One parameter's place in a <see cref="FlatParameters"/> buffer.</summary>
 /// <param name="Name">The qualified parameter name (e.g. <c>conv.weight</c>).</param>
@@ -120,7 +120,7 @@ public sealed class FlatParameters : IDisposable
     }
 
     /// <summary>Address of a CPU tensor's first element (identifies which buffer it aliases).</summary>
-    internal static nint DataAddress(Tensor t) => FusedKernels.Address(t);
+    internal static nint DataAddress(Tensor t) => TensorSpans.Address(t);
 
     /// <inheritdoc />
     public void Dispose()

@@ -1,46 +1,4 @@
-using Research.DeepAgents.Agents;
-using Research.DeepAgents.Networks;
-using Research.DeepAgents.Optimization;
-
-namespace Research.DeepAgents.Training;
-
-/// <summary>When the target network is refreshed: every N agent steps
-/// (Dopamine) or every N gradient updates (MinAtar's dqn.py).</summary>
-public enum TargetPeriodUnit
-{
-    /// <summary>Dopamine: <c>training_steps % target_update_period == 0</c>
-    /// (checked every agent step once learning has started).</summary>
-    AgentSteps,
-    /// <summary>MinAtar dqn.py: after an update, when
-    /// <c>update_counter % TARGET_NETWORK_UPDATE_FREQ == 0</c>.</summary>
-    Updates,
-}
-
-/// <summary>How DQN computes its loss gradient (docs/agents.md, "Update kernels").</summary>
-public enum UpdateKernel
-{
-    /// <summary>Fused where the network allows it (<see cref="Networks.Backprop.LayerPlan.Unsupported"/>),
-    /// else autograd; resolved when the run starts.</summary>
-    Auto,
-    /// <summary>Hand-derived forward/backward kernels (<see cref="Agents.FusedDqnUpdate"/>): no autograd
-    /// graph, sparse first convolution.</summary>
-    Fused,
-    /// <summary>libtorch autograd on the network modules (every architecture).</summary>
-    Autograd,
-}
-
-/// <summary>The optimizer family (its hyperparameters are the
-/// <c>Optimizer*</c>/<c>RmsProp*</c>/<c>Adam*</c> keys).</summary>
-public enum OptimizerKind
-{
-    /// <summary>Adam (Kingma and Ba) with <see cref="TrainingConfig.AdamBeta1"/>,
-    /// <see cref="TrainingConfig.AdamBeta2"/>, <see cref="TrainingConfig.OptimizerEpsilon"/>.</summary>
-    Adam,
-    /// <summary>RMSProp with <see cref="TrainingConfig.RmsPropDecay"/>,
-    /// <see cref="TrainingConfig.OptimizerEpsilon"/>, centred when
-    /// <see cref="TrainingConfig.RmsPropCentered"/>.</summary>
-    RmsProp,
-}
+namespace Research.DeepAgents.Configuration;
 
 /// <summary>
 /// Everything that defines a training run. Flat on purpose: every property is a <c>--set</c> key (kebab or
@@ -217,7 +175,7 @@ public sealed record TrainingConfig
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsPro => Agent is "dqn-pro" or "rainbow-pro";
 
-    /// <summary>Whether this run is Rainbow or Rainbow Pro (<see cref="RainbowAgent"/>).</summary>
+    /// <summary>Whether this run is Rainbow or Rainbow Pro (<c>RainbowAgent</c>).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsRainbow => Agent is "rainbow" or "rainbow-pro";
 }
