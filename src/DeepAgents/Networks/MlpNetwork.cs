@@ -11,7 +11,8 @@ namespace Research.DeepAgents.Networks;
 public sealed class MlpNetwork : QNetwork
 {
     private readonly ModuleList<Linear> layers;
-    private readonly nn.Module<Tensor, Tensor>? head; // dueling / noisy output (OutputHead); null: the last of layers
+    // Dueling / noisy output (OutputHead); null: the last of layers
+    private readonly nn.Module<Tensor, Tensor>? head;
 
     /// <summary>Builds and initialises the network from <paramref name="seed"/>.</summary>
     public MlpNetwork(NetworkSpec spec, long seed) : base("MlpNetwork", spec)

@@ -92,7 +92,8 @@ public sealed class RunDirectoryLock : IDisposable
     /// no later than the lock (else the pid was reused).</summary>
     static bool IsAlive(LockHolder holder)
     {
-        if (holder.Pid == Environment.ProcessId) return false; // this process does not hold it (it just got the OS lock)
+        // This process does not hold it (it just got the OS lock)
+        if (holder.Pid == Environment.ProcessId) return false;
         try
         {
             using var process = Process.GetProcessById(holder.Pid);

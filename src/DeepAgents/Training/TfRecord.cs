@@ -16,7 +16,8 @@ internal static class TfRecord
         for (uint n = 0; n < 256; n++)
         {
             var c = n;
-            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;  // CRC-32C, reflected
+            // CRC-32C, reflected
+            for (var k = 0; k < 8; k++) c = (c & 1) != 0 ? 0x82F63B78u ^ (c >> 1) : c >> 1;
             table[n] = c;
         }
         return table;
@@ -50,9 +51,9 @@ internal static class TfRecord
     {
         var version = "brain.Event:2"u8;
         var message = new byte[1 + 8 + 2 + version.Length];
-        message[0] = 0x09;                                               // field 1, wire type 1 (64-bit)
+        message[0] = 0x09;  // field 1, wire type 1 (64-bit)
         BinaryPrimitives.WriteDoubleLittleEndian(message.AsSpan(1), wallTimeUnixSeconds);
-        message[9] = 0x1A;                                               // field 3, wire type 2 (length-delimited)
+        message[9] = 0x1A;  // field 3, wire type 2 (length-delimited)
         message[10] = (byte)version.Length;
         version.CopyTo(message.AsSpan(11));
         return message;

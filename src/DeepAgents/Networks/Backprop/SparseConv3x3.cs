@@ -38,7 +38,8 @@ internal static class SparseConv3x3
         {
             biasRows.CopyTo(accumulator);
             Accumulate<IntoPositions>(s, input.Slice(b * s.InputSize, s.InputSize), weightByTap, accumulator);
-            VectorOps.Transpose(accumulator, output.Slice(b * s.Features, s.Features), p, o, relu: true);  // [P, O] -> [O, P]
+            // [P, O] -> [O, P]
+            VectorOps.Transpose(accumulator, output.Slice(b * s.Features, s.Features), p, o, relu: true);
         }
     }
 
@@ -87,7 +88,8 @@ internal static class SparseConv3x3
             for (int y = 0; y < s.Height; y++)
             {
                 var row = x.Slice((c * s.Height + y) * width, width);
-                int kyFirst = Math.Max(0, y + pad - outH + 1), kyLast = Math.Min(2, y + pad);  // taps with 0 <= y - ky + pad < outH
+                // Taps with 0 <= y - ky + pad < outH
+                int kyFirst = Math.Max(0, y + pad - outH + 1), kyLast = Math.Min(2, y + pad);
                 for (ulong cells = VectorOps.NonzeroMask(row); cells != 0; cells &= cells - 1)
                 {
                     int col = BitOperations.TrailingZeroCount(cells);

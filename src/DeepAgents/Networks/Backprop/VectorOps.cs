@@ -125,7 +125,8 @@ internal static class VectorOps
                 for (int c = 0; c < fullCols; c += 8)
                     Transpose8x8(ref Unsafe.Add(ref src, r * cols + c), cols, ref Unsafe.Add(ref dst, c * rows + r), rows, relu);
         }
-        for (int r = 0; r < rows; r++)  // the scalar edges: columns beyond the blocks in block rows, and the rows below them
+        // The scalar edges: columns beyond the blocks in block rows, and the rows below them
+        for (int r = 0; r < rows; r++)
             for (int c = r < fullRows ? fullCols : 0; c < cols; c++)
             {
                 var v = source[r * cols + c];
