@@ -4,10 +4,11 @@
 // "baseline" is a straightforward TorchSharp loop (nn.Sequential, torch.optim, per-tensor pull);
 // "flat" is the autograd path on this project's networks as DqnAgent.ProximalUpdate runs it (flat parameters,
 // one-pass pull, then the fused optimizer step);
-// "fused" is the default path (update-kernel=fused): FusedDqnUpdate.Update, hand-derived forward/backward with
-// the pull folded into the optimizer's pass (ProximalOptimizer).
+// "fused" is the default path (update-kernel=fused): FusedDqnUpdate.Update, hand-derived forward/backward
+// with the pull folded into the optimizer's pass (ProximalOptimizer).
 //
-// Usage: dotnet bench/training-update/bin/Release/net10.0/training-update.dll [--updates N] [--rounds R] [--threads T]
+// Usage: dotnet bench/training-update/bin/Release/net10.0/training-update.dll [--updates N] [--rounds R]
+//        [--threads T]
 
 using System.Diagnostics;
 using System.Globalization;
@@ -134,7 +135,8 @@ Action FlatUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
     };
 }
 
-// The default path: FusedDqnUpdate.Update (sparse conv + BLAS products, no autograd) and, for Pro, the pull inside the optimizer pass.
+// The default path: FusedDqnUpdate.Update (sparse conv + BLAS products, no
+// autograd) and, for Pro, the pull inside the optimizer pass.
 Action FusedUpdate(NetworkKind kind, OptimizerConfig config, bool pro)
 {
     var online = QNetworkFactory.Create(kind, observation, Actions, seed: 3);

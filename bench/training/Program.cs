@@ -10,10 +10,11 @@ using Research.RunFormat;
 
 // Training throughput, single thread (docs/performance.md, "Training throughput").
 //   synthetic STEPS REPEATS : the side-by-side workload of reference_dqn.py (MinAtar reference network and
-//                             protocol, one update per step, random 10x10x4 binary env); DQN and DQN Pro alternate.
+//                             protocol, one update per step, random 10x10x4 binary
+//                             env); DQN and DQN Pro alternate.
 //   endtoend FRAMES PRESET [AGENTS] : the real loop (Trainer) on minatar:breakout for each agent (default
-//                             dqn,dqn-pro; rainbow,rainbow-pro for Rainbow); reports frames/s after learning has
-//                             started (from metrics/throughput.csv).
+//                             dqn,dqn-pro; rainbow,rainbow-pro for Rainbow); reports frames/s after
+//                             learning has started (from metrics/throughput.csv).
 //   rainbow-overhead UPDATES : Rainbow and Rainbow Pro updates interleaved (minatar-dopamine Rainbow preset).
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 TorchRuntime.Initialize(1);
@@ -75,8 +76,9 @@ else if (mode == "overhead")
 }
 else if (mode == "rainbow-overhead")
 {
-    // Rainbow and Rainbow Pro (c~ 0.05) updates interleaved one by one, on the minatar-dopamine Rainbow preset's
-    // network and batch, replay filled with 2000 steps of the synthetic environment (no updates while filling).
+    // Rainbow and Rainbow Pro (c~ 0.05) updates interleaved one by one, on the minatar-dopamine Rainbow
+    // preset's network and batch, replay filled with 2000 steps of the synthetic
+    // environment (no updates while filling).
     int updates = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2000;
     var env = new SyntheticEnvironment(7);
     var agents = new[] { "rainbow", "rainbow-pro" }.Select(name => new RainbowAgent(

@@ -6,9 +6,9 @@ namespace Research.Bench.Training;
 
 /// <summary>
 /// The side-by-side workload shared with reference_dqn.py: 10x10x4 binary observations redrawn each step with
-/// every cell set with probability 1/16 (MinAtar-like: Breakout has ~8% of its cells set, Seaquest ~3%), 6 actions,
-/// reward 0 or 1 at random, terminal every 100 steps. It costs almost nothing, so the loop measures the agent
-/// (acting, replay, updates).
+/// every cell set with probability 1/16 (MinAtar-like: Breakout has ~8% of its cells set, Seaquest ~3%), 6
+/// actions, reward 0 or 1 at random, terminal every 100 steps. It costs almost nothing, so the loop measures
+/// the agent (acting, replay, updates).
 /// </summary>
 public sealed class SyntheticEnvironment(ulong seed) : IEnvironment
 {

@@ -10,7 +10,8 @@ namespace Research.Studies;
 public static class ConfigFile
 {
     /// <summary>The assignments of <paramref name="path"/>; unknown
-    /// keys and lists are errors naming the file and key; a null value leaves the key at its default.</summary>
+    /// keys and lists are errors naming the file and key; a null value
+    /// leaves the key at its default.</summary>
     public static IReadOnlyList<string> Assignments(string path)
     {
         var document = StudyDocument.Read(path, "--config");

@@ -63,7 +63,8 @@ public static partial class RunScheduler
         }
         catch (CheckpointDamagedException)
         {
-            return RunState.Resumable; // the resume fails with the damage's message: that run fails, the others go on
+            // the resume fails with the damage's message: that run fails, the others go on
+            return RunState.Resumable;
         }
         if (checkpoint is null)
             return RunState.Restart;

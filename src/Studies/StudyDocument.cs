@@ -38,7 +38,8 @@ public sealed class StudyDocument
         {
             throw new ConfigException(flag, path, $"valid JSON or YAML ({e.Start.Line}:{e.Start.Column}: {e.Message})");
         }
-        catch (InvalidOperationException e) // YamlDotNet's scanner on some malformed flow collections (found by the CLI fuzz)
+        // YamlDotNet's scanner on some malformed flow collections (found by the CLI fuzz)
+        catch (InvalidOperationException e)
         {
             throw new ConfigException(flag, path, $"valid JSON or YAML (the reader stopped: {e.Message})");
         }
@@ -57,7 +58,9 @@ public sealed class StudyDocument
             ? new StudyDocument(Path, m.Children.Select(c => (Scalar(c.Key, Path, "(key)"), c.Value)).ToList())
             : null;
 
-    /// <summary>A YAML null (JSON's <c>null</c>, <c>~</c> or nothing, unquoted): the key keeps its default.</summary>
+    /// <summary>
+    /// A YAML null (JSON's <c>null</c>, <c>~</c> or nothing, unquoted): the key keeps its default.
+    /// </summary>
     public static bool IsNull(YamlNode node) =>
         node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" };
 

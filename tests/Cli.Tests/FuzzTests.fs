@@ -1,6 +1,6 @@
-/// Bad command lines and spec strings (docs/cli.md, "Errors"): every generated bad invocation of every subcommand
-/// ends with exit 1 or 2 and a message on stderr, never an unhandled exception or a stack trace; every spec string
-/// parses to a valid value or gets a message naming the flag.
+/// Bad command lines and spec strings (docs/cli.md, "Errors"): every generated bad invocation of every
+/// subcommand ends with exit 1 or 2 and a message on stderr, never an unhandled exception or a stack trace;
+/// every spec string parses to a valid value or gets a message naming the flag.
 module FuzzTests
 
 open System
@@ -11,8 +11,8 @@ open FsCheck.FSharp
 open Research.Cli
 open Research.DeepAgents.Training
 
-/// Damaged study files (docs/sweeps.md) in JSON and YAML, each bad on its own, and study run folders: a folder
-/// without study.json and one whose study.json is cut off. Returned as paths below `root`.
+/// Damaged study files (docs/sweeps.md) in JSON and YAML, each bad on its own, and study run folders: a
+/// folder without study.json and one whose study.json is cut off. Returned as paths below `root`.
 let private badStudies (root: string) =
     let good = "agents: [dqn-pro]\nenvironments: [cartpole]\nframes: 200\n"
     let files =
@@ -33,7 +33,8 @@ let private badStudies (root: string) =
           "dup-values.yaml", "agents: [dqn, dqn]\nenvironments: [cartpole]"; "value-bad.yaml", good + "batch-size: -4"
           "alias.yaml", "agents: &x [dqn]\nenvironments: *x"; "tag.yaml", "agents: !!binary AAAA\nenvironments: [cartpole]"
           "atari-mode.yaml", good + "atari-mode: 2"; "long-key.yaml", good + String('a', 3000) + ": 1"
-          // YamlDotNet's scanner threw InvalidOperationException on this one (found by the study-file property).
+          // YamlDotNet's scanner threw InvalidOperationException on this
+          // one (found by the study-file property).
           "scanner.yaml", "gamma: {a: 0..2}\nlearning-rate: [[[, 0, abc]]\ngamma: 200\nframes: cartpole" ]
     let dir = Path.Combine(root, "studies")
     Directory.CreateDirectory dir |> ignore
@@ -44,7 +45,8 @@ let private badStudies (root: string) =
     File.WriteAllText(Path.Combine(cutStudy, "study.json"), "{\"name\": \"x\", \"agents\": [\"dqn\"]")
     paths @ [ noStudy; cutStudy; Path.Combine(dir, "missing.yaml") ]
 
-/// Paths the fuzz uses: missing, a file, an empty directory, a directory whose config.json is not JSON, kernel files.
+/// Paths the fuzz uses: missing, a file, an empty directory, a directory
+/// whose config.json is not JSON, kernel files.
 type private Paths =
     { Root: string; Missing: string; File: string; Empty: string; BadRun: string; Studies: string list; StudyFolder: string }
     member p.Bad = [ p.Missing; p.File; p.Empty; p.BadRun; "/proc/x"; "/proc/self/status"; p.File + "/below"; "" ]
@@ -208,7 +210,8 @@ let fuzzTests =
             let failures = Collections.Generic.List<string>()
             for spec in specs paths do
                 let top = spec.Words.Head
-                // theory and env have several subcommands: 1000 per top-level command, spread over its subcommands.
+                // theory and env have several subcommands: 1000 per top-level
+                // command, spread over its subcommands.
                 let share = specs paths |> List.filter (fun s -> s.Words.Head = top) |> List.length
                 for _ in 1 .. (1000 + share - 1) / share do
                     let args = generate rng spec
@@ -248,7 +251,8 @@ let private specStrings =
     let arbitrary = ArbMap.defaults |> ArbMap.generate<string> |> Gen.map string // null -> ""
     Gen.oneof [ structured; structured; arbitrary ] |> Arb.fromGen
 
-/// The parser returns (true) or throws a usage/config error naming the flag; anything else fails the property.
+/// The parser returns (true) or throws a usage/config error naming
+/// the flag; anything else fails the property.
 let private parsesOrExplains (flag: string) (parse: string -> unit) (s: string) =
     try
         parse s

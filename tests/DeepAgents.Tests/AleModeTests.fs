@@ -22,7 +22,8 @@ let private fnv1a (bytes: byte[]) =
     for b in bytes do h <- (h ^^^ uint64 b) * 1099511628211UL
     h
 
-/// Plays the driver's trace on a fresh emulator loaded with (mode, difficulty); fails at the first difference.
+/// Plays the driver's trace on a fresh emulator loaded with (mode,
+/// difficulty); fails at the first difference.
 let private replay library mode difficulty (trace: string[]) =
     use emulator = new NativeAleEmulator(library)
     emulator.LoadRom(tetrisRom (), 0, mode, difficulty)
@@ -81,7 +82,8 @@ let tests =
             Expect.stringContains e.Message "AtariOptions.Difficulty must be >= 0, or -1 for the game's default, got -2" "range")
 
         aleTest "the config keys atari-mode / atari-difficulty: the game's values pass, others are config errors" (fun _ _ ->
-            // The shim from its default place (native/ale/out above the test binaries), as prox train finds it.
+            // The shim from its default place (native/ale/out above the
+            // test binaries), as prox train finds it.
             let env = TrainingEnvironments.Create(tetrisConfig 0 0, 3)
             use _ = env :?> IDisposable
             let pre = match env with :? FrameStack as s -> s.Inner :?> AtariPreprocessing | e -> e :?> AtariPreprocessing
@@ -101,7 +103,8 @@ let tests =
             Expect.stringContains (fails (withSets Presets.AtariPaper [ "atari-mode=-2" ]) "atari-mode") "'-2'" "below -1"
             Expect.stringContains (fails (withSets Presets.CartPole [ "atari-difficulty=1" ]) "atari-difficulty") "atari:<game> settings" "CartPole"
             Expect.stringContains (fails (withSets Presets.MinAtarDopamine [ "atariMode=0" ]) "atari-mode") "-1 for minatar" "MinAtar"
-            let c = ConfigValidation.Validate(withSets Presets.AtariPaper [ "atari-mode=3"; "atari_difficulty=1" ]) // the ROM decides later
+            // the ROM decides later
+            let c = ConfigValidation.Validate(withSets Presets.AtariPaper [ "atari-mode=3"; "atari_difficulty=1" ])
             Expect.equal (c.AtariMode, c.AtariDifficulty) (3, 1) "parsed"
             Expect.equal (Presets.AtariPaper.AtariMode, Presets.AtariPaper.AtariDifficulty) (-1, -1) "default: the game's"
         }

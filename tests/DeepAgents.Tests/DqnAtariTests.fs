@@ -1,5 +1,6 @@
-/// DQN on Atari stores one frame per transition (FrameStackReplay, as Rainbow) and rebuilds s and s' as 4-frame
-/// stacks: the storage formula, the rebuilt batches and exact resume on the synthetic emulator (RainbowTests.scripted).
+/// DQN on Atari stores one frame per transition (FrameStackReplay, as Rainbow) and rebuilds s and s' as
+/// 4-frame stacks: the storage formula, the rebuilt batches and exact resume on the
+/// synthetic emulator (RainbowTests.scripted).
 module DqnAtariTests
 
 open System
@@ -32,13 +33,14 @@ let tests =
                 Expect.equal agent.Updates ((600L - 300L) / 4L) "an update every 4 steps after 300"
                 let ring = agent.Replay :?> FrameStackReplay
                 Expect.equal (ring.FrameSize, ring.Stack) (84 * 84, 4) "84x84 frames, stacks of 4"
-                // Per slot: one frame + action (4) + reward (4) + 3 flags = 7,067 B; whole stacks would take 4 * 7,056 + 11.
+                // Per slot: one frame + action (4) + reward (4) + 3 flags = 7,067
+                // B; whole stacks would take 4 * 7,056 + 11.
                 Expect.equal ring.StorageBytes (1000L * 7067L) "7,067 B per transition"
                 Expect.equal ring.TransitionCount 600 "every step stored once"
                 let starts = [ for s in 0 .. ring.Count - 1 do if ring.IsEpisodeStart s then yield s ] |> List.length
                 Expect.equal starts (3 * 4 + 1) "a learning episode per life"
-                // A uniform batch: s' is s shifted by one frame (slot + 1 continues the episode), the new frame last;
-                // at an episode's first slot the three older frames of s are zeros.
+                // A uniform batch: s' is s shifted by one frame (slot + 1 continues the episode), the new
+                // frame last; at an episode's first slot the three older frames of s are zeros.
                 let size = ring.ObservationSize
                 let frame = ring.FrameSize
                 let batch = ReplayBatch(256, size)

@@ -1,5 +1,5 @@
-/// The hand-derived DQN update (update-kernel = fused) against autograd, its kernels against naive references,
-/// and the proximal pull folded into the optimizer pass.
+/// The hand-derived DQN update (update-kernel = fused) against autograd, its kernels against naive
+/// references, and the proximal pull folded into the optimizer pass.
 module FusedUpdateTests
 
 open System
@@ -128,7 +128,8 @@ let tests =
                     let expected = Array.concat [ for b in 0 .. batch - 1 -> naiveConv s x.[b * s.InputSize .. (b + 1) * s.InputSize - 1] w bias ]
                     let label = $"C{channels} O{filters} {height}x{width} pad {padding} dense {dense}"
                     closeTo (label + " forward") 1e-5 expected output
-                    // Weight gradient of L = sum(g * z) for a random upstream g: dW[f, c, ky, kx] = sum g[b, f, q] x[b, c, q + k - pad].
+                    // Weight gradient of L = sum(g * z) for a random upstream g: dW[f, c, ky, kx]
+                    // = sum g[b, f, q] x[b, c, q + k - pad].
                     let g = Array.init (batch * s.Features) (fun _ -> float32 (rng.NextDouble() - 0.5))
                     let dW, db = Array.create w.Length nanf, Array.create filters nanf
                     SparseConv3x3.WeightGradient(s, batch, ReadOnlySpan x, ReadOnlySpan g, Span dW, Span db, Span scratch)
@@ -177,7 +178,8 @@ let tests =
                     let loss, meanQ, errors, expected = autogradUpdate online target b 0.99 1.0 nu
                     let clipped = errors |> Array.filter (fun e -> abs e > 1.0f) |> Array.length
                     Expect.isTrue (clipped > 0 && clipped < 32) $"{name}: both Huber branches are exercised ({clipped} of 32 clipped)"
-                    online.Flat.Gradients.fill_(sc nan) |> ignore  // the fused path overwrites: no zeroing needed
+                    // the fused path overwrites: no zeroing needed
+                    online.Flat.Gradients.fill_(sc nan) |> ignore
                     let struct (fusedLoss, fusedMeanQ) = fused.LossAndGradient(b, 0.99, 1.0, nu)
                     Expect.floatClose { absolute = 1e-5; relative = 1e-5 } (float fusedLoss) loss $"{name}, nu {nu}: loss"
                     Expect.floatClose { absolute = 1e-5; relative = 1e-5 } (float fusedMeanQ) meanQ $"{name}, nu {nu}: mean Q"

@@ -1,7 +1,8 @@
-/// The proximal pull where the paper uses it (docs/agents.md, "DQN Pro" and "Rainbow"): one update of a DQN Pro or
-/// Rainbow Pro agent at a finite c~ moves every online parameter tensor to (1 - mu) w + mu theta composed with the
-/// plain step. The plain step comes from a twin agent with c~ = infinity (the same seed, replay, batch, noise and
-/// gradient): Pro's w' must equal plain w' + mu (theta - w) up to float32 rounding, tensor by tensor.
+/// The proximal pull where the paper uses it (docs/agents.md, "DQN Pro" and "Rainbow"): one update of a DQN
+/// Pro or Rainbow Pro agent at a finite c~ moves every online parameter tensor to (1 - mu) w + mu theta
+/// composed with the plain step. The plain step comes from a twin agent with c~ = infinity (the same seed,
+/// replay, batch, noise and gradient): Pro's w' must equal plain w' + mu (theta - w) up to
+/// float32 rounding, tensor by tensor.
 module ProAgentPullTests
 
 open System
@@ -38,14 +39,15 @@ let private proConfig agent (extra: (string * objnull) list) =
 type private Update = { W: (string * float32[]) list; Theta: (string * float32[]) list; After: (string * float32[]) list
                         TargetAfter: (string * float32[]) list; Buffers: (string * float32[]) list; Mu: float }
 
-/// Builds the agent, fills its replay, runs exactly one update, and returns w, theta, w' (online), theta after,
-/// and the online network's buffers (NoisyLinear's noise) after the update.
+/// Builds the agent, fills its replay, runs exactly one update, and returns w, theta, w' (online), theta
+/// after, and the online network's buffers (NoisyLinear's noise) after the update.
 let private oneUpdate (config: TrainingConfig) (make: TrainingConfig -> IAgent) (online: IAgent -> torch.nn.Module)
                       (target: IAgent -> torch.nn.Module) (update: IAgent -> unit) =
     init ()
     use agent = make config
     fill agent 100
-    // Biases start at zero in both networks: shift every target tensor so that theta - w is nonzero everywhere.
+    // Biases start at zero in both networks: shift every target tensor
+    // so that theta - w is nonzero everywhere.
     using (torch.no_grad()) (fun _ ->
         for struct (_, p) in (target agent).named_parameters() do
             use shift = tensorOf p.shape (Array.init (int (p.numel())) (fun i -> float32 (i % 7 - 3) * 0.01f))
@@ -58,12 +60,12 @@ let private oneUpdate (config: TrainingConfig) (make: TrainingConfig -> IAgent) 
 
 /// Checks Pro's update against its c~ = infinity twin, every parameter tensor, and returns the tensor names.
 ///
-/// Tolerance (first order in u): with the step Delta computed from the same gradient and optimizer state on both
-/// sides (the same float), Pro computes r = fl(fl(w + fl(mu fl(theta - w))) - Delta) and the twin r0 = fl(w - Delta).
-/// Each rounding errs by at most u times its result: |t - (theta - w)| <= u |theta - w|, the product adds
-/// u mu |theta - w| more, q = fl(w + p) adds u |q| <= u (|w| + mu |theta - w|), r adds u |r|, and r0 adds u |r0|.
-/// So |r - (r0 + mu (theta - w))| <= u (|r| + |r0| + |w| + 4 mu |theta - w|); a float64 check plus the smallest
-/// subnormal covers the comparison itself.
+/// Tolerance (first order in u): with the step Delta computed from the same gradient and optimizer state on
+/// both sides (the same float), Pro computes r = fl(fl(w + fl(mu fl(theta - w))) - Delta) and the twin
+/// r0 = fl(w - Delta). Each rounding errs by at most u times its result: |t - (theta - w)| <= u |theta - w|,
+/// the product adds u mu |theta - w| more, q = fl(w + p) adds u |q| <= u (|w| + mu |theta - w|), r adds
+/// u |r|, and r0 adds u |r0|. So |r - (r0 + mu (theta - w))| <= u (|r| + |r0| + |w| + 4 mu |theta - w|);
+/// a float64 check plus the smallest subnormal covers the comparison itself.
 let private expectPulled (pro: Update) (plain: Update) =
     Expect.isGreaterThan pro.Mu 0.0 "a finite c~: mu = alpha / c~ > 0"
     Expect.equal plain.Mu 0.0 "the twin: c~ = infinity, mu = 0"

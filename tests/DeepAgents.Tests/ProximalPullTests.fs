@@ -104,7 +104,8 @@ let tests =
             let spec = NetworkSpec(NetworkKind.MinAtarReference, minAtar 4, 6)
             let run (makeOptimizer: QNetwork -> QNetwork -> IOptimizer) =
                 use online = QNetworkFactory.Create(spec, 3L)
-                use target = QNetworkFactory.CreateIndependentTarget(online, 4L)  // theta <> w, so any pull would show
+                // theta <> w, so any pull would show
+                use target = QNetworkFactory.CreateIndependentTarget(online, 4L)
                 let opt = makeOptimizer online target
                 let gen = new torch.Generator(17UL)
                 for _ in 1 .. 5 do

@@ -35,9 +35,9 @@ let manualAgent (extra: (string * objnull) list) =
     let config = configWith tinyRainbow ([ "MinReplayHistory", box 1000000L; "BatchSize", box 32; "ReplayCapacity", box 1000 ] @ extra)
     new RainbowAgent(AgentFactory.RainbowSettingsOf config, cartpoleSpec, 2)
 
-/// A synthetic Atari game (ScriptedEmulator): screen value = frame mod 256; reward 3 every 40 frames whatever the
-/// action; 3 lives lost at frames 200, 400, 600 (each exactly at the end of an agent step); game over at frame 800.
-/// So a game is 200 agent steps with raw return 60, and 4 learning episodes (lives).
+/// A synthetic Atari game (ScriptedEmulator): screen value = frame mod 256; reward 3 every 40 frames whatever
+/// the action; 3 lives lost at frames 200, 400, 600 (each exactly at the end of an agent step); game over at
+/// frame 800. So a game is 200 agent steps with raw return 60, and 4 learning episodes (lives).
 let script =
     AtariScript(AtariScript.Constant(fun f -> byte (f % 256)), Func<int, int, int>(fun f _ -> if f % 40 = 0 then 3 else 0),
                 Func<int, int>(fun f -> max 0 (3 - f / 200)), 800, [| 0; 1; 3; 4 |])
@@ -54,8 +54,8 @@ let atariTiny =
         "EvalPeriod", box 300L; "EvalEpisodes", box 1; "UpdateLogPeriod", box 5; "ThroughputLogPeriod", box 100L
         "CheckpointPeriod", box 0L; "TensorBoard", box false; "Seed", box 5L ]
 
-/// Trains `config` on the synthetic emulator into `split`, stops at step 333 (mid-life), resumes, and expects the
-/// metrics of the uninterrupted run in `full`.
+/// Trains `config` on the synthetic emulator into `split`, stops at step 333 (mid-life), resumes,
+/// and expects the metrics of the uninterrupted run in `full`.
 let expectScriptedResume (config: TrainingConfig) full split message =
     using (new CancellationTokenSource()) (fun cts ->
         use trainer = Trainer.Start(config, split, scripted)

@@ -1,7 +1,7 @@
-/// TensorBoard output decoded (docs/run-format.md, "TensorBoard"): the events file of a tiny CartPole run is read back
-/// through its TFRecord framing (length, masked CRC32C of the length, data, masked CRC32C of the data) and the Event
-/// protobuf (wall time in Unix seconds, step, summary value tag and simple value), and every scalar is checked against
-/// the CSV metrics of the same run.
+/// TensorBoard output decoded (docs/run-format.md, "TensorBoard"): the events file of a tiny CartPole run is
+/// read back through its TFRecord framing (length, masked CRC32C of the length, data, masked CRC32C of the
+/// data) and the Event protobuf (wall time in Unix seconds, step, summary value tag and simple value), and
+/// every scalar is checked against the CSV metrics of the same run.
 module TensorBoardTests
 
 open System

@@ -109,7 +109,8 @@ let configTests =
             let z = Xoshiro256(0UL)
             Expect.equal [ for _ in 1 .. 3 -> z.NextUInt64() ]
                 [ 0x99ec5f36cb75f2b4UL; 0xbf6e1f784956452aUL; 0x1a5f849d4933e6e0UL ] "xoshiro256**"
-            // NextInt: Lemire's multiply-and-reject on the top 32 bits (values from a Python port of the method).
+            // NextInt: Lemire's multiply-and-reject on the top 32 bits
+            // (values from a Python port of the method).
             let b = Xoshiro256(7UL)
             Expect.equal [ for _ in 1 .. 10 -> b.NextInt 10 ] [ 7; 2; 8; 9; 9; 8; 0; 1; 4; 1 ] "NextInt 10"
             let r = Xoshiro256(5UL)
