@@ -4,7 +4,9 @@ namespace Research.Bench.Environments;
 
 // BenchmarkDotNet needs public, non-sealed benchmark classes.
 
-/// <summary>One environment: 1000 steps (act + Observe into bytes + reset on episode end) per invocation.</summary>
+/// <summary>
+/// One environment: 1000 steps (act + Observe into bytes + reset on episode end) per invocation.
+/// </summary>
 [MemoryDiagnoser]
 public class SingleEnvironmentBenchmarks
 {
@@ -23,7 +25,10 @@ public class SingleEnvironmentBenchmarks
     public float Step() => _workload.Run(1000);
 }
 
-/// <summary>N environments stepped together: 3200/N batched steps per invocation; one operation = one environment step.</summary>
+/// <summary>
+/// N environments stepped together: 3200/N batched steps per
+/// invocation; one operation = one environment step.
+/// </summary>
 [MemoryDiagnoser]
 public class VectorEnvironmentBenchmarks
 {

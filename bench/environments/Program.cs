@@ -41,8 +41,8 @@ public static class Program
 
     /// <summary>
     /// The same reference measured like <c>--windows</c> (<c>bench/environments/reference_windows.py</c>):
-    /// act + <c>state()</c> steps per second in the fastest of 100 windows of 5000 steps, the fastest of every
-    /// reference run on 2026-12-02 (13 runs of all games, 30 of Seaquest; docs/performance.md).
+    /// act + <c>state()</c> steps per second in the fastest of 100 windows of 5000 steps, the fastest of
+    /// every reference run on 2026-12-02 (13 runs of all games, 30 of Seaquest; docs/performance.md).
     /// </summary>
     private static readonly Dictionary<string, double> ReferenceWindows = new()
     {
@@ -215,7 +215,10 @@ public static class Program
             perCpu.Count > 0 ? perCpu[perCpu.Count / 2] : 0, perCpu.Count > 0 ? perCpu[^1] : 0);
     }
 
-    /// <summary>One table row; ns/step uses the best wall-clock run, the ratio to the reference the best run per CPU-second.</summary>
+    /// <summary>
+    /// One table row; ns/step uses the best wall-clock run, the ratio to
+    /// the reference the best run per CPU-second.
+    /// </summary>
     private static void Report(string id, string mode, Measurement m)
     {
         string referenceRate = "", ratio = "", meets = "";
@@ -229,6 +232,9 @@ public static class Program
         Console.WriteLine($"{id,-24} {mode,-7} {m.Median,14:N0} {m.Best,13:N0} {m.BytesPerStep,12:0.000} {m.MedianPerCpuSecond,17:N0} {m.BestPerCpuSecond,15:N0} {1e9 / m.BestPerCpuSecond,11:0.0} {referenceRate,11} {ratio,6} {meets,5}");
     }
 
-    /// <summary>One measurement: wall-clock median and best steps/s, bytes allocated per step, median and best steps per CPU-second.</summary>
+    /// <summary>
+    /// One measurement: wall-clock median and best steps/s, bytes allocated
+    /// per step, median and best steps per CPU-second.
+    /// </summary>
     private readonly record struct Measurement(double Median, double Best, double BytesPerStep, double MedianPerCpuSecond, double BestPerCpuSecond);
 }

@@ -7,11 +7,12 @@ namespace Research.Bench.Environments;
 
 /// <summary>
 /// <c>--resize [ROUNDS]</c>: the Atari 210 x 160 -> 84 x 84 area resize, accelerated path
-/// (<see cref="AreaResize.Resize"/>) against the reference definition (<see cref="AreaResize.ResizeReference"/>),
-/// interleaved: each round times 100 calls of one path then 100 of the other (order alternating), over 16
-/// seeded game-like frames; per path the fastest round, the 10th percentile and the median. On a shared
-/// machine noise comes in bursts and short rounds often run undisturbed, so the fastest rounds are the
-/// closest estimate of the code's own speed. Checks first that both paths give identical bytes.
+/// (<see cref="AreaResize.Resize"/>) against the reference definition
+/// (<see cref="AreaResize.ResizeReference"/>), interleaved: each round times 100 calls of one path then 100
+/// of the other (order alternating), over 16 seeded game-like frames; per path the fastest round, the 10th
+/// percentile and the median. On a shared machine noise comes in bursts and short rounds often run
+/// undisturbed, so the fastest rounds are the closest estimate of the code's own speed. Checks first
+/// that both paths give identical bytes.
 /// </summary>
 public static class ResizeBench
 {

@@ -20,7 +20,9 @@ public sealed class SingleWorkload
     private readonly float[] _features;
     private int _next;
 
-    /// <summary>Creates environment <paramref name="id"/> (e.g. <c>minatar:breakout</c>) with seed 0.</summary>
+    /// <summary>
+    /// Creates environment <paramref name="id"/> (e.g. <c>minatar:breakout</c>) with seed 0.
+    /// </summary>
     public SingleWorkload(string id)
     {
         _env = EnvironmentFactory.Create(id, new EnvironmentOptions(Seed: 0));
@@ -69,7 +71,10 @@ public sealed class SingleWorkload
         return total;
     }
 
-    /// <summary>Writes the current observation <paramref name="times"/> times (no stepping): the cost of <c>Observe</c> alone.</summary>
+    /// <summary>
+    /// Writes the current observation <paramref name="times"/> times (no
+    /// stepping): the cost of <c>Observe</c> alone.
+    /// </summary>
     public float ObserveOnly(int times)
     {
         var observation = _observation.AsSpan();
@@ -87,7 +92,9 @@ public sealed class SingleWorkload
     }
 }
 
-/// <summary>The vectorised loop: N copies stepped together with auto-reset, observations into one [N, C, H, W] buffer.</summary>
+/// <summary>
+/// The vectorised loop: N copies stepped together with auto-reset, observations into one [N, C, H, W] buffer.
+/// </summary>
 public sealed class VectorWorkload
 {
     private readonly VectorEnvironment _env;
@@ -97,7 +104,9 @@ public sealed class VectorWorkload
     private readonly bool[] _terminated, _truncated;
     private int _next;
 
-    /// <summary>Creates <paramref name="count"/> copies of <paramref name="id"/> (seeds 0..count-1).</summary>
+    /// <summary>
+    /// Creates <paramref name="count"/> copies of <paramref name="id"/> (seeds 0..count-1).
+    /// </summary>
     public VectorWorkload(string id, int count)
     {
         _env = VectorEnvironment.Create(id, new EnvironmentOptions(Seed: 0), count);

@@ -5,7 +5,8 @@
 ///              hand-written SIMD kernel, plus noise and the proximal step (the real engine);
 ///   mathnet  - the same backup with MathNet's managed dense matrix-matrix product (backup only);
 ///   naive    - one matrix-vector product (Bellman.qValues) per run per iteration (backup only).
-/// Usage: dotnet PlanningBench.dll [--iterations N] [--mathnet-iterations N] [--naive-iterations N] [--threads N]
+/// Usage: dotnet PlanningBench.dll [--iterations N] [--mathnet-iterations N] [--naive-iterations N]
+///        [--threads N]
 module PlanningBench
 
 open System

@@ -13,7 +13,10 @@ namespace Research.Notebooks;
 /// <summary>Members every C# cell can use directly (the script's globals).</summary>
 public sealed class CSharpNotebookGlobals
 {
-    /// <summary>Shows <paramref name="value"/> as a display_data output of the running cell, like .NET Interactive's <c>display</c>.</summary>
+    /// <summary>
+    /// Shows <paramref name="value"/> as a display_data output of the running
+    /// cell, like .NET Interactive's <c>display</c>.
+    /// </summary>
 #pragma warning disable IDE1006 // lower-case on purpose: the .NET Interactive name
     public void display(object? value) => NotebookDisplay.Display(value);
 #pragma warning restore IDE1006
@@ -74,7 +77,10 @@ public sealed class CSharpKernel(IReadOnlyList<string> references) : INotebookKe
     /// <inheritdoc />
     public void Dispose() => state = null;
 
-    /// <summary>The managed assemblies of the running .NET runtime (System.*, netstandard, mscorlib, Microsoft.CSharp).</summary>
+    /// <summary>
+    /// The managed assemblies of the running .NET runtime (System.*,
+    /// netstandard, mscorlib, Microsoft.CSharp).
+    /// </summary>
     private static IEnumerable<string> FrameworkAssemblies()
     {
         var runtime = RuntimeEnvironment.GetRuntimeDirectory();

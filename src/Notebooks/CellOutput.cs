@@ -10,7 +10,9 @@ public abstract record CellOutput
     public abstract JsonObject ToJson();
 }
 
-/// <summary>Text a cell wrote to stdout or stderr (<paramref name="Name"/> is <c>stdout</c> or <c>stderr</c>).</summary>
+/// <summary>
+/// Text a cell wrote to stdout or stderr (<paramref name="Name"/> is <c>stdout</c> or <c>stderr</c>).
+/// </summary>
 public sealed record StreamOutput(string Name, string Text) : CellOutput
 {
     /// <inheritdoc />
@@ -44,7 +46,9 @@ public sealed record DisplayOutput(IReadOnlyDictionary<string, string> Data, int
     }
 }
 
-/// <summary>A failed cell: exception type (or <c>CompilationError</c>), message and traceback lines.</summary>
+/// <summary>
+/// A failed cell: exception type (or <c>CompilationError</c>), message and traceback lines.
+/// </summary>
 public sealed record ErrorOutput(string EName, string EValue, IReadOnlyList<string> Traceback) : CellOutput
 {
     /// <inheritdoc />

@@ -30,7 +30,10 @@ public sealed class FSharpKernel : INotebookKernel
     private readonly StringWriter sessionOut = new();
     private readonly StringWriter sessionErr = new();
 
-    /// <summary>Starts a session referencing <paramref name="references"/> with <paramref name="libraryDirectory"/> on the <c>#r</c> search path.</summary>
+    /// <summary>
+    /// Starts a session referencing <paramref name="references"/> with <paramref name="libraryDirectory"/>
+    /// on the <c>#r</c> search path.
+    /// </summary>
     public FSharpKernel(IReadOnlyList<string> references, string libraryDirectory)
     {
         var args = new List<string> { "fsi.exe", "--noninteractive", "--nologo", "--quiet", "--optimize+", $"-I:{libraryDirectory}" };
@@ -67,7 +70,10 @@ public sealed class FSharpKernel : INotebookKernel
     /// <inheritdoc />
     public void Dispose() => ((IDisposable)session).Dispose();
 
-    /// <summary>Compile errors become <c>CompilationError</c> with one line per diagnostic; runtime exceptions keep their type, message and the notebook's frames.</summary>
+    /// <summary>
+    /// Compile errors become <c>CompilationError</c> with one line per diagnostic; runtime
+    /// exceptions keep their type, message and the notebook's frames.
+    /// </summary>
     private static ErrorOutput ToError(Exception exception, FSharpDiagnostic[] diagnostics)
     {
         var errors = diagnostics.Where(d => d.Severity.IsError).ToList();
@@ -87,7 +93,8 @@ public static class KernelErrors
 {
     /// <summary>
     /// ename = exception type, evalue = message, traceback = <c>Exception.ToString()</c> lines up to the
-    /// first frame of the hosting machinery (reflection invoke, script runner), which tell the reader nothing.
+    /// first frame of the hosting machinery (reflection invoke, script
+    /// runner), which tell the reader nothing.
     /// </summary>
     public static ErrorOutput FromException(Exception exception)
     {

@@ -13,7 +13,9 @@ public static class Katex
     /// <summary>The folder, next to the page, that holds the KaTeX files.</summary>
     public const string Folder = "katex";
 
-    /// <summary>Head tags: KaTeX's CSS and script, and a script that typesets every markdown `math` element.</summary>
+    /// <summary>
+    /// Head tags: KaTeX's CSS and script, and a script that typesets every markdown `math` element.
+    /// </summary>
     public const string Head = """
         <link rel="stylesheet" href="katex/katex.min.css">
         <script src="katex/katex.min.js"></script>
@@ -33,7 +35,9 @@ public static class Katex
     public static IReadOnlyList<string> Files { get; } = typeof(Katex).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Select(n => n[Prefix.Length..]).Order().ToArray();
 
-    /// <summary>Writes katex/ into <paramref name="directory"/> (files already there with the same size are kept).</summary>
+    /// <summary>
+    /// Writes katex/ into <paramref name="directory"/> (files already there with the same size are kept).
+    /// </summary>
     public static void CopyTo(string directory)
     {
         if (Files.Count == 0) throw new InvalidOperationException("the KaTeX files are not embedded in " + typeof(Katex).Assembly.GetName().Name);

@@ -25,7 +25,9 @@ public sealed class Notebook
     /// <summary>The whole document; edits to it are what <see cref="Save"/> writes.</summary>
     public JsonObject Root { get; }
 
-    /// <summary>The cells array (each a JSON object with <c>cell_type</c>, <c>source</c>, <c>metadata</c>).</summary>
+    /// <summary>
+    /// The cells array (each a JSON object with <c>cell_type</c>, <c>source</c>, <c>metadata</c>).
+    /// </summary>
     public JsonArray Cells => Root["cells"] as JsonArray ?? throw new InvalidDataException("notebook has no 'cells' array");
 
     /// <summary>
@@ -45,7 +47,9 @@ public sealed class Notebook
         }
     }
 
-    /// <summary>Parses notebook JSON. Throws <see cref="InvalidDataException"/> naming what is wrong.</summary>
+    /// <summary>
+    /// Parses notebook JSON. Throws <see cref="InvalidDataException"/> naming what is wrong.
+    /// </summary>
     public static Notebook Parse(string json, string nameForErrors)
     {
         JsonNode? node;
@@ -124,7 +128,9 @@ public sealed class Notebook
         return kernel is { Length: > 0 } ? CellLanguages.Normalise(kernel) : DefaultLanguage;
     }
 
-    /// <summary>Splits text into nbformat's list-of-lines form (each line but the last keeps its <c>\n</c>).</summary>
+    /// <summary>
+    /// Splits text into nbformat's list-of-lines form (each line but the last keeps its <c>\n</c>).
+    /// </summary>
     public static JsonArray Lines(string text)
     {
         var array = new JsonArray();
@@ -164,7 +170,9 @@ public static class CellLanguages
     private static readonly HashSet<string> KernelMagics =
         [FSharp, CSharp, "markdown", "pwsh", "javascript", "html", "sql", "kql", "mermaid", "value", "http"];
 
-    /// <summary>The kernels a notebook may name, for the document reader (F# and C# with their aliases).</summary>
+    /// <summary>
+    /// The kernels a notebook may name, for the document reader (F# and C# with their aliases).
+    /// </summary>
     public static KernelInfoCollection KernelInfos()
     {
         var kernels = new KernelInfoCollection
@@ -177,7 +185,10 @@ public static class CellLanguages
         return kernels;
     }
 
-    /// <summary>Maps kernel names and display languages (<c>F#</c>, <c>fsharp</c>, <c>.net-fsharp</c>, <c>C#</c>) to <c>fsharp</c>/<c>csharp</c>; other names are lower-cased.</summary>
+    /// <summary>
+    /// Maps kernel names and display languages (<c>F#</c>, <c>fsharp</c>, <c>.net-fsharp</c>, <c>C#</c>)
+    /// to <c>fsharp</c>/<c>csharp</c>; other names are lower-cased.
+    /// </summary>
     public static string Normalise(string name) => name.Trim().ToLowerInvariant() switch
     {
         "f#" or "fsharp" or ".net-fsharp" or "fs" => FSharp,
@@ -185,7 +196,10 @@ public static class CellLanguages
         var other => other,
     };
 
-    /// <summary>The language named by a leading <c>#!name</c> magic line (<c>#!fsharp</c>, <c>#!csharp</c>, ...), if any.</summary>
+    /// <summary>
+    /// The language named by a leading <c>#!name</c> magic line
+    /// (<c>#!fsharp</c>, <c>#!csharp</c>, ...), if any.
+    /// </summary>
     public static string? MagicLanguage(string source)
     {
         var first = source.TrimStart('\r', '\n').Split('\n', 2)[0].Trim();

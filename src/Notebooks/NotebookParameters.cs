@@ -57,7 +57,10 @@ public static partial class NotebookParameters
         return -1;
     }
 
-    /// <summary>The names (with default types) assigned at the top level of a parameters cell in <paramref name="language"/>.</summary>
+    /// <summary>
+    /// The names (with default types) assigned at the top level of a
+    /// parameters cell in <paramref name="language"/>.
+    /// </summary>
     public static IReadOnlyList<DeclaredParameter> Declared(string source, string language)
     {
         var regex = language == CellLanguages.CSharp ? CSharpDeclaration() : FSharpDeclaration();
@@ -91,7 +94,8 @@ public static partial class NotebookParameters
             if (!byName.TryGetValue(name, out var parameter))
                 throw new NotebookParameterException("-p", name,
                     $"the names assigned in the '{ParametersTag}' cell of {notebookName}: {(byName.Count == 0 ? "(none)" : string.Join(", ", byName.Keys))}");
-            Literal(parameter.Type ?? InferType(value), value, language, name); // validates now, before any cell runs
+            // validates now, before any cell runs
+            Literal(parameter.Type ?? InferType(value), value, language, name);
             resolved.Add((parameter, value));
         }
         return resolved;
@@ -139,8 +143,9 @@ public static partial class NotebookParameters
         : ParameterType.String;
 
     /// <summary>
-    /// The source literal for <paramref name="value"/> as <paramref name="type"/> in <paramref name="language"/>;
-    /// throws <see cref="NotebookParameterException"/> when the value does not fit the type.
+    /// The source literal for <paramref name="value"/> as <paramref name="type"/> in
+    /// <paramref name="language"/>; throws <see cref="NotebookParameterException"/>
+    /// when the value does not fit the type.
     /// </summary>
     public static string Literal(ParameterType type, string value, string language, string name)
     {
@@ -207,7 +212,10 @@ public static partial class NotebookParameters
         return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out x) && double.IsFinite(x);
     }
 
-    /// <summary>The type of a declaration from its annotation (<c>int</c>, <c>float</c>/<c>double</c>, <c>bool</c>, <c>string</c>) or its literal default.</summary>
+    /// <summary>
+    /// The type of a declaration from its annotation (<c>int</c>, <c>float</c>/<c>double</c>,
+    /// <c>bool</c>, <c>string</c>) or its literal default.
+    /// </summary>
     private static ParameterType? TypeOf(string annotation, string defaultValue)
     {
         switch (annotation)

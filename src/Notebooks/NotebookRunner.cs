@@ -8,22 +8,30 @@ namespace Research.Notebooks;
 
 /// <summary>How to run notebooks.</summary>
 /// <param name="OutputDirectory">Where the executed copy and the HTML export go.</param>
-/// <param name="Parameters">Papermill-style values for names assigned in the cell tagged <c>parameters</c>.</param>
+/// <param name="Parameters">Papermill-style values for names assigned in
+/// the cell tagged <c>parameters</c>.</param>
 public sealed record NotebookRunOptions(string OutputDirectory, IReadOnlyDictionary<string, string> Parameters)
 {
-    /// <summary>Folder of the toolkit assemblies sessions reference; default: the folder of prox.dll.</summary>
+    /// <summary>
+    /// Folder of the toolkit assemblies sessions reference; default: the folder of prox.dll.
+    /// </summary>
     public string? LibraryDirectory { get; init; }
 }
 
 /// <summary>The first failing cell of a run.</summary>
-/// <param name="Cell">1-based position among all cells of the source notebook (markdown included, the injected parameters cell not counted); for a failure in the injected cell, the parameters cell's position.</param>
-/// <param name="CodeCell">1-based position among the source notebook's code cells (0 for the injected cell).</param>
+/// <param name="Cell">1-based position among all cells of the source notebook (markdown included, the
+/// injected parameters cell not counted); for a failure in the injected cell, the
+/// parameters cell's position.</param>
+/// <param name="CodeCell">1-based position among the source notebook's
+/// code cells (0 for the injected cell).</param>
 /// <param name="Language">The cell's language.</param>
 /// <param name="Injected">True when the injected parameters cell failed.</param>
 /// <param name="Error">The error output written to the executed copy.</param>
 public sealed record NotebookFailure(int Cell, int CodeCell, string Language, bool Injected, ErrorOutput Error)
 {
-    /// <summary>"cell 5 (code cell 3, fsharp)" or "the injected-parameters cell (after cell 2, fsharp)".</summary>
+    /// <summary>
+    /// "cell 5 (code cell 3, fsharp)" or "the injected-parameters cell (after cell 2, fsharp)".
+    /// </summary>
     public string Where => Injected
         ? $"the {NotebookParameters.InjectedTag} cell (after cell {Cell}, {Language})"
         : $"cell {Cell} (code cell {CodeCell}, {Language})";
@@ -45,7 +53,10 @@ public sealed record NotebookRunResult(
 /// <summary>Runs notebooks headless.</summary>
 public static class NotebookRunner
 {
-    /// <summary>Tag of cells that only an interactive kernel runs (e.g. <c>#r</c> lines pointing at the build output); skipped headless.</summary>
+    /// <summary>
+    /// Tag of cells that only an interactive kernel runs (e.g. <c>#r</c> lines
+    /// pointing at the build output); skipped headless.
+    /// </summary>
     public const string InteractiveOnlyTag = "interactive-only";
 
     /// <summary>

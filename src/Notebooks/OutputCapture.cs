@@ -9,7 +9,10 @@ using System.Text;
 
 namespace Research.Notebooks;
 
-/// <summary>The outputs one cell produced so far, in order; active for the current async flow between <see cref="Begin"/> and Dispose.</summary>
+/// <summary>
+/// The outputs one cell produced so far, in order; active for the current
+/// async flow between <see cref="Begin"/> and Dispose.
+/// </summary>
 public sealed class OutputCapture : IDisposable
 {
     private static readonly AsyncLocal<OutputCapture?> Active = new();
@@ -86,7 +89,9 @@ public sealed class OutputCapture : IDisposable
         }
     }
 
-    /// <summary>Sends writes to the current cell's capture, or to the original console when no cell runs in this flow.</summary>
+    /// <summary>
+    /// Sends writes to the current cell's capture, or to the original console when no cell runs in this flow.
+    /// </summary>
     private sealed class RoutingWriter(TextWriter original, string stream) : TextWriter
     {
         public override Encoding Encoding => original.Encoding;
@@ -121,7 +126,10 @@ public sealed class OutputCapture : IDisposable
 /// </summary>
 public static class NotebookDisplay
 {
-    /// <summary>Adds a display_data output (text/plain, and text/html for a Plotly.NET chart) to the running cell; prints the value when no cell runs.</summary>
+    /// <summary>
+    /// Adds a display_data output (text/plain, and text/html for a Plotly.NET chart) to
+    /// the running cell; prints the value when no cell runs.
+    /// </summary>
     public static void Display(object? value)
     {
         if (OutputCapture.Current is { } capture)

@@ -8,7 +8,9 @@ using Markdig.Renderers.Html;
 
 namespace Research.Notebooks;
 
-/// <summary>Writes `$$...$$` inside a paragraph as display maths (Markdig's own renderer makes it inline).</summary>
+/// <summary>
+/// Writes `$$...$$` inside a paragraph as display maths (Markdig's own renderer makes it inline).
+/// </summary>
 public sealed class TexMathInlineRenderer : HtmlObjectRenderer<MathInline>
 {
     protected override void Write(HtmlRenderer renderer, MathInline math)

@@ -6,13 +6,17 @@ using System.Reflection;
 
 namespace Research.Notebooks;
 
-/// <summary>Formats displayed values for one notebook run (tracks whether plotly.js was already emitted).</summary>
+/// <summary>
+/// Formats displayed values for one notebook run (tracks whether plotly.js was already emitted).
+/// </summary>
 public sealed class ValueDisplay
 {
     private const string GenericChartType = "Plotly.NET.GenericChart";
     private bool plotlyJsEmitted;
 
-    /// <summary>The bundle for <paramref name="value"/>: text/plain, plus text/html for a Plotly.NET GenericChart.</summary>
+    /// <summary>
+    /// The bundle for <paramref name="value"/>: text/plain, plus text/html for a Plotly.NET GenericChart.
+    /// </summary>
     public Dictionary<string, string> Bundle(object? value, string plainText)
     {
         if (value is not null && ChartHtml(value) is { } html)
@@ -33,7 +37,10 @@ public sealed class ValueDisplay
         return PlotlyJsScript(chartType.Assembly) + "\n" + chart;
     }
 
-    /// <summary>A script element with the plotly.js that Plotly.NET embeds (resource <c>Plotly.NET.plotly-*.min.js</c>).</summary>
+    /// <summary>
+    /// A script element with the plotly.js that Plotly.NET embeds
+    /// (resource <c>Plotly.NET.plotly-*.min.js</c>).
+    /// </summary>
     private static string PlotlyJsScript(Assembly plotly)
     {
         var resource = plotly.GetManifestResourceNames()

@@ -1,6 +1,7 @@
-/// `prox` on a real Atari game (Tetris through the ALE shim; docs/atari.md): train, checkpoint and resume byte for
-/// byte (metrics) for dqn and rainbow-pro with the atari-paper preset, eval (and its --gif), env render (real RGB screens), env info, and
-/// the errors (wrong ROM, unknown game, missing shim) as exit codes with messages.
+/// `prox` on a real Atari game (Tetris through the ALE shim; docs/atari.md): train, checkpoint and resume
+/// byte for byte (metrics) for dqn and rainbow-pro with the atari-paper preset, eval (and its --gif), env
+/// render (real RGB screens), env info, and the errors (wrong ROM, unknown game,
+/// missing shim) as exit codes with messages.
 module AtariCliTests
 
 open System
@@ -44,11 +45,12 @@ let private trainResume agent =
             Expect.isGreaterThan (File.ReadAllLines(Path.Combine(full, "metrics", "updates.csv")).Length) 10 "learning updates happened"
             Expect.isGreaterThan (File.ReadAllLines(Path.Combine(full, "metrics", "episodes.csv")).Length) 3 "several Tetris games"
             Expect.equal (File.ReadAllLines(Path.Combine(full, "metrics", "evaluations.csv")).Length) 2 "one evaluation"
-            // The checkpoints differ in wall-clock time and config; the environment (preprocessing + ALE state) and the
-            // agent (networks, optimizer, replay, random streams) must not.
+            // The checkpoints differ in wall-clock time and config; the environment (preprocessing + ALE
+            // state) and the agent (networks, optimizer, replay, random streams) must not.
             let parts dir =
                 let path = Path.Combine(dir, "checkpoints", "checkpoint.bin")
-                // The agent's bytes run up to the checksum footer: "PROXHASH", content length, XxHash128 (32 bytes).
+                // The agent's bytes run up to the checksum footer: "PROXHASH",
+                // content length, XxHash128 (32 bytes).
                 let bytes = File.ReadAllBytes path
                 let footer = 32
                 Expect.equal (Text.Encoding.ASCII.GetString(bytes, bytes.Length - footer, 8)) "PROXHASH" "checkpoint footer"
@@ -122,7 +124,8 @@ let tests =
                 emulator.GetScreenRgb(Span rgb)
                 Expect.isTrue (screen image.Frames.Head = rgb) "frame 0's screen = the ALE's RGB screen after the reset"
                 Expect.isFalse (screen (List.last image.Frames) = rgb) "the game moved"
-                // The return is written in the strip: text colour (and on the truncated last frame the alert colour).
+                // The return is written in the strip: text colour (and on the
+                // truncated last frame the alert colour).
                 let colourIn (frame: GifFrame) (hex: string) =
                     let c = Research.DeepAgents.Rendering.Rgb.FromHex hex
                     frame.Canvas[IAtariEmulator.GrayscaleSize ..]

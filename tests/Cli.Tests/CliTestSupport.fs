@@ -5,8 +5,8 @@ open System
 open System.Diagnostics
 open System.IO
 
-/// Runs `dotnet prox.dll args` from the test's output folder with environment variables changed (None removes one);
-/// returns (exit code, stdout, stderr).
+/// Runs `dotnet prox.dll args` from the test's output folder with environment variables changed
+/// (None removes one); returns (exit code, stdout, stderr).
 let proxWith (variables: (string * string option) list) (args: string list) =
     let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
     for name, value in variables do

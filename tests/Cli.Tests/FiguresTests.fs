@@ -1,4 +1,5 @@
-/// `prox figures`: every figure from existing runs and planning studies, as a real process (exit codes, messages).
+/// `prox figures`: every figure from existing runs and planning
+/// studies, as a real process (exit codes, messages).
 module FiguresTests
 
 open System

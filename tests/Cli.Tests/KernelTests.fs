@@ -1,5 +1,6 @@
-/// Notebooks in the real .NET Interactive kernel (PolyglotKernel drives it over stdio), as a Polyglot Notebooks
-/// user runs them: the `#r` cell tagged interactive-only is sent too. docs/notebooks.md, "The kernel test".
+/// Notebooks in the real .NET Interactive kernel (PolyglotKernel drives it over stdio), as a Polyglot
+/// Notebooks user runs them: the `#r` cell tagged interactive-only is sent too.
+/// docs/notebooks.md, "The kernel test".
 module KernelTests
 
 open System
@@ -27,8 +28,9 @@ let tests =
             Expect.stringContains (shown csharp) "42" "C# cell's value"
         }
         // Each notebook top to bottom with its default `tiny` parameters, the interactive-only cells included
-        // (FSharp.Core binding, the #r cell loading the toolkit and Plotly.NET.Interactive): every cell succeeds and
-        // every chart cell (1-based cell numbers) displays a Plotly chart through the kernel extension.
+        // (FSharp.Core binding, the #r cell loading the toolkit and Plotly.NET.Interactive): every cell
+        // succeeds and every chart cell (1-based cell numbers) displays a Plotly
+        // chart through the kernel extension.
         for name, chartCells in [ "planning-with-noise", [ 9; 11; 13; 15 ]
                                   "proximal-dqn-minatar", [ 9; 11 ]
                                   "paper-figures", [ 9; 10; 11; 13; 14 ] ] do

@@ -267,7 +267,8 @@ let units =
                 [ "raw"; "fsharp" ] "raw cells are not code"
         }
 
-        // Sequenced: the first capture replaces the process-wide Console.Out/Error (docs/testing.md, "Isolation").
+        // Sequenced: the first capture replaces the process-wide
+        // Console.Out/Error (docs/testing.md, "Isolation").
         testSequenced <| test "console output and display calls land in the capture of the current flow, in order" {
             let capture = OutputCapture.Begin(ValueDisplay(), fun v -> $"<{v}>")
             try

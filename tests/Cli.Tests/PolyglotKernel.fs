@@ -1,7 +1,8 @@
-/// Drives the real .NET Interactive kernel (`dotnet-interactive stdio`, pinned in .config/dotnet-tools.json) over
-/// its JSON-lines protocol, the way Polyglot Notebooks in VS Code does: one SubmitCode command per code cell in,
-/// the kernel's events out (DisplayedValueProduced / ReturnValueProduced, then CommandSucceeded or CommandFailed).
-/// Notebooks are read with Microsoft.DotNet.Interactive.Documents, the kernel's own .ipynb reader.
+/// Drives the real .NET Interactive kernel (`dotnet-interactive stdio`, pinned in .config/dotnet-tools.json)
+/// over its JSON-lines protocol, the way Polyglot Notebooks in VS Code does: one SubmitCode command per code
+/// cell in, the kernel's events out (DisplayedValueProduced / ReturnValueProduced, then CommandSucceeded or
+/// CommandFailed). Notebooks are read with Microsoft.DotNet.Interactive.Documents,
+/// the kernel's own .ipynb reader.
 module PolyglotKernel
 
 open System
@@ -23,7 +24,8 @@ type CellResult =
       /// Each value the cell displayed or returned, in order, as (MIME type, formatted value) pairs.
       Displays: (string * string) list list }
 
-/// The code cells of an .ipynb as the kernel's document library reads them: (1-based cell, kernel name, tags, code).
+/// The code cells of an .ipynb as the kernel's document library reads
+/// them: (1-based cell, kernel name, tags, code).
 let codeCells (path: string) =
     let doc = Notebook.Parse(File.ReadAllText path)
     [ for i, e in Seq.indexed doc.Elements do
@@ -123,9 +125,9 @@ type Session(workDir: string, environment: (string * string) list) =
             with _ -> ()
             proc.Dispose()
 
-/// Runs every code cell of the notebook at `path` in a fresh kernel started in the notebook's folder, in order,
-/// stopping after the first failing cell. `skip` decides, from a cell's tags, which cells not to send. The
-/// notebooks write under $PROX_NOTEBOOK_OUT: a fresh temporary folder, not the repository.
+/// Runs every code cell of the notebook at `path` in a fresh kernel started in the notebook's folder, in
+/// order, stopping after the first failing cell. `skip` decides, from a cell's tags, which cells not to send.
+/// The notebooks write under $PROX_NOTEBOOK_OUT: a fresh temporary folder, not the repository.
 let runNotebook (path: string) (skip: string list -> bool) (timeoutPerCell: TimeSpan) =
     let out = Directory.CreateTempSubdirectory("prox-kernel-").FullName
     use session = new Session(nonNull (Path.GetDirectoryName(Path.GetFullPath path)), [ "PROX_NOTEBOOK_OUT", out ])

@@ -1,5 +1,5 @@
-/// Run state through the real `prox` process (docs/run-format.md, "Checkpoints" and "Lock"): a second process on a
-/// locked run directory, damaged checkpoints, a run killed before its first checkpoint.
+/// Run state through the real `prox` process (docs/run-format.md, "Checkpoints" and "Lock"): a second process
+/// on a locked run directory, damaged checkpoints, a run killed before its first checkpoint.
 module ReliabilityCliTests
 
 open System

@@ -23,7 +23,8 @@ let tests =
             Expect.equal code 0 $"exit code (stderr: {err})"
             let gif = decodeGif (File.ReadAllBytes path)
             File.Delete path
-            // The summary line reports the episodes that ended; each one before the last step adds a reset frame.
+            // The summary line reports the episodes that ended; each one
+            // before the last step adds a reset frame.
             let ended = Text.RegularExpressions.Regex.Match(out, @"\((\d+) episodes ended\)").Groups[1].Value |> int
             let lastWasTerminal = (List.last gif.Frames).Delay = 5 * (List.head gif.Frames).Delay
             let resets = if lastWasTerminal then ended - 1 else ended

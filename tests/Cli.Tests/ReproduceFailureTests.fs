@@ -1,7 +1,7 @@
-/// `prox reproduce`'s failure paths (docs/reproduce.md, "Runs are independent and resumable"), seen only from outside:
-/// exit codes, messages and files. A folder holding another config is refused with exit 2; a run that fails gives
-/// exit 1 naming it while the others finish; Ctrl-C (SIGINT) gives exit 130 with a checkpoint that the next call
-/// resumes; a run killed before its first checkpoint starts again.
+/// `prox reproduce`'s failure paths (docs/reproduce.md, "Runs are independent and resumable"), seen only from
+/// outside: exit codes, messages and files. A folder holding another config is refused with exit 2; a run
+/// that fails gives exit 1 naming it while the others finish; Ctrl-C (SIGINT) gives exit 130 with a
+/// checkpoint that the next call resumes; a run killed before its first checkpoint starts again.
 module ReproduceFailureTests
 
 open System
@@ -14,7 +14,8 @@ open FiguresTests
 
 let private reproduce root = [ "reproduce"; "--budget"; "tiny"; "--runs"; root; "--out"; Path.Combine(root, "results"); "--no-png"; "--jobs"; "1" ]
 
-/// The `prox train` arguments reproduce prints for run `name` (from --print-commands), with `--frames` replaced.
+/// The `prox train` arguments reproduce prints for run `name` (from
+/// --print-commands), with `--frames` replaced.
 let private trainArgs root (name: string) (frames: int) =
     let code, stdout, err = prox [ "reproduce"; "--budget"; "tiny"; "--runs"; root; "--print-commands" ]
     Expect.equal code 0 (sprintf "--print-commands (stderr: %s)" err)
@@ -64,15 +65,17 @@ let tests =
         }
         test "SIGINT gives exit 130 and a checkpoint; the next call resumes from it and completes" {
             let root = tempDir "reproduce-sigint"
-            // `env --default-signal=INT`: a process started from a script in the background inherits SIGINT ignored,
-            // and .NET then never sees it (prox reproduce passes its own disposition on to the runs it starts).
+            // `env --default-signal=INT`: a process started from a script in the background inherits SIGINT
+            // ignored, and .NET then never sees it (prox reproduce passes its own
+            // disposition on to the runs it starts).
             let psi = ProcessStartInfo("env", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
             for a in [ "--default-signal=INT"; "dotnet"; Path.Combine(AppContext.BaseDirectory, "prox.dll") ] @ reproduce root do
                 psi.ArgumentList.Add a
             use p = nonNull (Process.Start psi)
             let out = p.StandardOutput.ReadToEndAsync()
             let err = p.StandardError.ReadToEndAsync()
-            // Interrupt once the first run is training past its first checkpoint (step 1000 of 2500), as Ctrl-C would.
+            // Interrupt once the first run is training past its first
+            // checkpoint (step 1000 of 2500), as Ctrl-C would.
             let clock = Stopwatch.StartNew()
             while not (File.Exists(checkpoint root "dqn-cartpole-s0")) && not p.HasExited && clock.Elapsed.TotalSeconds < 120.0 do
                 Thread.Sleep 5

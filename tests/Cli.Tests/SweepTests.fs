@@ -1,6 +1,6 @@
-/// `prox sweep`: study files and flags, grid expansion and run names, the print and local executors (resume, retry of
-/// failed runs, skipping complete ones), status from the run directories, bad input. The Slurm executor runs against
-/// a real cluster in tests/slurm/run.sh.
+/// `prox sweep`: study files and flags, grid expansion and run names, the print and local executors (resume,
+/// retry of failed runs, skipping complete ones), status from the run directories, bad input. The Slurm
+/// executor runs against a real cluster in tests/slurm/run.sh.
 module SweepTests
 
 open System
@@ -41,7 +41,8 @@ let private metricsOf dir =
 let private ctrlC () =
     let dir = tempDir "sweep-ctrl-c"
     let file = Path.Combine(dir, "ctrl-c.yaml")
-    // Two CartPole runs of 2500 steps with a checkpoint every 500; one job, so the second waits for the first.
+    // Two CartPole runs of 2500 steps with a checkpoint every 500; one
+    // job, so the second waits for the first.
     File.WriteAllLines(file, tinyStudy "ctrl-c" |> List.map (fun l -> if l.StartsWith "agents:" then "agents: [dqn]" else l))
     let root, reference = Path.Combine(dir, "runs"), Path.Combine(dir, "reference")
     let run root = [ "sweep"; "run"; file; "--runs"; root; "--jobs"; "1"; "--no-figures" ]
@@ -166,8 +167,8 @@ let tests =
             let out = Path.Combine(dir, "results")
             let runs = StudyGrid.Expand(Study.Read file)
             Expect.equal (runs |> Seq.map (fun r -> r.Name) |> List.ofSeq) [ "dqn-cartpole-s0"; "dqn-cartpole-s1"; "dqn-pro-cartpole-c0.1-s0"; "dqn-pro-cartpole-c0.1-s1"; "dqn-pro-cartpole-c1-s0"; "dqn-pro-cartpole-c1-s1" ] "runs"
-            // A partial run (1000 of 2500 steps), its uninterrupted reference elsewhere, and a run that cannot start
-            // (a file where its directory goes).
+            // A partial run (1000 of 2500 steps), its uninterrupted reference elsewhere, and a run
+            // that cannot start (a file where its directory goes).
             let first = runs[0]
             let code, _, err = prox (first.TrainArguments(Path.Combine(root, first.Name)) |> Array.map (fun a -> if a = "2500" then "1000" else a) |> List.ofArray)
             Expect.equal code 0 (sprintf "partial run (stderr: %s)" err)
@@ -205,7 +206,8 @@ let tests =
             let code, status, _ = prox [ "sweep"; "status"; root ]
             Expect.equal code 0 "status at the end"
             Expect.stringContains status ": 6 runs: 6 complete" "all complete"
-            // The figures: the c~ sensitivity plot and the result tables (per game: mean and s.e. of the last evaluation).
+            // The figures: the c~ sensitivity plot and the result tables (per
+            // game: mean and s.e. of the last evaluation).
             Expect.isTrue (File.Exists(Path.Combine(out, "ctilde-sensitivity-cartpole.html"))) "c~ sensitivity figure"
             Expect.isTrue (File.Exists(Path.Combine(out, "ctilde-radar.html"))) "c~ radar"
             let finalEval (name: string) =

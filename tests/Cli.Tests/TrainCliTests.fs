@@ -14,7 +14,8 @@ let private expectUsage (args: string list) (fragments: string list) =
     Expect.equal code 2 (sprintf "exit code of %A (stderr: %s)" args err)
     for f in fragments do Expect.stringContains err f (sprintf "message of %A" args)
 
-/// The events of a TensorBoard event file (framing and checksums are checked in DeepAgents.Tests' TensorBoardTests).
+/// The events of a TensorBoard event file (framing and checksums are
+/// checked in DeepAgents.Tests' TensorBoardTests).
 let readEvents (path: string) =
     let bytes = File.ReadAllBytes path
     let mutable at = 0
@@ -135,7 +136,8 @@ let tests =
             for key in [ "c-tilde"; "learning-rate"; "agent"; "dqn-pro" ] do Expect.stringContains content key ("hparam " + key)
             Expect.isTrue (values |> List.exists (fun v -> v.Tag = "train/episode_return")) "scalars"
 
-            // --config: the run's config.json reruns it (same seed: the same metrics byte for byte; --seed 7: only the seed differs).
+            // --config: the run's config.json reruns it (same seed: the same metrics
+            // byte for byte; --seed 7: only the seed differs).
             let again = dir + "-again"
             let code, _, err = prox [ "train"; "--config"; Path.Combine(dir, "config.json"); "--out"; again ]
             Expect.equal code 0 (sprintf "rerun from config.json (stderr: %s)" err)
@@ -192,7 +194,8 @@ let tests =
             expectUsage [ "train"; "--agent"; "rainbow"; "--c-tilde"; "0.1"; "--dry-run" ] [ "--c-tilde"; "rainbow-pro" ]
             expectUsage [ "train"; "--agent"; "dqn"; "--set"; "double-q=true"; "--dry-run" ] [ "double-q" ]
 
-            // --dry-run creates the environment as the real run would (Atari needs the ALE and ROMs): the preset on MinAtar.
+            // --dry-run creates the environment as the real run would (Atari needs
+            // the ALE and ROMs): the preset on MinAtar.
             let code, out, err = prox [ "train"; "--agent"; "rainbow-pro"; "--preset"; "atari-paper"; "--env"; "minatar:breakout"; "--set"; "frame-stack=1"; "--dry-run" ]
             Expect.equal code 0 (sprintf "dry run (stderr: %s)" err)
             for fragment in [ "\"agent\": \"rainbow-pro\""; "\"cTilde\": 0.05"; "\"learningRate\": 6.25E-05"; "\"atoms\": 51"; "\"vMin\": -10"; "\"nStep\": 3"; "\"batchSize\": 64" ] do

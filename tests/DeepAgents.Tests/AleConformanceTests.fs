@@ -1,7 +1,8 @@
-/// The real ALE 0.12 through the shim (docs/atari.md, "Verified against native ALE"): NativeAleEmulator frame for
-/// frame against the native reference driver (native/ale/ale_reference.cpp, the same ALE build), a save-state /
-/// restore round trip, AtariPreprocessing on real Tetris frames against values computed here from the raw frames,
-/// and the errors (wrong ROM, missing ROM, unknown game, bad action) that must never end the process.
+/// The real ALE 0.12 through the shim (docs/atari.md, "Verified against native ALE"): NativeAleEmulator frame
+/// for frame against the native reference driver (native/ale/ale_reference.cpp, the same ALE build), a
+/// save-state / restore round trip, AtariPreprocessing on real Tetris frames against values computed here
+/// from the raw frames, and the errors (wrong ROM, missing ROM, unknown game, bad
+/// action) that must never end the process.
 module AleConformanceTests
 
 open System

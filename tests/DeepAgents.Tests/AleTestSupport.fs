@@ -1,6 +1,6 @@
-/// The real ALE for tests: the shim and the native reference driver built by native/ale/build.sh (tests/run.sh
-/// builds them first; this builds them when missing), and the Tetris ROM in tests/data/roms (tests/Cli.Tests
-/// links this file).
+/// The real ALE for tests: the shim and the native reference driver built by native/ale/build.sh
+/// (tests/run.sh builds them first; this builds them when missing), and the Tetris ROM in
+/// tests/data/roms (tests/Cli.Tests links this file).
 module AleTestSupport
 
 open System
@@ -34,7 +34,8 @@ let aleBuild : Lazy<Result<string * string, string>> =
             Error(err.Trim())
         else failwithf "bash native/ale/build.sh failed (exit %d):\n%s" code err)
 
-/// A test that needs the real ALE: skipped, loudly and with the reason, only when build.sh says compilers are missing.
+/// A test that needs the real ALE: skipped, loudly and with the reason,
+/// only when build.sh says compilers are missing.
 let aleTest name (body: string -> string -> unit) =
     testCase name (fun () ->
         match aleBuild.Force() with

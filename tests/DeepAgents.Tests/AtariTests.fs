@@ -1,5 +1,6 @@
 /// Atari preprocessing (docs/atari.md) on the synthetic ScriptedEmulator: pooling, area resize, frame skip,
-/// life loss, game over, the step cap, sticky actions, no-op starts, reward clipping, frame stacks, snapshots.
+/// life loss, game over, the step cap, sticky actions, no-op starts,
+/// reward clipping, frame stacks, snapshots.
 module AtariTests
 
 open System
@@ -80,7 +81,8 @@ let resizeTests =
         }
 
         test "3x3 -> 2x2 by hand: weights 2/3 and 1/3 per axis" {
-            // dst(0,0) = (4*0 + 2*30 + 2*90 + 1*120) / 9 = 40, dst(0,1) = (2*30 + 4*60 + 1*120 + 2*150) / 9 = 80, ...
+            // dst(0,0) = (4*0 + 2*30 + 2*90 + 1*120) / 9 = 40, dst(0,1) = (2*30
+            // + 4*60 + 1*120 + 2*150) / 9 = 80, ...
             let src = [| 0uy; 30uy; 60uy; 90uy; 120uy; 150uy; 180uy; 210uy; 240uy |]
             Expect.equal (resize (3, 3, 2, 2) src) [| 40uy; 80uy; 160uy; 200uy |] "hand-computed"
         }
@@ -108,15 +110,19 @@ let resizeTests =
             Expect.equal r.IsAccelerated System.Runtime.Intrinsics.X86.Avx2.IsSupported "accelerated where AVX2 is"
             let rng = Mt19937 17u
             let random () = Array.init (H * W) (fun _ -> byte (rng.RandInt(0, 256)))
-            // pixels in {v, v + 1}: many averages land on or next to .5 (odd and even v round ties differently)
+            // pixels in {v, v + 1}: many averages land on or next to .5
+            // (odd and even v round ties differently)
             let twoLevel v = Array.init (H * W) (fun _ -> v + byte (rng.RandInt(0, 2)))
             let frames =
                 [ yield! List.init 4 (fun _ -> random ())
                   for v in [ 0uy; 1uy; 100uy; 127uy; 128uy; 254uy ] do yield twoLevel v
                   yield Array.create (H * W) 255uy
-                  yield Array.init (H * W) (fun i -> if (i / W + i % W) % 2 = 0 then 255uy else 0uy) // checkerboard
-                  yield Array.init (H * W) (fun i -> if i % W % 3 = 0 then 255uy else 0uy)        // column stripes
-                  yield Array.init (H * W) (fun i -> if i / W % 5 < 2 then 1uy else 0uy)          // row stripes
+                  // checkerboard
+                  yield Array.init (H * W) (fun i -> if (i / W + i % W) % 2 = 0 then 255uy else 0uy)
+                  // column stripes
+                  yield Array.init (H * W) (fun i -> if i % W % 3 = 0 then 255uy else 0uy)
+                  // row stripes
+                  yield Array.init (H * W) (fun i -> if i / W % 5 < 2 then 1uy else 0uy)
                   yield patternScreen 3 ]
             let fast, reference = Array.zeroCreate<byte> (84 * 84), Array.zeroCreate<byte> (84 * 84)
             let mutable ties = 0

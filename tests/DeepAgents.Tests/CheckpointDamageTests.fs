@@ -1,5 +1,5 @@
-/// Damaged run state (docs/run-format.md, "Checkpoints" and "Lock"): every damage is refused with a message naming
-/// the file, or recovered from the previous checkpoint; never a silently different run.
+/// Damaged run state (docs/run-format.md, "Checkpoints" and "Lock"): every damage is refused with a message
+/// naming the file, or recovered from the previous checkpoint; never a silently different run.
 module CheckpointDamageTests
 
 open System
@@ -161,7 +161,8 @@ let checkpointDamageTests =
         test "a format-1 checkpoint (no checksum) still loads, with a warning" {
             let dir = copyRun "damage-v1"
             let run = RunDirectory(dir)
-            // Format 1 = the same content with version 1 and a trailing PROXCKPT instead of the checksum footer.
+            // Format 1 = the same content with version 1 and a trailing
+            // PROXCKPT instead of the checksum footer.
             let v2 = File.ReadAllBytes run.CheckpointPath
             let content = v2[.. v2.Length - 33]
             BitConverter.GetBytes(1).CopyTo(content, 8)

@@ -153,12 +153,14 @@ let c51Tests =
             init ()
             let support = CategoricalSupport(3, -1.0, 1.0)
             use atoms = support.ToTensor()
-            // action 0: all mass on 0 (mean 0, the largest single probability); action 1: 0.4 on -1, 0.6 on 1 (mean 0.2).
+            // action 0: all mass on 0 (mean 0, the largest single probability);
+            // action 1: 0.4 on -1, 0.6 on 1 (mean 0.2).
             use logits = tensorOf [| 1L; 2L; 3L |] (Array.append (logitsOf [| 0.; 1.; 0. |]) (logitsOf [| 0.4; 0.; 0.6 |]))
             closeTo "means" 1e-6 [| 0.0; 0.2 |] (values (C51.Means(logits, atoms)))
             use greedy = C51.GreedyActions(logits, atoms)
             Expect.equal (greedy.data<int64>().ToArray()) [| 1L |] "argmax of the mean"
-            // Target with r = 0.5, discount 0.5: Tz = 0, 0.5, 1 -> p(a=1) = [0.4, 0, 0.6] lands on [0, 0.4, 0.6].
+            // Target with r = 0.5, discount 0.5: Tz = 0, 0.5, 1 -> p(a=1) = [0.4, 0, 0.6]
+            // lands on [0, 0.4, 0.6].
             use r = torch.tensor [| 0.5f |]
             use d = torch.tensor [| 0.5f |]
             use target = C51.TargetDistribution(support, logits, r, d, atoms)
@@ -166,8 +168,9 @@ let c51Tests =
         }
         test "per-sample cross-entropy equals -sum target log softmax(logits[a]) and its gradient is softmax - target" {
             init ()
-            // Row 0 takes action 1 with logits [0, ln 2, ln 4] (softmax 1/7, 2/7, 4/7) and target [0.5, 0, 0.5]:
-            // L = -(0.5 ln(1/7) + 0.5 ln(4/7)) = ln 3.5. Row 1 takes action 0 with uniform logits: L = ln 3.
+            // Row 0 takes action 1 with logits [0, ln 2, ln 4] (softmax 1/7, 2/7, 4/7) and target
+            // [0.5, 0, 0.5]: L = -(0.5 ln(1/7) + 0.5 ln(4/7)) = ln 3.5. Row 1 takes
+            // action 0 with uniform logits: L = ln 3.
             let row0 = [| 5f; -3f; 2f; 0f; float32 (log 2.0); float32 (log 4.0) |]
             let row1 = [| 0f; 0f; 0f; 9f; 9f; 1f |]
             use logits = (tensorOf [| 2L; 2L; 3L |] (Array.append row0 row1)).requires_grad_(true)

@@ -1,4 +1,5 @@
-/// The environment contract: factory, options, errors, allocation-free stepping, snapshots, vectorised stepping.
+/// The environment contract: factory, options, errors, allocation-free
+/// stepping, snapshots, vectorised stepping.
 module EnvironmentsTests
 
 open System

@@ -78,7 +78,8 @@ let frameStackTests =
         }
         test "after wrap-around, slots whose older frames were overwritten are not sampleable unless their episode started in between" {
             let replay = FrameStackReplay(2, 3, 4, 6)
-            // One long episode of 9 frames in 6 slots: frames 3..8 remain; slots of frames 3, 4, 5 lack history.
+            // One long episode of 9 frames in 6 slots: frames 3..8 remain;
+            // slots of frames 3, 4, 5 lack history.
             feed replay [ 8 ] (fun _ -> false) |> ignore
             // Cursor = 9 mod 6 = 3: slot 3 holds frame 3 (oldest), slot 2 frame 8 (newest).
             Expect.equal replay.Cursor 3 "cursor"
@@ -92,7 +93,8 @@ let frameStackTests =
             // A new episode whose start is one of the oldest slots keeps its stacks.
             let replay2 = FrameStackReplay(2, 3, 4, 6)
             feed replay2 [ 3; 3 ] (fun _ -> false) |> ignore
-            // Writes: e0 frames 0..3 in slots 0..3, e1 frames 0..3 in slots 4, 5, 0, 1. Oldest is slot 2 (e0 frame 2).
+            // Writes: e0 frames 0..3 in slots 0..3, e1 frames 0..3 in slots 4, 5, 0, 1.
+            // Oldest is slot 2 (e0 frame 2).
             Expect.isFalse (replay2.HasTransition 2) "e0 frame 2 lost frames 0, 1"
             Expect.isTrue (replay2.HasTransition 4) "e1 start: no history needed"
             Expect.isTrue (replay2.HasTransition 5) "e1 frame 1: history from its start"

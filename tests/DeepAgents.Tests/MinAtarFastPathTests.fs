@@ -122,7 +122,8 @@ let private randomFreeway (rng: Mt19937) =
     g.ChickenRow <- rng.RandInt(1, 10)
     for i in 0 .. 7 do
         let speed = rng.RandInt(1, 6) * (if rng.RandInt(0, 2) = 0 then -1 else 1)
-        g.SetCar(i, rng.RandInt(0, 10), rng.RandInt(0, 6), (if rng.RandInt(0, 40) = 0 then 0 else speed)) // speed 0: sign(0) = 0
+        // speed 0: sign(0) = 0
+        g.SetCar(i, rng.RandInt(0, 10), rng.RandInt(0, 6), (if rng.RandInt(0, 40) = 0 then 0 else speed))
     env, g
 
 /// Seaquest's observation from docs/minatar.md.

@@ -44,7 +44,8 @@ let tests =
 
         test "a flipped state bit is reported at its step, row, column and channel" {
             let lines = readLines (breakoutTrace ())
-            // line index 11 (line 12) is the 9th act (one reset line before it); flip the first bit of its state (row 0, col 0, channel 0 paddle).
+            // line index 11 (line 12) is the 9th act (one reset line before it); flip the first
+            // bit of its state (row 0, col 0, channel 0 paddle).
             let line = lines.[11]
             let at = line.IndexOf("\"s\": \"") + 6
             let first = Convert.ToInt32(line.Substring(at, 2), 16) ^^^ 0x80

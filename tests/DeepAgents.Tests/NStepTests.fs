@@ -130,7 +130,8 @@ let nStepTests =
                 let gamma = 0.9
                 let buffer, ring = newBuffer capacity
                 let nStep = NStepReturns(n, gamma)
-                // The full history: per write, (episode, reward of its outgoing transition or None, terminal).
+                // The full history: per write, (episode, reward of its
+                // outgoing transition or None, terminal).
                 let history = Collections.Generic.List<int * (float32 * bool) option>()
                 let mutable episode = 0
                 let check () =
@@ -157,7 +158,8 @@ let nStepTests =
                                             if term then
                                                 result <- Some(j % capacity, k, true, ret, 0.0); stop <- true
                                         | _ ->
-                                            // j ends the episode; it is known to be the end only if a later write exists.
+                                            // j ends the episode; it is known to be the end
+                                            // only if a later write exists.
                                             result <- (if j = newest then None else Some(j % capacity, k, false, ret, discount))
                                             stop <- true
                                 result

@@ -82,7 +82,8 @@ let prioritizedTests =
         test "Dopamine's preset: priorities sqrt(loss + 1e-10), weights 1/sqrt(P + 1e-10) over the batch maximum" {
             let f = Fixture(32, 1, PrioritizedReplayConfig.Dopamine)
             f.Episode 3
-            f.Sampler.UpdatePriorities(ReadOnlySpan [| 0; 1; 2 |], ReadOnlySpan [| 1f; 4f; 16f |]) // priorities ~1, 2, 4
+            // priorities ~1, 2, 4
+            f.Sampler.UpdatePriorities(ReadOnlySpan [| 0; 1; 2 |], ReadOnlySpan [| 1f; 4f; 16f |])
             let slots, weights = sample f.Sampler 7
             Expect.equal slots [| 0; 1; 1; 2; 2; 2; 2 |] "strata of width 1"
             let p = [| sqrt (1.0 + 1e-10); sqrt (4.0 + 1e-10); sqrt (16.0 + 1e-10) |]
@@ -102,7 +103,8 @@ let prioritizedTests =
         test "sampling frequencies follow the updated priorities (chi-square, 3 df, significance 1e-4)" {
             let f = Fixture(64, 1, PrioritizedReplayConfig.Dopamine, 17UL)
             f.Episode 4
-            f.Sampler.UpdatePriorities(ReadOnlySpan [| 0; 1; 2; 3 |], ReadOnlySpan [| 1f; 4f; 9f; 16f |]) // priorities ~1, 2, 3, 4
+            // priorities ~1, 2, 3, 4
+            f.Sampler.UpdatePriorities(ReadOnlySpan [| 0; 1; 2; 3 |], ReadOnlySpan [| 1f; 4f; 9f; 16f |])
             let counts = Array.zeroCreate<int> 4
             for _ in 1 .. 2000 do
                 let slots, _ = sample f.Sampler 32

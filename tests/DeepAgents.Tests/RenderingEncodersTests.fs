@@ -107,7 +107,8 @@ let gifTests =
                     Expect.equal frame.Canvas pixels $"{colours} colours, {w}x{h}"
         }
         test "short images of every length round-trip (code-width growth right before end-of-information)" {
-            // 1 0 0 0 1 0 0 0 0 1 0 1 1 1 0 1 1 makes the decoder widen codes just before reading the end code.
+            // 1 0 0 0 1 0 0 0 0 1 0 1 1 1 0 1 1 makes the decoder widen
+            // codes just before reading the end code.
             let tail = [| 1uy; 0uy; 0uy; 0uy; 1uy; 0uy; 0uy; 0uy; 0uy; 1uy; 0uy; 1uy; 1uy; 1uy; 0uy; 1uy; 1uy |]
             let cases = [ yield tail; for n in 1..48 do for seed in 0..15 do yield randomPixels (Random(n * 100 + seed)) n (1 + seed % 4) ]
             for pixels in cases do

@@ -92,9 +92,9 @@ let gridTests =
                 for _ in 1..renders do renderer.Render(ReadOnlySpan p, "breakout  step 3".AsSpan(), image)
                 GC.GetAllocatedBytesForCurrentThread() - before
             allocatedBy 500 |> ignore // warm up past tiered-JIT promotion
-            // Any per-render allocation would make 201 renders cost more than 1 on every attempt (the measurement
-            // overhead is constant); the runtime's own one-off allocations (JIT tiering under load) show in one
-            // attempt at most, so the smallest difference of three attempts must be 0.
+            // Any per-render allocation would make 201 renders cost more than 1 on every attempt (the
+            // measurement overhead is constant); the runtime's own one-off allocations (JIT tiering under
+            // load) show in one attempt at most, so the smallest difference of three attempts must be 0.
             let extra = [ for _ in 1..3 -> allocatedBy 201 - allocatedBy 1 ] |> List.min
             Expect.equal extra 0L "bytes allocated by 201 renders beyond those of 1"
         }
@@ -127,7 +127,8 @@ let fontTests =
             image.FillRect(0, -9, 4, 4, 2uy)      // entirely above
             Expect.equal (image.Pixels.ToArray() |> Array.filter ((=) 2uy) |> Array.length) 4 "2x2 visible"
             BitmapFont.Draw(image, "hi there".AsSpan(), 6, 5, 2, 3uy)  // only the top-left of the h is inside
-            // 'h' starts "#...." "#....": at scale 2 its column 0 covers x 6..7, rows 0 and 1 cover y 5..8 (8 is clipped).
+            // 'h' starts "#...." "#....": at scale 2 its column 0 covers x 6..7,
+            // rows 0 and 1 cover y 5..8 (8 is clipped).
             Expect.equal (image.Pixels.ToArray() |> Array.filter ((=) 3uy) |> Array.length) 6 "the visible part of the h"
         }
         test "upper case draws as lower case; unknown characters draw as '?'" {

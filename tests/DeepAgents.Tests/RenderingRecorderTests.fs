@@ -20,7 +20,8 @@ let private png game seed (options: RecordingOptions) =
     let summary = MinAtarRecorder.WritePng(env game seed, options, ms)
     summary, ms.ToArray()
 
-/// Plays the same episode loop as the recorder (random policy) and counts episodes that end before the last step.
+/// Plays the same episode loop as the recorder (random policy) and
+/// counts episodes that end before the last step.
 let private endsBeforeLast game seed steps =
     let e = env game seed
     let policy = Research.Random.Mt19937(MinAtarRecorder.PolicyStreamSeed seed)

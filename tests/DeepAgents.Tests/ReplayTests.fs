@@ -140,7 +140,8 @@ let tests =
                 GC.GetAllocatedBytesForCurrentThread() - before
             measure 2000 |> ignore // warm up (JIT, tiering)
             let small, large = measure 1000, measure 20000
-            // A constant few bytes may come from the runtime (tiering); per-call allocation would scale with n.
+            // A constant few bytes may come from the runtime (tiering);
+            // per-call allocation would scale with n.
             Expect.isLessThanOrEqual large 256L (sprintf "bytes allocated by 20000 Add+Sample calls (1000 calls: %d)" small)
         }
 

@@ -65,10 +65,10 @@ let contraction =
                         for k in 0 .. 99 do
                             Expect.isLessThanOrEqual t.ErrorInf.[k + 1] (rho * t.ErrorInf.[k] + 1e-12) $"seed={seed} m={m} c={t.Run.C} k={k}"
         }
-        // Two-sided: from v_0 = v* + delta 1 the error stays a constant vector (T* commutes with adding a constant:
-        // T*(v + d 1) = T* v + gamma d 1), so every step multiplies it by exactly rho. An update that ignored c
-        // (ratio gamma) or swapped the weights (ratio (c + gamma)/(1 + c)) fails. rho is written out here, not taken
-        // from Research.Theory, so a wrong beta there cannot cancel.
+        // Two-sided: from v_0 = v* + delta 1 the error stays a constant vector (T* commutes with adding a
+        // constant: T*(v + d 1) = T* v + gamma d 1), so every step multiplies it by exactly rho. An update
+        // that ignored c (ratio gamma) or swapped the weights (ratio (c + gamma)/(1 + c)) fails. rho is
+        // written out here, not taken from Research.Theory, so a wrong beta there cannot cancel.
         test "from v* + delta 1 the measured modulus equals rho = (1 + c gamma)/(1 + c) exactly, from both sides (spec result 2)" {
             for seed in 0 .. 3 do
                 for gamma in [ 0.9; 0.99 ] do
@@ -155,9 +155,9 @@ let boundedNoise =
                             let bound = NoiseBound.afterSteps gamma t.Run.C k t.ErrorInf.[0] e
                             Expect.isLessThanOrEqual t.ErrorInf.[k] (bound * (1.0 + 1e-12)) $"seed={seed} noise={noise} c={t.Run.C} k={k}"
         }
-        // Two-sided: from v* + e_0 1 the adversarial noise is +e everywhere, so b_{k+1} = rho b_k + beta e with
-        // beta = c/(1 + c): the error equals the bound rho^k e_0 + (1 - rho^k) e/(1 - gamma) at every k. Both closed
-        // forms are written out here (not taken from Research.Theory).
+        // Two-sided: from v* + e_0 1 the adversarial noise is +e everywhere, so b_{k+1} = rho b_k + beta e
+        // with beta = c/(1 + c): the error equals the bound rho^k e_0 + (1 - rho^k) e/(1 - gamma) at every k.
+        // Both closed forms are written out here (not taken from Research.Theory).
         test "constant adversarial noise from v* + e0 1 attains the bound of result 3 exactly, from both sides" {
             for seed in 0 .. 3 do
                 let gamma = 0.9
@@ -208,7 +208,8 @@ let zeroMeanNoise =
                 Expect.isLessThan (abs z) zCritical $"mean s={s}: {mean} vs {bias.[s]}"
             for i in 0 .. 2 do
                 for j in i .. 2 do
-                    // e_K is Gaussian, so the product of centred entries has variance Sigma_ii Sigma_jj + Sigma_ij^2.
+                    // e_K is Gaussian, so the product of centred entries has
+                    // variance Sigma_ii Sigma_jj + Sigma_ij^2.
                     let estimate = errors |> Array.averageBy (fun e -> (e.[i] - bias.[i]) * (e.[j] - bias.[j]))
                     let se = sqrt ((cov.[i, i] * cov.[j, j] + cov.[i, j] ** 2.0) / float n)
                     Expect.isLessThan (abs ((estimate - cov.[i, j]) / se)) zCritical $"cov {i},{j}: {estimate} vs {cov.[i, j]}"
