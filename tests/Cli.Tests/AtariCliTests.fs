@@ -94,6 +94,28 @@ let tests =
             finally
                 try File.Delete gif with _ -> ())
 
+        aleTest "env render --mode / --difficulty: Tetris's mode 0 renders as the default; others and MinAtar exit 2" (fun library _ ->
+            let env = [ AleLibrary.EnvironmentVariable, Some library ]
+            let gif name = tempDir name + ".gif"
+            let plain, mode0, bad = gif "render-default", gif "render-mode0", gif "render-bad"
+            let render out extra =
+                proxWith env ([ "env"; "render"; "--env"; "atari:tetris"; "--rom-dir"; romDir (); "--steps"; "20"; "--out"; out ] @ extra)
+            try
+                ok (render plain []) "default" |> ignore
+                ok (render mode0 [ "--mode"; "0"; "--difficulty"; "0" ]) "mode 0, difficulty 0" |> ignore
+                Expect.isTrue (File.ReadAllBytes plain = File.ReadAllBytes mode0) "mode 0 / difficulty 0 = Tetris's default"
+                for flag, value in [ "--mode", "3"; "--difficulty", "1" ] do
+                    let code, _, err = render bad [ flag; value ]
+                    Expect.equal code 2 $"{flag} {value}: exit code"
+                    Expect.stringContains err $"atari:tetris has no {flag.TrimStart '-'} {value}; its {flag.TrimStart '-'}s: 0" "names value and values"
+                    Expect.isFalse (err.Contains "   at ") "no stack trace"
+                    Expect.isFalse (File.Exists bad) "nothing written"
+                let code, _, err = prox [ "env"; "render"; "--game"; "breakout"; "--mode"; "1"; "--out"; bad ]
+                Expect.equal code 2 "MinAtar with --mode: exit code"
+                Expect.stringContains err "invalid value for --mode: '1'. Allowed: -1 (only atari:<game>" "MinAtar message"
+            finally
+                for f in [ plain; mode0; bad ] do try File.Delete f with _ -> ())
+
         aleTest "eval --gif on an atari:tetris run records the greedy agent on the emulator's RGB screens (GIF and PNG)" (fun library _ ->
             let dir = tempDir "eval-gif"
             try

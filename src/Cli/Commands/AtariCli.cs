@@ -14,11 +14,13 @@ public static class AtariCli
     public const string Prefix = AtariEnvironment.Prefix;
 
     /// <summary>Creates <paramref name="id"/> (single frames) with the ROMs of
-    /// <paramref name="romDirectory"/> (null = ALE_ROM_DIR).</summary>
-    public static AtariPreprocessing Open(string id, string? romDirectory, int seed, double stickyActionProbability) =>
+    /// <paramref name="romDirectory"/> (null = ALE_ROM_DIR) in a game mode and difficulty (-1 = the game's own;
+    /// one the ROM lacks is an <see cref="AtariModeException"/>, an <see cref="ArgumentException"/>).</summary>
+    public static AtariPreprocessing Open(string id, string? romDirectory, int seed, double stickyActionProbability,
+                                          int mode = -1, int difficulty = -1) =>
         Guard(() => (AtariPreprocessing)AtariEnvironment.Create(id,
             new EnvironmentOptions(Seed: seed, StickyActionProbability: stickyActionProbability, MinimalActions: true),
-            new AtariOptions(RomDirectory: romDirectory)));
+            new AtariOptions(RomDirectory: romDirectory, Mode: mode, Difficulty: difficulty)));
 
     /// <summary>Runs <paramref name="body"/>, turning the setup errors of the ALE into
     /// <see cref="ArgumentException"/>.</summary>

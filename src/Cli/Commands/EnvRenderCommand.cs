@@ -32,10 +32,12 @@ public sealed class EnvRenderCommand : IEnvSubcommand
         var sticky = new Option<double?>("--sticky") { Description = $"Sticky-action probability in [0, 1] (default: {EnvironmentOptions.Default.StickyActionProbability} for MinAtar, 0 for atari:<game> as in the paper)." };
         var ramping = new Option<bool>("--ramping") { Description = "Difficulty ramping (true/false).", DefaultValueFactory = _ => EnvironmentOptions.Default.DifficultyRamping };
         var scale = new Option<int>("--scale") { Description = "Pixels per grid cell (4..128).", DefaultValueFactory = _ => 24 };
+        var mode = new Option<int>("--mode") { Description = "atari:<game>: the game mode (prox env info lists the ROM's modes; -1 = the game's default).", DefaultValueFactory = _ => -1 };
+        var difficulty = new Option<int>("--difficulty") { Description = "atari:<game>: the difficulty switch (prox env info lists them; -1 = the game's default).", DefaultValueFactory = _ => -1 };
         var fps = new Option<int>("--fps") { Description = "GIF frames per second (1..50); a frame that ends an episode stays 5 frame times.", DefaultValueFactory = _ => 10 };
 
         var command = new Command("render", "Draw a MinAtar game or an Atari game (real ALE screens) played by a random or noop policy as an animated GIF or a PNG.");
-        foreach (var option in new Option[] { game, romDir, seed, steps, policy, output, sticky, ramping, scale, fps })
+        foreach (var option in new Option[] { game, romDir, mode, difficulty, seed, steps, policy, output, sticky, ramping, scale, fps })
             command.Options.Add(option);
         command.SetAction(parseResult =>
         {
@@ -55,9 +57,15 @@ public sealed class EnvRenderCommand : IEnvSubcommand
             if (!(stickyProbability is >= 0.0 and <= 1.0))
                 throw new UsageException("--sticky", stickyProbability.ToString("R", System.Globalization.CultureInfo.InvariantCulture), "a probability in [0, 1]");
 
+            int modeValue = parseResult.GetValue(mode), difficultyValue = parseResult.GetValue(difficulty);
+            if (!atari && (modeValue, difficultyValue) != (-1, -1))
+                throw new UsageException(modeValue != -1 ? "--mode" : "--difficulty",
+                    (modeValue != -1 ? modeValue : difficultyValue).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    "-1 (only atari:<game> has modes and difficulties)");
             if (atari)
             {
-                using var atariEnvironment = AtariCli.Open(gameId, parseResult.GetValue(romDir), seedValue, stickyProbability);
+                using var atariEnvironment = AtariCli.Open(gameId, parseResult.GetValue(romDir), seedValue, stickyProbability,
+                    modeValue, difficultyValue);
                 return Write(path, png, $"{gameId} (RGB)", "games", file => png
                     ? AtariRecorder.WritePng(atariEnvironment, recording, file)
                     : AtariRecorder.WriteGif(atariEnvironment, recording, file));
