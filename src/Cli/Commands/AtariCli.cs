@@ -14,8 +14,9 @@ public static class AtariCli
     public const string Prefix = AtariEnvironment.Prefix;
 
     /// <summary>Creates <paramref name="id"/> (single frames) with the ROMs of
-    /// <paramref name="romDirectory"/> (null = ALE_ROM_DIR) in a game mode and difficulty (-1 = the game's own;
-    /// one the ROM lacks is an <see cref="AtariModeException"/>, an <see cref="ArgumentException"/>).</summary>
+    /// <paramref name="romDirectory"/> (null = ALE_ROM_DIR) in a game mode and difficulty (-1 = the
+    /// game's own; one the ROM lacks is an <see cref="AtariModeException"/>, an
+    /// <see cref="ArgumentException"/>).</summary>
     public static AtariPreprocessing Open(string id, string? romDirectory, int seed, double stickyActionProbability,
                                           int mode = -1, int difficulty = -1) =>
         Guard(() => (AtariPreprocessing)AtariEnvironment.Create(id,
