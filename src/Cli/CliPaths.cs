@@ -105,12 +105,10 @@ public static class CliPaths
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            string why = e is UnauthorizedAccessException ? "permission denied" : IsDiskFull(e) ? "the disk is full" : "it takes no new files";
+            string why = e is UnauthorizedAccessException ? "permission denied" : CliRunner.IsDiskFull(e) ? "the disk is full" : "it takes no new files";
             throw new UsageException(flag, path, $"{what}; {dir} is not writable ({why})");
         }
     }
-
-    static bool IsDiskFull(Exception e) => e.HResult is 28 or 122 || e.Message.Contains("No space left", StringComparison.Ordinal);
 
     /// <summary>Not a device or a kernel file (/proc, /sys, /dev:
     /// their sizes and writes do not behave like files).</summary>
