@@ -61,6 +61,10 @@ public sealed class EvalCommand : ICliCommand
             var (config, agent, steps) = TrainedAgent.Load(dir, notice: note => Console.Error.WriteLine($"warning: {note}"));
             using (agent)
             {
+                // Refuse --gif before the evaluation episodes run; Record checks the environment type again.
+                if (video is not null && !config.Environment.StartsWith("minatar:", StringComparison.Ordinal)
+                    && !config.Environment.StartsWith(AtariEnvironment.Prefix, StringComparison.Ordinal))
+                    throw new UsageException("--gif", config.Environment, GifEnvironments);
                 int limit = cap ?? (config.MaxEpisodeSteps > 0 ? config.MaxEpisodeSteps : 27_000);
                 var evalConfig = ConfigOverrides.Set(config, "max-episode-steps", limit.ToString(CultureInfo.InvariantCulture));
                 var result = Evaluation.Run(agent, evalConfig, index: 0, episodes: n, epsilon: eps);
@@ -95,6 +99,8 @@ public sealed class EvalCommand : ICliCommand
         return command;
     }
 
+    const string GifEnvironments = "a run on a MinAtar game (minatar:<game>) or an Atari game (atari:<game>)";
+
     /// <summary>One episode of <paramref name="agent"/> (epsilon-greedy, its
     /// own seeded streams) drawn into <paramref name="path"/>.</summary>
     static RecordingSummary Record(Research.DeepAgents.Agents.IAgent agent, TrainingConfig config, double epsilon, RecordingOptions options, bool png, string path)
@@ -112,7 +118,7 @@ public sealed class EvalCommand : ICliCommand
             }
             var atari = env as AtariPreprocessing ?? (env as FrameStack)?.Inner as AtariPreprocessing;
             if (env is not MinAtarEnvironment && atari is null)
-                throw new UsageException("--gif", config.Environment, "a run on a MinAtar game (minatar:<game>) or an Atari game (atari:<game>)");
+                throw new UsageException("--gif", config.Environment, GifEnvironments);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             using var file = File.Create(path);
             return atari is not null
