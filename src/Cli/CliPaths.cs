@@ -1,3 +1,5 @@
+using Research.RunFormat;
+
 namespace Research.Cli;
 
 /// <summary>
@@ -49,6 +51,16 @@ public static class CliPaths
             throw new UsageException(flag, path, $"{what} this user can read ({e.Message.TrimEnd('.')})");
         }
         return full;
+    }
+
+    /// <summary>An existing run directory written by <c>prox train</c> (it has <see cref="RunLayout.ConfigFile"/>);
+    /// <paramref name="hint"/> follows the error for a directory without it.</summary>
+    public static void RunDirectory(string flag, string dir, string hint = "")
+    {
+        const string what = "a run directory written by prox train (with " + RunLayout.ConfigFile + ")";
+        InputDirectory(flag, dir, what);
+        if (!File.Exists(Path.Combine(dir, RunLayout.ConfigFile)))
+            throw new UsageException(flag, dir, $"{what}; this one has no {RunLayout.ConfigFile}{hint}");
     }
 
     /// <summary>An existing directory; returns its full path.</summary>

@@ -45,10 +45,7 @@ public sealed class EvalCommand : ICliCommand
             int? cap = parse.GetValue(maxSteps);
             if (cap is int c && c < 1) throw new UsageException("--max-episode-steps", c.ToString(CultureInfo.InvariantCulture), "an integer >= 1");
             string dir = parse.GetValue(run)!;
-            const string runDirectory = "a run directory written by prox train (with config.json)";
-            CliPaths.InputDirectory("--run", dir, runDirectory);
-            if (!File.Exists(Path.Combine(dir, "config.json")))
-                throw new UsageException("--run", dir, runDirectory + "; this one has no config.json");
+            CliPaths.RunDirectory("--run", dir);
             string? video = parse.GetValue(gif);
             bool png = video is not null && video.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
             if (video is not null && !png && !video.EndsWith(".gif", StringComparison.OrdinalIgnoreCase))

@@ -4,6 +4,7 @@ using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using Research.Analysis;
 using Research.DeepAgents.Training;
+using Research.RunFormat;
 
 namespace Research.Studies.Reproduce;
 
@@ -70,7 +71,7 @@ public static class ReproduceReport
         var rows = new List<FSharpList<string>>();
         foreach (var s in studies)
         {
-            var summary = PlanningFiles.readSummary(Path.Combine(s.Directory, "summary.csv"));
+            var summary = PlanningFiles.readSummary(Path.Combine(s.Directory, SummaryCsv.Name));
             var best = summary.Where(r => double.IsFinite(r.C)).MinBy(r => r.MeanFinalErrorInf);
             var vi = summary.FirstOrDefault(r => double.IsPositiveInfinity(r.C));
             string result = best is null ? "" :
