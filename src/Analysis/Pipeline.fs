@@ -213,19 +213,20 @@ let aggregateTable (options: Options) (a: Aggregates) : Report.Table =
             [ agent ] @ cells @ [ string a.Games.Count; a.Kinds ]) }
 
 /// The result tables of `runs` (title, file stem, table):
-/// per-game final scores, and the aggregates when defined.
-let resultTables (options: Options) (runs: Run list) : (string * string * Report.Table) list =
+/// per-game final scores, and the aggregates (`aggregates options runs`) when defined.
+let resultTables (options: Options) (aggregates: Aggregates option) (runs: Run list) : (string * string * Report.Table) list =
     let perGame = perGameTable runs
     [ if not perGame.Rows.IsEmpty then yield "Final scores per game", "results-per-game", perGame
-      match aggregates options runs with
+      match aggregates with
       | Some a ->
           let o = options.Bootstrap
           yield sprintf "Aggregate metrics (%s final scores; %g%% stratified-bootstrap CIs, B = %d)" a.Kinds (100.0 * o.Confidence) o.Repetitions,
                 "results-aggregates", aggregateTable options a
       | None -> () ]
 
-/// Training figures for a set of runs (see docs/analysis.md for which figure needs what).
-let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Export.SavedFigure) list * string list =
+/// Training figures for a set of runs (see docs/analysis.md for which figure needs what);
+/// `aggregates` is `aggregates options runs`.
+let trainingFigures (options: Options) (aggregates: Aggregates option) (runs: Run list) : (Report.Section * Export.SavedFigure) list * string list =
     let notes = ResizeArray<string>()
     let results = ResizeArray<Report.Section * Export.SavedFigure>()
     let add title caption (fig: Export.SavedFigure) =
@@ -317,7 +318,7 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
             add (sprintf "Per-game improvement: %s vs %s" proLabel baseLabel) caption
                 (Export.saveAs options.PlotlyJs options.Png out ("improvement-" + fileSafe proLabel) (Figures.improvementBars (sprintf "%s vs %s: per-game improvement" proLabel baseLabel) caption proLabel baseLabel rows))
     // Aggregate metrics and performance profiles over the games every agent has
-    match aggregates options runs with
+    match aggregates with
     | Some a ->
         let agents, commonGames, normalisers, kinds, matrix, rows = a.Agents, a.Games, a.Normalisers, a.Kinds, a.Matrix, a.Rows
         // The paper's median normalised score across games per iteration (runs that evaluate)
@@ -347,6 +348,14 @@ let trainingFigures (options: Options) (runs: Run list) : (Report.Section * Expo
     | None -> notes.Add "aggregate metrics skipped: needs every run to have a final return and games common to all agents"
     List.ofSeq results, List.ofSeq notes
 
+/// Writes each result table (title, file stem, table) into `out` (Tables.write) and `out`/report.html
+/// opening with them; returns the report's path and (title, table, files written) per table.
+let writeReport (out: string) (title: string) (tables: (string * string * Report.Table) list) (sections: Report.Section list)
+                (runTable: Report.Table) (notes: string list) : string * (string * Report.Table * string list) list =
+    let written = tables |> List.map (fun (caption, stem, t) -> caption, t, Tables.write out stem t)
+    let summary = written |> List.map (fun (caption, t, files) -> ({ Caption = caption; Table = t; Files = files } : Report.Summary))
+    Report.writeSummarised out title summary sections runTable notes, written
+
 /// Finds planning studies and training runs under options.Runs, saves every figure the data supports
 /// into options.Out, and writes options.Out/report.html.
 let figures (options: Options) : Result =
@@ -358,14 +367,13 @@ let figures (options: Options) : Result =
         |> Seq.sort |> List.ofSeq
     let runs = loadAll options.Runs
     let planned = planning |> List.collect (fun d -> planningFiguresAs options.PlotlyJs options.Png d options.Out)
-    let trained, notes = if runs.IsEmpty then [], [ "no training run found" ] else trainingFigures options runs
+    let aggregated = aggregates options runs
+    let trained, notes = if runs.IsEmpty then [], [ "no training run found" ] else trainingFigures options aggregated runs
     let all = planned @ trained
     let inProgress = runs |> List.filter (fun r -> not r.PartialFiles.IsEmpty) |> List.map (fun r -> sprintf "%s: in progress (partial last line in %s ignored)" r.Name (String.concat ", " r.PartialFiles))
     let pngNotes = all |> List.map snd |> List.filter (fun f -> f.Png.IsNone) |> List.map (fun f -> f.Name + ": " + f.PngNote) |> List.truncate 3
     let allNotes = notes @ inProgress @ pngNotes
     let table = runTable runs
-    let tables = resultTables options runs |> List.map (fun (title, stem, t) -> title, t, Tables.write options.Out stem t)
-    let summary = tables |> List.map (fun (title, t, files) -> ({ Caption = title; Table = t; Files = files } : Report.Summary))
-    let report = Report.writeSummarised options.Out "Proximal updates: results" summary (all |> List.map fst) table allNotes
+    let report, tables = writeReport options.Out "Proximal updates: results" (resultTables options aggregated runs) (all |> List.map fst) table allNotes
     { Sections = all |> List.map fst; Figures = all |> List.map snd; Report = report; RunTable = table; Notes = allNotes
       Tables = tables |> List.collect (fun (_, _, files) -> files) }

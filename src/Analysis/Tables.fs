@@ -4,11 +4,18 @@ module Research.Analysis.Tables
 
 open System
 open System.IO
+open CsvHelper
 
-/// CSV: comma separator, a cell quoted when it holds a comma, quote or line break (RFC 4180).
+/// CSV in the project's dialect (Research.RunFormat.CsvDialect, written by CsvHelper): comma separator, a cell
+/// quoted when it holds a comma, quote or line break (RFC 4180), `\n` line ends.
 let toCsv (table: Report.Table) =
-    let cell (s: string) = if s.IndexOfAny([| ','; '"'; '\n' |]) >= 0 then "\"" + s.Replace("\"", "\"\"") + "\"" else s
-    (table.Header :: table.Rows) |> List.map (List.map cell >> String.concat ",") |> String.concat "\n" |> fun s -> s + "\n"
+    use bytes = new MemoryStream()
+    do
+        use writer = CsvWriter.Create(bytes, Research.RunFormat.CsvDialect.Writer, leaveOpen = true)
+        for row in table.Header :: table.Rows do
+            for cell in row do writer.WriteField cell
+            writer.EndRecord()
+    Text.Encoding.UTF8.GetString(bytes.ToArray())
 
 /// A GitHub-flavoured Markdown table (`|` in cells escaped).
 let toMarkdown (table: Report.Table) =

@@ -1,3 +1,5 @@
+using Research.RunFormat;
+
 namespace Research.Cli;
 
 /// <summary>
@@ -49,6 +51,16 @@ public static class CliPaths
             throw new UsageException(flag, path, $"{what} this user can read ({e.Message.TrimEnd('.')})");
         }
         return full;
+    }
+
+    /// <summary>An existing run directory written by <c>prox train</c> (it has <see cref="RunLayout.ConfigFile"/>);
+    /// <paramref name="hint"/> follows the error for a directory without it.</summary>
+    public static void RunDirectory(string flag, string dir, string hint = "")
+    {
+        const string what = "a run directory written by prox train (with " + RunLayout.ConfigFile + ")";
+        InputDirectory(flag, dir, what);
+        if (!File.Exists(Path.Combine(dir, RunLayout.ConfigFile)))
+            throw new UsageException(flag, dir, $"{what}; this one has no {RunLayout.ConfigFile}{hint}");
     }
 
     /// <summary>An existing directory; returns its full path.</summary>
@@ -105,12 +117,10 @@ public static class CliPaths
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            string why = e is UnauthorizedAccessException ? "permission denied" : IsDiskFull(e) ? "the disk is full" : "it takes no new files";
+            string why = e is UnauthorizedAccessException ? "permission denied" : CliRunner.IsDiskFull(e) ? "the disk is full" : "it takes no new files";
             throw new UsageException(flag, path, $"{what}; {dir} is not writable ({why})");
         }
     }
-
-    static bool IsDiskFull(Exception e) => e.HResult is 28 or 122 || e.Message.Contains("No space left", StringComparison.Ordinal);
 
     /// <summary>Not a device or a kernel file (/proc, /sys, /dev:
     /// their sizes and writes do not behave like files).</summary>

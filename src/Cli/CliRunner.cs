@@ -96,6 +96,6 @@ public static class CliRunner
 
     // ENOSPC (28) and EDQUOT (122 Linux, 69 macOS); ERROR_DISK_FULL
     // (0x70) and ERROR_HANDLE_DISK_FULL (0x27) on Windows.
-    static bool IsDiskFull(Exception e) =>
+    internal static bool IsDiskFull(Exception e) =>
         e.HResult is 28 or 122 or 69 || (e.HResult & 0xFFFF) is 0x70 or 0x27 || e.Message.Contains("No space left", StringComparison.Ordinal);
 }

@@ -117,14 +117,22 @@ public sealed class Notebook
         var type = CellType(cell);
         if (type != "code")
             return type;
+        // The reader needs only the cell's type, source and metadata: outputs (a chart carries plotly.js) stay out.
+        var probe = new JsonObject
+        {
+            ["cell_type"] = "code",
+            ["source"] = cell["source"]?.DeepClone(),
+            ["metadata"] = cell["metadata"]?.DeepClone() ?? new JsonObject(),
+            ["outputs"] = new JsonArray(),
+        };
         var single = new JsonObject
         {
-            ["cells"] = new JsonArray(cell.DeepClone()),
+            ["cells"] = new JsonArray(probe),
             ["metadata"] = Root["metadata"]?.DeepClone() ?? new JsonObject(),
             ["nbformat"] = 4,
             ["nbformat_minor"] = 5,
         };
-        var kernel = Jupyter.Notebook.Parse(single.ToJsonString(), CellLanguages.KernelInfos()).Elements.FirstOrDefault()?.KernelName;
+        var kernel = Jupyter.Notebook.Parse(single.ToJsonString(), CellLanguages.Kernels.Clone()).Elements.FirstOrDefault()?.KernelName;
         return kernel is { Length: > 0 } ? CellLanguages.Normalise(kernel) : DefaultLanguage;
     }
 
@@ -171,9 +179,12 @@ public static class CellLanguages
         [FSharp, CSharp, "markdown", "pwsh", "javascript", "html", "sql", "kql", "mermaid", "value", "http"];
 
     /// <summary>
-    /// The kernels a notebook may name, for the document reader (F# and C# with their aliases).
+    /// The kernels a notebook may name, for the document reader (F# and C# with their aliases); built once.
+    /// Pass a <c>Clone()</c>: the reader may set its default kernel from a notebook's metadata.
     /// </summary>
-    public static KernelInfoCollection KernelInfos()
+    public static readonly KernelInfoCollection Kernels = KernelInfos();
+
+    static KernelInfoCollection KernelInfos()
     {
         var kernels = new KernelInfoCollection
         {

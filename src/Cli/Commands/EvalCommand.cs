@@ -45,10 +45,7 @@ public sealed class EvalCommand : ICliCommand
             int? cap = parse.GetValue(maxSteps);
             if (cap is int c && c < 1) throw new UsageException("--max-episode-steps", c.ToString(CultureInfo.InvariantCulture), "an integer >= 1");
             string dir = parse.GetValue(run)!;
-            const string runDirectory = "a run directory written by prox train (with config.json)";
-            CliPaths.InputDirectory("--run", dir, runDirectory);
-            if (!File.Exists(Path.Combine(dir, "config.json")))
-                throw new UsageException("--run", dir, runDirectory + "; this one has no config.json");
+            CliPaths.RunDirectory("--run", dir);
             string? video = parse.GetValue(gif);
             bool png = video is not null && video.EndsWith(".png", StringComparison.OrdinalIgnoreCase);
             if (video is not null && !png && !video.EndsWith(".gif", StringComparison.OrdinalIgnoreCase))
@@ -61,6 +58,10 @@ public sealed class EvalCommand : ICliCommand
             var (config, agent, steps) = TrainedAgent.Load(dir, notice: note => Console.Error.WriteLine($"warning: {note}"));
             using (agent)
             {
+                // Refuse --gif before the evaluation episodes run; Record checks the environment type again.
+                if (video is not null && !config.Environment.StartsWith("minatar:", StringComparison.Ordinal)
+                    && !config.Environment.StartsWith(AtariEnvironment.Prefix, StringComparison.Ordinal))
+                    throw new UsageException("--gif", config.Environment, GifEnvironments);
                 int limit = cap ?? (config.MaxEpisodeSteps > 0 ? config.MaxEpisodeSteps : 27_000);
                 var evalConfig = ConfigOverrides.Set(config, "max-episode-steps", limit.ToString(CultureInfo.InvariantCulture));
                 var result = Evaluation.Run(agent, evalConfig, index: 0, episodes: n, epsilon: eps);
@@ -95,6 +96,8 @@ public sealed class EvalCommand : ICliCommand
         return command;
     }
 
+    const string GifEnvironments = "a run on a MinAtar game (minatar:<game>) or an Atari game (atari:<game>)";
+
     /// <summary>One episode of <paramref name="agent"/> (epsilon-greedy, its
     /// own seeded streams) drawn into <paramref name="path"/>.</summary>
     static RecordingSummary Record(Research.DeepAgents.Agents.IAgent agent, TrainingConfig config, double epsilon, RecordingOptions options, bool png, string path)
@@ -112,7 +115,7 @@ public sealed class EvalCommand : ICliCommand
             }
             var atari = env as AtariPreprocessing ?? (env as FrameStack)?.Inner as AtariPreprocessing;
             if (env is not MinAtarEnvironment && atari is null)
-                throw new UsageException("--gif", config.Environment, "a run on a MinAtar game (minatar:<game>) or an Atari game (atari:<game>)");
+                throw new UsageException("--gif", config.Environment, GifEnvironments);
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             using var file = File.Create(path);
             return atari is not null

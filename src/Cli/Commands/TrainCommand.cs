@@ -80,10 +80,7 @@ public sealed class TrainCommand : ICliCommand
 
     static int Resume(string dir, string? frames, bool dryRun)
     {
-        const string runDirectory = "a run directory written by prox train (with config.json)";
-        CliPaths.InputDirectory("--out", dir, runDirectory);
-        if (!File.Exists(Path.Combine(dir, "config.json")))
-            throw new UsageException("--out", dir, runDirectory + "; this one has no config.json (start a run with prox train --out)");
+        CliPaths.RunDirectory("--out", dir, " (start a run with prox train --out)");
         var run = new RunDirectory(dir);
         var (config, _) = run.ReadConfig();
         long? total = null;

@@ -54,7 +54,7 @@ public static class FigureBuilder
     public static Pipeline.Result Build(FigureSettings s)
     {
         var options = Options(s);
-        if (PlanningStudies(s.Runs).Count == 0 && RunFiles.loadAll(s.Runs).IsEmpty)
+        if (PlanningStudies(s.Runs).Count == 0 && RunFiles.discover(s.Runs).IsEmpty)
             throw new UsageException("--runs", s.Runs,
                 "a folder with at least one training run (config.json of format prox-run/1, from prox train) or planning study (errors.csv, from prox plan) below it; none was found");
         return Pipeline.figures(options);

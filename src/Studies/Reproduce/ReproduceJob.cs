@@ -3,6 +3,7 @@
 // study, trains the runs and shows progress is the caller's (the prox CLI): see ReproduceHost.
 using System.Diagnostics;
 using System.Globalization;
+using Research.RunFormat;
 
 namespace Research.Studies.Reproduce;
 
@@ -36,7 +37,7 @@ public enum ReproduceEnd
 public static class ReproduceJob
 {
     /// <summary>Files a complete planning study has (prox plan writes them last).</summary>
-    public static readonly string[] CompleteStudyFiles = ["errors.csv", "summary.csv", "config.json"];
+    public static readonly string[] CompleteStudyFiles = [ErrorsCsv.Name, SummaryCsv.Name, RunLayout.ConfigFile];
 
     /// <summary>
     /// Runs <paramref name="plan"/> with run directories below <paramref name="root"/> and the report in

@@ -4,6 +4,7 @@ using Microsoft.FSharp.Collections;
 using Microsoft.FSharp.Core;
 using Research.Analysis;
 using Research.DeepAgents.Training;
+using Research.RunFormat;
 
 namespace Research.Studies.Reproduce;
 
@@ -36,9 +37,12 @@ public static class ReproduceReport
             }
         var notes = new List<string> { plan.Description };
         var loaded = runs.Select(r => RunFiles.load(r.Directory)).ToList();
+        var loadedList = ListModule.OfSeq(loaded);
+        // The stratified bootstrap runs once: figures and result tables share it.
+        var aggregates = loaded.Count == 0 ? FSharpOption<Pipeline.Aggregates>.None : Pipeline.aggregates(options, loadedList);
         if (loaded.Count > 0)
         {
-            var (trained, trainingNotes) = Pipeline.trainingFigures(options, ListModule.OfSeq(loaded));
+            var (trained, trainingNotes) = Pipeline.trainingFigures(options, aggregates, loadedList);
             foreach (var t in trained)
             {
                 sections.Add(t.Item1);
@@ -53,10 +57,10 @@ public static class ReproduceReport
         notes.Add($"Versions: {Versions()}; git commit {GitInfo.Commit()}; {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}.");
         var table = RunTable(studies, runs, loaded);
         // The result tables (CSV, Markdown, LaTeX next to the figures) open the report, as in prox figures.
-        var summary = loaded.Count == 0 ? [] : Pipeline.resultTables(options, ListModule.OfSeq(loaded))
-            .Select(t => new Report.Summary(t.Item1, t.Item3, Tables.write(outDir, t.Item2, t.Item3))).ToList();
-        string report = Report.writeSummarised(outDir, $"Proximal updates: reproduce ({plan.Budget} budget)", ListModule.OfSeq(summary),
-            ListModule.OfSeq(sections), table, ListModule.OfSeq(notes));
+        var tables = loaded.Count == 0 ? FSharpList<Tuple<string, string, Report.Table>>.Empty
+            : Pipeline.resultTables(options, aggregates, loadedList);
+        string report = Pipeline.writeReport(outDir, $"Proximal updates: reproduce ({plan.Budget} budget)", tables,
+            ListModule.OfSeq(sections), table, ListModule.OfSeq(notes)).Item1;
         return (report, notes, figures.Count);
     }
 
@@ -70,7 +74,7 @@ public static class ReproduceReport
         var rows = new List<FSharpList<string>>();
         foreach (var s in studies)
         {
-            var summary = PlanningFiles.readSummary(Path.Combine(s.Directory, "summary.csv"));
+            var summary = PlanningFiles.readSummary(Path.Combine(s.Directory, SummaryCsv.Name));
             var best = summary.Where(r => double.IsFinite(r.C)).MinBy(r => r.MeanFinalErrorInf);
             var vi = summary.FirstOrDefault(r => double.IsPositiveInfinity(r.C));
             string result = best is null ? "" :
