@@ -146,7 +146,7 @@ public sealed class Trainer : IDisposable
         var trainer = new Trainer(config, run, info.Resumed(header.Steps), header.MetricsOffsets, environments);
         try
         {
-            Checkpoint.Read(checkpoint,
+            Checkpoint.ReadVerified(checkpoint,
                 state => ((ISnapshotEnvironment)trainer._env).RestoreState(state),
                 reader => trainer.Agent.Load(reader));
         }
