@@ -23,7 +23,8 @@ internal static class ByteObservation
     }
 
     /// <summary>Writes each byte of <paramref name="source"/> as a float 0..255 to the start of
-    /// <paramref name="destination"/>, a vector at a time (the float path feeds networks every step).</summary>
+    /// <paramref name="destination"/>, a vector at a time (the float path feeds networks
+    /// every step).</summary>
     public static void Widen(ReadOnlySpan<byte> source, Span<float> destination)
     {
         int i = 0;
