@@ -123,7 +123,7 @@ public sealed class SweepCommand : ICliCommand
     {
         foreach (var c in configs.Where(c => c.Environment.StartsWith("atari:", StringComparison.Ordinal))
                      .DistinctBy(c => (c.Environment, c.RomDir, c.AtariMode, c.AtariDifficulty)))
-            (TrainingEnvironments.Create(c, 0) as IDisposable)?.Dispose();
+            Trainer.CheckEnvironment(c);
     }
 
     static int Submit(Study study, IReadOnlyList<TrainingRun> runs, string root, string figures, SlurmOptions options, ProxLauncher prox)

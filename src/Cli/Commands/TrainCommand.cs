@@ -45,25 +45,19 @@ public sealed class TrainCommand : ICliCommand
             var resolved = new RunRequest(parse.GetValue(config), parse.GetValue(preset), parse.GetValue(agent), parse.GetValue(env),
                 parse.GetValue(frames), parse.GetValue(seed), parse.GetValue(cTilde), parse.GetValue(set) ?? []).Resolve();
             string outDir = parse.GetValue(output) ?? Path.Combine("runs", $"{resolved.Agent}-{resolved.Environment.Replace(':', '-')}-s{resolved.Seed}");
-            CheckEnvironment(resolved);
             CliPaths.OutputDirectory("--out", outDir);
-            if (File.Exists(Path.Combine(outDir, "config.json")))
-                throw new UsageException("--out", outDir, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
+            Trainer.CheckStart(resolved, outDir);
             if (parse.GetValue(dryRun))
             {
                 Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(resolved, RunDirectory.JsonOptions));
                 return 0;
             }
             using var runLock = Lock(outDir);
-            using var trainer = Trainer.Start(resolved, outDir);
+            using var trainer = Trainer.Start(resolved, outDir, startChecked: true);
             return Train(trainer);
         });
         return command;
     }
-
-    /// <summary>Creates (and disposes) the training environment,
-    /// as the run would: an unknown game fails here.</summary>
-    static void CheckEnvironment(TrainingConfig config) => (TrainingEnvironments.Create(config, 0) as IDisposable)?.Dispose();
 
     /// <summary>Locks the run directory for this process (docs/run-format.md,
     /// "Lock"), telling about a taken-over lock.</summary>

@@ -15,36 +15,40 @@ public static class AtariRecorder
     /// steps and writes a GIF of every screen.</summary>
     public static RecordingSummary WriteGif(AtariPreprocessing environment, RecordingOptions options, Stream output)
     {
-        var (frames, summary) = Play(environment, options);
         var palette = new List<Rgb>();
         var colours = new ScreenColours(palette);
-        var indexed = frames.ConvertAll(rgb =>
+        var indexed = new List<byte[]>();
+        var summary = Play(environment, options, rgb =>
         {
             var pixels = new byte[IAtariEmulator.GrayscaleSize];
             colours.Map(rgb, pixels);
-            return pixels;
+            indexed.Add(pixels);
         });
         using var gif = new GifWriter(output, IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight, palette, leaveOpen: true);
         int delay = Math.Max(1, 100 / options.FramesPerSecond);
         foreach (var pixels in indexed) gif.AddFrame(pixels, delay);
-        return summary with { Frames = frames.Count };
+        return summary;
     }
 
     /// <summary>Plays <paramref name="options"/>.Steps agent
     /// steps and writes a PNG of the last screen.</summary>
     public static RecordingSummary WritePng(AtariPreprocessing environment, RecordingOptions options, Stream output)
     {
-        var (frames, summary) = Play(environment, options);
-        PngEncoder.WriteRgb(output, IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight, frames[^1]);
+        byte[] last = [];
+        var summary = Play(environment, options, rgb => last = rgb);
+        PngEncoder.WriteRgb(output, IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight, last);
         return summary with { Frames = 1 };
     }
 
-    static (List<byte[]> Frames, RecordingSummary Summary) Play(AtariPreprocessing environment, RecordingOptions options)
+    // Plays and hands each screen to onScreen in one reused RGB buffer (valid until the next screen).
+    static RecordingSummary Play(AtariPreprocessing environment, RecordingOptions options, Action<byte[]> onScreen)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(options);
         var random = new Random.Mt19937((uint)options.PolicySeed);
-        var frames = new List<byte[]> { Screen(environment) };
+        var rgb = new byte[IAtariEmulator.RgbSize];
+        environment.Emulator.GetScreenRgb(rgb);
+        onScreen(rgb);
         int ended = 0;
         float total = 0;
         for (int step = 0; step < options.Steps; step++)
@@ -52,21 +56,15 @@ public static class AtariRecorder
             int action = options.Policy == RenderPolicy.Random ? random.RandInt(0, environment.ActionCount) : 0;
             var result = environment.Step(action);
             total += result.Reward;
-            frames.Add(Screen(environment));
+            environment.Emulator.GetScreenRgb(rgb);
+            onScreen(rgb);
             if (result.Done)
             {
                 if (environment.GameEnded) ended++;
                 environment.Reset();
             }
         }
-        return (frames, new RecordingSummary(frames.Count, options.Steps, ended, total,
-            IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight));
-    }
-
-    static byte[] Screen(AtariPreprocessing environment)
-    {
-        var rgb = new byte[IAtariEmulator.RgbSize];
-        environment.Emulator.GetScreenRgb(rgb);
-        return rgb;
+        return new RecordingSummary(options.Steps + 1, options.Steps, ended, total,
+            IAtariEmulator.ScreenWidth, IAtariEmulator.ScreenHeight);
     }
 }

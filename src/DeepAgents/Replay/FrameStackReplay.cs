@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Research.DeepAgents.Environments;
 using Research.Random;
 
 namespace Research.DeepAgents.Replay;
@@ -217,11 +218,7 @@ public sealed class FrameStackReplay : IReplayRing
             var frame = FrameSpan(s);
             var target = destination.Slice(c * FrameSize, FrameSize);
             if (typeof(T) == typeof(byte)) frame.CopyTo(MemoryMarshal.Cast<T, byte>(target));
-            else
-            {
-                var floats = MemoryMarshal.Cast<T, float>(target);
-                for (int i = 0; i < frame.Length; i++) floats[i] = frame[i];
-            }
+            else ByteObservation.Widen(frame, MemoryMarshal.Cast<T, float>(target));
             s = s == 0 ? Capacity - 1 : s - 1;
         }
     }

@@ -127,8 +127,7 @@ public sealed class ReplayBuffer : IReplayRing
             _floats.AsSpan(offset, ObservationSize).CopyTo(destination);
             return;
         }
-        var source = _bytes.AsSpan(offset, ObservationSize);
-        for (int i = 0; i < source.Length; i++) destination[i] = source[i];
+        ByteObservation.Widen(_bytes.AsSpan(offset, ObservationSize), destination);
     }
 
     void WriteSlot(ReadOnlySpan<float> observation)

@@ -189,10 +189,18 @@ public static class Checkpoint
     {
         ArgumentNullException.ThrowIfNull(readEnvironment);
         ArgumentNullException.ThrowIfNull(readAgent);
-        int version = Verify(path);
+        Verify(path);
+        return ReadVerified(path, readEnvironment, readAgent);
+    }
+
+    /// <summary>As <see cref="Read"/> for a path <see cref="Latest"/> has just verified: the whole-file
+    /// hash is not computed again.</summary>
+    internal static Header ReadVerified(string path, Action<byte[]> readEnvironment, Action<BinaryReader> readAgent)
+    {
         return Parse(path, r =>
         {
             var header = ReadHeader(r, path);
+            int version = VersionOf(r);
             int envLength = r.ReadInt32();
             if (envLength < 0 || envLength > r.BaseStream.Length) throw Damaged(path, $"records an environment state of {envLength} bytes");
             readEnvironment(r.ReadBytes(envLength));
@@ -225,6 +233,16 @@ public static class Checkpoint
         {
             throw Damaged(path, $"is truncated or damaged: reading it failed ({e.Message.TrimEnd('.')})");
         }
+    }
+
+    // The format version (after the magic) without moving the reader.
+    static int VersionOf(BinaryReader r)
+    {
+        long position = r.BaseStream.Position;
+        r.BaseStream.Position = Magic.Length;
+        int version = r.ReadInt32();
+        r.BaseStream.Position = position;
+        return version;
     }
 
     static Header ReadHeader(BinaryReader r, string path)

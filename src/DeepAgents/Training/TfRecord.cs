@@ -42,20 +42,4 @@ internal static class TfRecord
         BinaryPrimitives.WriteUInt32LittleEndian(record.AsSpan(12 + data.Length), MaskedCrc(data));
         return record;
     }
-
-    /// <summary>
-    /// The Event protobuf that opens every events file: wall_time (field 1, double) and file_version (field
-    /// 3, "brain.Event:2").
-    /// </summary>
-    public static byte[] FileVersionEvent(double wallTimeUnixSeconds)
-    {
-        var version = "brain.Event:2"u8;
-        var message = new byte[1 + 8 + 2 + version.Length];
-        message[0] = 0x09;  // field 1, wire type 1 (64-bit)
-        BinaryPrimitives.WriteDoubleLittleEndian(message.AsSpan(1), wallTimeUnixSeconds);
-        message[9] = 0x1A;  // field 3, wire type 2 (length-delimited)
-        message[10] = (byte)version.Length;
-        version.CopyTo(message.AsSpan(11));
-        return message;
-    }
 }

@@ -27,7 +27,7 @@ public static class TrainedAgent
         try
         {
             run.CheckMatches(RunDirectory.AsRecorded(config), Checkpoint.ReadHeader(checkpoint), checkpoint);
-            var header = Checkpoint.Read(checkpoint, _ => { }, agent.Load);
+            var header = Checkpoint.ReadVerified(checkpoint, _ => { }, agent.Load);
             return (config, agent, header.Steps);
         }
         catch

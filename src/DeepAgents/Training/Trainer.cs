@@ -86,22 +86,51 @@ public sealed class Trainer : IDisposable
     public IAgent Agent { get; }
 
     /// <summary>
-    /// Starts a new run in <paramref name="directory"/> (which must not already hold a run): validates the
-    /// config, writes config.json and opens fresh metrics files. <paramref name="environments"/> replaces
-    /// <see cref="TrainingEnvironments.Create"/> (for training and
-    /// evaluation environments), e.g. a synthetic Atari backend.
+    /// Checks everything <see cref="Start"/> checks before it writes: validates the config, refuses a
+    /// <paramref name="directory"/> that already holds a run (config.json) and builds (then disposes) the
+    /// training environment (<see cref="CheckEnvironment"/>).
     /// </summary>
-    public static Trainer Start(TrainingConfig config, string directory, EnvironmentMaker? environments = null)
+    public static void CheckStart(TrainingConfig config, string directory, EnvironmentMaker? environments = null)
+    {
+        ConfigValidation.Validate(config);
+        RefuseExistingRun(directory);
+        CheckEnvironment(config, environments);
+    }
+
+    /// <summary>Builds (and disposes) the training environment as a run would: an unknown id, or Atari
+    /// without the ALE or the right ROM, fails here, before anything is written.</summary>
+    public static void CheckEnvironment(TrainingConfig config, EnvironmentMaker? environments = null) =>
+        ((environments ?? TrainingEnvironments.Create)(config, 0) as IDisposable)?.Dispose();
+
+    static void RefuseExistingRun(string directory)
+    {
+        if (File.Exists(new RunDirectory(directory).ConfigPath))
+            throw new ConfigException("--out", directory, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
+    }
+
+    /// <summary>
+    /// Starts a new run in <paramref name="directory"/> (which must not already hold a run): checks it
+    /// (<see cref="CheckStart"/>), writes config.json and opens fresh metrics files.
+    /// <paramref name="environments"/> replaces <see cref="TrainingEnvironments.Create"/> (for training and
+    /// evaluation environments), e.g. a synthetic Atari backend. With <paramref name="startChecked"/> (the
+    /// caller ran <see cref="CheckStart"/> itself) only the cheap checks are repeated, not the environment.
+    /// </summary>
+    public static Trainer Start(TrainingConfig config, string directory, EnvironmentMaker? environments = null, bool startChecked = false)
     {
         environments ??= TrainingEnvironments.Create;
-        ConfigValidation.Validate(config);
-        var run = new RunDirectory(directory);
-        if (File.Exists(run.ConfigPath))
-            throw new ConfigException("--out", directory, "a directory without a run (this one has config.json: continue it with --resume, or choose another --out)");
-        // an unknown id (or Atari without the ALE) fails before anything is written
-        (environments(config, 0) as IDisposable)?.Dispose();
+        if (startChecked)
+        {
+            ConfigValidation.Validate(config);
+            RefuseExistingRun(directory);
+        }
+        else CheckStart(config, directory, environments);
+        return Begin(config, new RunDirectory(directory), RunInfo.Now(config.Seed), environments);
+    }
+
+    // A run from step 0: (re)creates the directory's files, writes config.json and starts the first episode.
+    static Trainer Begin(TrainingConfig config, RunDirectory run, RunInfo info, EnvironmentMaker environments)
+    {
         run.Create();
-        var info = RunInfo.Now(config.Seed);
         var trainer = new Trainer(config, run, info, null, environments);
         run.WriteConfig(trainer.Config, info);
         trainer._env.Observe(trainer._observation);
@@ -130,13 +159,8 @@ public sealed class Trainer : IDisposable
         if (checkpoint is null)
         {
             notice($"{run.Root} has its config.json but no checkpoint yet (stopped before the first one): starting it again from step 0, metrics cleared.");
-            (environments(config, 0) as IDisposable)?.Dispose();
-            run.Create();
-            var fresh = new Trainer(config, run, RunInfo.Now(config.Seed), null, environments);
-            run.WriteConfig(fresh.Config, fresh._info);
-            fresh._env.Observe(fresh._observation);
-            fresh.Agent.BeginEpisode(fresh._observation);
-            return fresh;
+            CheckEnvironment(config, environments);
+            return Begin(config, run, RunInfo.Now(config.Seed), environments);
         }
         var header = Checkpoint.ReadHeader(checkpoint);
         run.CheckMatches(config, header, checkpoint);
@@ -146,7 +170,7 @@ public sealed class Trainer : IDisposable
         var trainer = new Trainer(config, run, info.Resumed(header.Steps), header.MetricsOffsets, environments);
         try
         {
-            Checkpoint.Read(checkpoint,
+            Checkpoint.ReadVerified(checkpoint,
                 state => ((ISnapshotEnvironment)trainer._env).RestoreState(state),
                 reader => trainer.Agent.Load(reader));
         }

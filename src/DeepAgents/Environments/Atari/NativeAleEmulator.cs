@@ -81,6 +81,8 @@ public sealed class NativeAleEmulator : IAtariEmulator
         string md5 = Convert.ToHexStringLower(MD5.HashData(bytes));
         string game = Path.GetFileNameWithoutExtension(romPath);
         string? expected = _shim.GameMd5(game);
+        if (string.Equals(expected, md5, StringComparison.OrdinalIgnoreCase)) return (game, md5);
+        // Only the error path asks the ALE which game the bytes are (it reads and hashes the file again).
         string? found = _shim.RomGame(romPath);
         if (expected is not null && found == game) return (game, md5);
         throw new InvalidDataException((expected, found) switch

@@ -1,4 +1,3 @@
-using System.Numerics;
 using Research.Random;
 
 namespace Research.DeepAgents.Environments.MinAtar;
@@ -103,28 +102,7 @@ public sealed class MinAtarEnvironment : IEnvironment, ISnapshotEnvironment
         if (destination.Length < n)
             throw new ArgumentException($"Observation buffer has {destination.Length} elements; {Name} needs {n}.", nameof(destination));
         Game.Observe(_planes);
-        WidenToSingle(_planes, destination[..n]);
-    }
-
-    // 0/1 bytes -> floats, a vector at a time (the float path feeds networks every step).
-    static void WidenToSingle(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int width = Vector<byte>.Count, quarter = Vector<float>.Count;
-            for (; i <= source.Length - width; i += width)
-            {
-                Vector.Widen(new Vector<byte>(source[i..]), out Vector<ushort> low, out Vector<ushort> high);
-                Vector.Widen(low, out Vector<uint> a, out Vector<uint> b);
-                Vector.Widen(high, out Vector<uint> c, out Vector<uint> d);
-                Vector.ConvertToSingle(a).CopyTo(destination[i..]);
-                Vector.ConvertToSingle(b).CopyTo(destination[(i + quarter)..]);
-                Vector.ConvertToSingle(c).CopyTo(destination[(i + 2 * quarter)..]);
-                Vector.ConvertToSingle(d).CopyTo(destination[(i + 3 * quarter)..]);
-            }
-        }
-        for (; i < source.Length; i++) destination[i] = source[i];
+        ByteObservation.Widen(_planes, destination[..n]);
     }
 
     /// <inheritdoc />
