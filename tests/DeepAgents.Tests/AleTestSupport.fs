@@ -4,7 +4,6 @@
 module AleTestSupport
 
 open System
-open System.Diagnostics
 open System.IO
 open Expecto
 open Research.DeepAgents.Environments.Atari
@@ -13,15 +12,8 @@ open TestSupport
 let romDir () = Path.Combine(repoRoot.Force(), "tests", "data", "roms")
 let tetrisRom () = Path.Combine(romDir (), "tetris.bin")
 
-/// Runs a program, returning (exit code, stdout, stderr).
-let run (file: string) (args: string list) =
-    let psi = ProcessStartInfo(file, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    for a in args do psi.ArgumentList.Add a
-    use p = nonNull (Process.Start psi)
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    p.WaitForExit()
-    p.ExitCode, out.Result, err.Result
+/// Runs a program in the current folder, returning (exit code, stdout, stderr).
+let run (file: string) (args: string list) = runIn null file args
 
 /// Ok (library, reference driver), or Error with why the shim cannot be built here (missing compilers).
 let aleBuild : Lazy<Result<string * string, string>> =
