@@ -20,7 +20,7 @@ let private ok (code, out: string, err: string) what =
     out
 
 /// Metrics that depend only on config and seed (throughput.csv holds wall-clock data).
-let private reproducible = [ "episodes.csv"; "evaluations.csv"; "updates.csv"; "target_syncs.csv"; "target_sync_layers.csv" ]
+let private reproducible = Research.RunFormat.MetricsFiles.Names |> Seq.filter ((<>) "throughput.csv") |> List.ofSeq
 
 let private trainArgs agent frames out =
     [ "train"; "--agent"; agent; "--env"; "atari:tetris"; "--preset"; "atari-paper"; "--frames"; frames; "--out"; out
