@@ -20,7 +20,20 @@ let private ok (code, out: string, err: string) what =
     out
 
 /// Metrics that depend only on config and seed (throughput.csv holds wall-clock data).
-let private reproducible = [ "episodes.csv"; "evaluations.csv"; "updates.csv"; "target_syncs.csv"; "target_sync_layers.csv" ]
+let private reproducible = Research.RunFormat.MetricsFiles.Names |> Seq.filter ((<>) "throughput.csv") |> List.ofSeq
+
+/// Tetris's RGB screen after the reset of a fresh emulator.
+let private resetScreen library =
+    use emulator = new NativeAleEmulator(library)
+    emulator.LoadRom(tetrisRom (), 0)
+    emulator.ResetGame()
+    let rgb = Array.zeroCreate<byte> IAtariEmulator.RgbSize
+    emulator.GetScreenRgb(Span rgb)
+    rgb
+
+/// Palette indices expanded to RGB bytes (3 per index).
+let private rgbOf (palette: byte[]) (indices: byte[]) =
+    Array.init (3 * indices.Length) (fun i -> palette[3 * int indices[i / 3] + i % 3])
 
 let private trainArgs agent frames out =
     [ "train"; "--agent"; agent; "--env"; "atari:tetris"; "--preset"; "atari-paper"; "--frames"; frames; "--out"; out
@@ -82,13 +95,8 @@ let tests =
                 let image = decodeGif (File.ReadAllBytes gif)
                 Expect.equal (image.Width, image.Height, image.Frames.Length) (160, 210, 41) "size and frames"
                 // Frame 0 is the screen after the reset: the same pixels as the emulator's RGB screen.
-                use emulator = new NativeAleEmulator(library)
-                emulator.LoadRom(tetrisRom (), 0)
-                emulator.ResetGame()
-                let rgb = Array.zeroCreate<byte> IAtariEmulator.RgbSize
-                emulator.GetScreenRgb(Span rgb)
-                let canvas = image.Frames.Head.Canvas
-                let decoded = Array.init IAtariEmulator.RgbSize (fun i -> image.Palette[3 * int canvas[i / 3] + i % 3])
+                let rgb = resetScreen library
+                let decoded = rgbOf image.Palette image.Frames.Head.Canvas
                 Expect.isTrue (decoded = rgb) "frame 0 = the ALE's RGB screen"
                 Expect.isGreaterThan (image.Palette.Length / 3) 4 "real colours"
             finally
@@ -136,14 +144,9 @@ let tests =
                 Expect.equal (image.Width, image.Height) (160, height) "the 160x210 screen and the status strip below it"
                 Expect.equal image.Frames.Length (steps + 1) "one frame per emulated agent step, after the reset's"
                 Expect.equal (recording.GetProperty("frames").GetInt32()) image.Frames.Length "reported frames"
-                let rgbOf (palette: byte[]) (indices: byte[]) = Array.init (3 * indices.Length) (fun i -> palette[3 * int indices[i / 3] + i % 3])
                 let screen (frame: GifFrame) = (rgbOf image.Palette frame.Canvas)[.. IAtariEmulator.RgbSize - 1]
                 // Frame 0 is the emulator's real screen after the reset.
-                use emulator = new NativeAleEmulator(library)
-                emulator.LoadRom(tetrisRom (), 0)
-                emulator.ResetGame()
-                let rgb = Array.zeroCreate<byte> IAtariEmulator.RgbSize
-                emulator.GetScreenRgb(Span rgb)
+                let rgb = resetScreen library
                 Expect.isTrue (screen image.Frames.Head = rgb) "frame 0's screen = the ALE's RGB screen after the reset"
                 Expect.isFalse (screen (List.last image.Frames) = rgb) "the game moved"
                 // The return is written in the strip: text colour (and on the

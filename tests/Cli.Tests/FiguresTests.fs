@@ -3,21 +3,12 @@
 module FiguresTests
 
 open System
-open System.Diagnostics
 open System.Globalization
 open System.IO
 open Expecto
 
 /// Runs `dotnet prox.dll args` (stdout redirected); returns (exit code, stdout, stderr).
-let prox (args: string list) =
-    let psi = ProcessStartInfo("dotnet", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "prox.dll"))
-    for a in args do psi.ArgumentList.Add a
-    use p = nonNull (Process.Start psi)
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    p.WaitForExit()
-    (p.ExitCode, out.Result, err.Result)
+let prox (args: string list) = CliTestSupport.prox args
 
 let tempDir (name: string) =
     let d = Path.Combine(Path.GetTempPath(), "prox-cli-tests", sprintf "%s-%s" name (Guid.NewGuid().ToString("N").Substring(0, 8)))

@@ -19,7 +19,7 @@ let private failureReport (results: PolyglotKernel.CellResult list) =
 let tests =
     testSequenced <| testList "polyglot kernel" [
         yield test "the toolkit (built against the kernel's FSharp.Core) loads and runs in the real kernel, F# and C#" {
-            let results = PolyglotKernel.runNotebook (fixture "kernel-fixture.ipynb") (fun _ -> false) perCell
+            let results = PolyglotKernel.runNotebook (fixture "kernel-fixture.ipynb") perCell
             Expect.equal (failureReport results) "" "every cell succeeds"
             Expect.equal (results |> List.map _.Cell) [ 2; 3; 4; 5 ] "every code cell was sent"
             let rho, garnet, csharp = results[1], results[2], results[3]
@@ -36,9 +36,9 @@ let tests =
                                   "paper-figures", [ 9; 10; 11; 13; 14 ] ] do
             yield test (sprintf "%s runs top to bottom in the kernel; its charts display" name) {
                 let path = Path.Combine(repoRoot, "notebooks", name + ".ipynb")
-                let results = PolyglotKernel.runNotebook path (fun _ -> false) perCell
+                let results = PolyglotKernel.runNotebook path perCell
                 Expect.equal (failureReport results) "" "every cell succeeds"
-                let codeCells = PolyglotKernel.codeCells path |> List.map (fun (cell, _, _, _) -> cell)
+                let codeCells = PolyglotKernel.codeCells path |> List.map (fun (cell, _, _) -> cell)
                 Expect.equal (results |> List.map _.Cell) codeCells "every code cell was sent"
                 let charts = results |> List.filter (fun r -> (shown r).Contains "Plotly.newPlot") |> List.map _.Cell
                 Expect.equal charts chartCells "the cells that display a Plotly chart"

@@ -3,27 +3,20 @@
 module PackageTests
 
 open System
-open System.Diagnostics
 open System.IO
 open System.IO.Compression
 open System.Xml.Linq
 open Expecto
 open Research.DeepAgents.Training
-open NotebookTests
+open TestSupport
 
-/// Runs a process to the end; returns (exit code, stdout + stderr).
+/// Runs a process to the end in `workDir`; returns (exit code, stdout + stderr).
 let private run (file: string) (workDir: string) (args: string list) =
-    let psi = ProcessStartInfo(file, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
-                               WorkingDirectory = workDir)
-    for a in args do psi.ArgumentList.Add a
-    use p = nonNull (Process.Start psi)
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    p.WaitForExit()
-    p.ExitCode, out.Result + err.Result
+    let code, out, err = runIn workDir file args
+    code, out + err
 
 let private headCommit () =
-    let code, out = run "git" repoRoot [ "rev-parse"; "HEAD" ]
+    let code, out = run "git" (repoRoot.Force()) [ "rev-parse"; "HEAD" ]
     if code <> 0 then failtestf "git rev-parse HEAD failed: %s" out
     out.Trim()
 
@@ -41,14 +34,14 @@ let tests =
             let built = match GitInfo.BuildCommit() with null -> failtest "a build from a git checkout is stamped" | c -> c
             Expect.equal built.Length 40 $"a full commit id: {built}"
             // HEAD when built; commits made since the build leave it an ancestor of HEAD.
-            let code, out = run "git" repoRoot [ "merge-base"; "--is-ancestor"; built; "HEAD" ]
+            let code, out = run "git" (repoRoot.Force()) [ "merge-base"; "--is-ancestor"; built; "HEAD" ]
             Expect.equal code 0 $"{built} is HEAD or an ancestor of it ({out})"
             Expect.equal (GitInfo.Commit()) built "the commit runs record is the build's, wherever they start"
         }
         test "dotnet pack src/Cli: no Python/test libtorch libraries, licence, readme, repository and platform" {
             let out = Path.Combine(Path.GetTempPath(), $"prox-pack-test-{Guid.NewGuid():N}")
             try
-                let code, log = run "dotnet" repoRoot [ "pack"; "src/Cli"; "-c"; "Release"; "--no-build"; "-nologo"; "-v"; "quiet"; "-o"; out ]
+                let code, log = run "dotnet" (repoRoot.Force()) [ "pack"; "src/Cli"; "-c"; "Release"; "--no-build"; "-nologo"; "-v"; "quiet"; "-o"; out ]
                 Expect.equal code 0 $"dotnet pack: {log}"
                 let nupkg = Directory.GetFiles(out, "*.nupkg") |> Array.exactlyOne
                 use zip = ZipFile.OpenRead nupkg

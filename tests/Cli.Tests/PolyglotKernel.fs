@@ -25,19 +25,12 @@ type CellResult =
       Displays: (string * string) list list }
 
 /// The code cells of an .ipynb as the kernel's document library reads
-/// them: (1-based cell, kernel name, tags, code).
+/// them: (1-based cell, kernel name, code).
 let codeCells (path: string) =
     let doc = Notebook.Parse(File.ReadAllText path)
     [ for i, e in Seq.indexed doc.Elements do
         if e.KernelName <> "markdown" then
-            let tags =
-                match e.Metadata with
-                | null -> []
-                | m ->
-                    match m.TryGetValue "tags" with
-                    | true, (:? Collections.IEnumerable as ts) -> [ for t in ts -> string t ]
-                    | _ -> []
-            yield i + 1, (match e.KernelName with null -> "" | k -> k), tags, e.Contents ]
+            yield i + 1, (match e.KernelName with null -> "" | k -> k), e.Contents ]
 
 /// One kernel process, started in `workDir` (relative `#r` paths in cells resolve against it, as in VS Code
 /// where the kernel starts in the notebook's folder) with the extra `environment` variables. Dispose ends it.
@@ -126,15 +119,15 @@ type Session(workDir: string, environment: (string * string) list) =
             proc.Dispose()
 
 /// Runs every code cell of the notebook at `path` in a fresh kernel started in the notebook's folder, in
-/// order, stopping after the first failing cell. `skip` decides, from a cell's tags, which cells not to send.
+/// order, stopping after the first failing cell.
 /// The notebooks write under $PROX_NOTEBOOK_OUT: a fresh temporary folder, not the repository.
-let runNotebook (path: string) (skip: string list -> bool) (timeoutPerCell: TimeSpan) =
+let runNotebook (path: string) (timeoutPerCell: TimeSpan) =
     let out = Directory.CreateTempSubdirectory("prox-kernel-").FullName
     use session = new Session(nonNull (Path.GetDirectoryName(Path.GetFullPath path)), [ "PROX_NOTEBOOK_OUT", out ])
     let results = ResizeArray<CellResult>()
     let mutable failed = false
-    for cell, kernel, tags, code in codeCells path do
-        if not failed && not (skip tags) then
+    for cell, kernel, code in codeCells path do
+        if not failed then
             let r = session.Submit(cell, kernel, code, timeoutPerCell)
             results.Add r
             failed <- not r.Succeeded

@@ -8,19 +8,20 @@ open Expecto
 open CliTestSupport
 open Research.DeepAgents.Training
 
-let private tempRun name =
-    Path.Combine(Path.GetTempPath(), "prox-cli-tests", sprintf "%s-%s" name (Guid.NewGuid().ToString("N").Substring(0, 8)))
-
 let private noStackTrace (err: string) what =
     Expect.isFalse (err.Contains "\n   at " || err.Contains "Unhandled") (sprintf "%s: no stack trace in %s" what err)
 
-/// A finished CartPole run of 1500 steps with checkpoints at 1000 (previous) and 1500 (latest).
-let private smallRun name =
-    let dir = tempRun name
-    let code, _, err = prox [ "train"; "--preset"; "cartpole"; "--frames"; "1500"; "--set"; "checkpoint-period=1000"; "--set"; "min-replay-history=200"
-                              "--set"; "eval-period=0"; "--out"; dir ]
-    Expect.equal code 0 (sprintf "train (stderr: %s)" err)
-    dir
+/// One finished CartPole run of 1500 steps with checkpoints at 1000 (previous) and 1500 (latest), trained once.
+let private finished =
+    lazy (
+        let dir = tempRun "state-ref"
+        let code, _, err = prox [ "train"; "--preset"; "cartpole"; "--frames"; "1500"; "--set"; "checkpoint-period=1000"; "--set"; "min-replay-history=200"
+                                  "--set"; "eval-period=0"; "--out"; dir ]
+        Expect.equal code 0 (sprintf "train (stderr: %s)" err)
+        dir)
+
+/// A copy of the finished run for one test to change.
+let private smallRun name = copyRun (finished.Force()) name
 
 [<Tests>]
 let tests =

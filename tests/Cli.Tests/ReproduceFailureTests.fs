@@ -5,9 +5,7 @@
 module ReproduceFailureTests
 
 open System
-open System.Diagnostics
 open System.IO
-open System.Threading
 open Expecto
 open CliTestSupport
 open FiguresTests
@@ -65,26 +63,15 @@ let tests =
         }
         test "SIGINT gives exit 130 and a checkpoint; the next call resumes from it and completes" {
             let root = tempDir "reproduce-sigint"
-            // `env --default-signal=INT`: a process started from a script in the background inherits SIGINT
-            // ignored, and .NET then never sees it (prox reproduce passes its own
-            // disposition on to the runs it starts).
-            let psi = ProcessStartInfo("env", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-            for a in [ "--default-signal=INT"; "dotnet"; Path.Combine(AppContext.BaseDirectory, "prox.dll") ] @ reproduce root do
-                psi.ArgumentList.Add a
-            use p = nonNull (Process.Start psi)
-            let out = p.StandardOutput.ReadToEndAsync()
-            let err = p.StandardError.ReadToEndAsync()
+            // (prox reproduce passes its own SIGINT disposition on to the runs it starts.)
+            use p = startInterruptible (reproduce root)
             // Interrupt once the first run is training past its first
             // checkpoint (step 1000 of 2500), as Ctrl-C would.
-            let clock = Stopwatch.StartNew()
-            while not (File.Exists(checkpoint root "dqn-cartpole-s0")) && not p.HasExited && clock.Elapsed.TotalSeconds < 120.0 do
-                Thread.Sleep 5
-            Expect.isFalse p.HasExited "still running when the first run has its first checkpoint"
-            use kill = Process.Start("kill", [ "-INT"; string p.Id ])
-            kill.WaitForExit()
-            p.WaitForExit()
-            Expect.equal p.ExitCode 130 (sprintf "exit code (stdout: %s, stderr: %s)" out.Result err.Result)
-            Expect.stringContains out.Result "interrupted" "says so"
+            waitForFile p (checkpoint root "dqn-cartpole-s0") 120.0
+            Expect.isFalse p.Process.HasExited "still running when the first run has its first checkpoint"
+            let code, out, err = interrupt p
+            Expect.equal code 130 (sprintf "exit code (stdout: %s, stderr: %s)" out err)
+            Expect.stringContains out "interrupted" "says so"
             Expect.isTrue (File.Exists(checkpoint root "dqn-cartpole-s0")) "the interrupted run wrote a checkpoint"
             let code, stdout, err = prox (reproduce root)
             Expect.equal code 0 (sprintf "the next call (stderr: %s)" err)

@@ -4,9 +4,7 @@
 module SweepTests
 
 open System
-open System.Diagnostics
 open System.IO
-open System.Threading
 open Expecto
 open CliTestSupport
 open FiguresTests
@@ -47,27 +45,16 @@ let private ctrlC () =
     let root, reference = Path.Combine(dir, "runs"), Path.Combine(dir, "reference")
     let run root = [ "sweep"; "run"; file; "--runs"; root; "--jobs"; "1"; "--no-figures" ]
     let first, second = "dqn-cartpole-s0", "dqn-cartpole-s1"
-    // `env --default-signal=INT`: a process started from a script in the background inherits SIGINT ignored
-    // (as ReproduceFailureTests does).
-    let psi = ProcessStartInfo("env", RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
-    for a in [ "--default-signal=INT"; "dotnet"; Path.Combine(AppContext.BaseDirectory, "prox.dll") ] @ run root do psi.ArgumentList.Add a
-    use p = nonNull (Process.Start psi)
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
+    use p = startInterruptible (run root)
     let checkpoint = Path.Combine(root, first, "checkpoints", "checkpoint.bin")
-    let clock = Stopwatch.StartNew()
-    while not (File.Exists checkpoint) && not p.HasExited && clock.Elapsed.TotalSeconds < 300.0 do
-        Thread.Sleep 5
-    Expect.isFalse p.HasExited (sprintf "still running at the first checkpoint (stdout: %s)" (if p.HasExited then out.Result else ""))
+    waitForFile p checkpoint 300.0
+    Expect.isFalse p.Process.HasExited
+        (sprintf "still running at the first checkpoint (stdout: %s)" (if p.Process.HasExited then p.Stdout.Result else ""))
     Expect.isNonEmpty (processesMentioning (Path.Combine(root, first))) "the run's prox train process is alive"
-    use kill = Process.Start("kill", [ "-INT"; string p.Id ])
-    kill.WaitForExit()
-    if not (p.WaitForExit(TimeSpan.FromSeconds 120.0)) then
-        p.Kill true
-        failtest "prox sweep run did not stop within 120 s of SIGINT"
-    Expect.equal p.ExitCode 130 (sprintf "exit code (stdout: %s, stderr: %s)" out.Result err.Result)
-    Expect.stringContains out.Result "interrupted: active runs wrote checkpoints" "says so"
-    Expect.stringContains out.Result $"{first}: interrupted at step" "the run stopped with a checkpoint"
+    let code, out, err = interrupt p
+    Expect.equal code 130 (sprintf "exit code (stdout: %s, stderr: %s)" out err)
+    Expect.stringContains out "interrupted: active runs wrote checkpoints" "says so"
+    Expect.stringContains out $"{first}: interrupted at step" "the run stopped with a checkpoint"
     Expect.isEmpty (processesMentioning root) "no prox process left behind"
     let markers = Path.Combine(root, ".sweep")
     let leftovers = if Directory.Exists markers then Directory.GetFiles markers |> Array.map Path.GetFileName else [||]

@@ -6,9 +6,6 @@ open System.IO
 open Expecto
 open CliTestSupport
 
-let private tempRun name =
-    Path.Combine(Path.GetTempPath(), "prox-cli-tests", sprintf "%s-%s" name (Guid.NewGuid().ToString("N").Substring(0, 8)))
-
 let private expectUsage (args: string list) (fragments: string list) =
     let code, _, err = prox args
     Expect.equal code 2 (sprintf "exit code of %A (stderr: %s)" args err)

@@ -18,38 +18,11 @@ open AleTestSupport
 
 let private H, W = IAtariEmulator.ScreenHeight, IAtariEmulator.ScreenWidth
 
-/// FNV-1a, 64 bits (as the driver): offset basis 14695981039346656037, prime 1099511628211.
-let private fnv1a (bytes: byte[]) =
-    let mutable h = 14695981039346656037UL
-    for b in bytes do h <- (h ^^^ uint64 b) * 1099511628211UL
-    h
-
-type private Line =
-    | Frame of index: int * action: int * reward: int * lives: int * over: bool * gray: uint64 * rgb: uint64
-    | Reset
-
-/// The driver's trace: one Frame per emulated frame, Reset after each game over.
+/// The driver's trace; fails when the driver does.
 let private reference driver frames seed =
-    let code, out, err = run driver [ tetrisRom (); "--frames"; string frames; "--seed"; string seed ]
+    let code, trace, err = driverTrace driver frames seed []
     if code <> 0 then failtestf "ale_reference failed (%d): %s" code err
-    [| for line in out.Split('\n', StringSplitOptions.RemoveEmptyEntries) do
-           match line.Split ' ' with
-           | [| "reset" |] -> Reset
-           | [| "frame"; n; a; r; l; o; g; c |] ->
-               Frame(int n, int a, int r, int l, (o = "1"), Convert.ToUInt64(g, 16), Convert.ToUInt64(c, 16))
-           | _ -> failtestf "unexpected driver line '%s'" line |]
-
-/// Plays one trace line on an emulator and fails at the first difference.
-let private replayLine (emulator: NativeAleEmulator) (gray: byte[]) (rgb: byte[]) (label: string) line =
-    match line with
-    | Reset -> emulator.ResetGame()
-    | Frame(n, action, reward, lives, over, grayHash, rgbHash) ->
-        let r = emulator.Act action
-        emulator.GetScreenGrayscale(Span gray)
-        emulator.GetScreenRgb(Span rgb)
-        let got = (r, emulator.Lives, emulator.GameOver, fnv1a gray, fnv1a rgb)
-        let expected = (reward, lives, over, grayHash, rgbHash)
-        if got <> expected then failtestf "%s: frame %d differs from native ALE: got %A, native %A" label n got expected
+    trace
 
 let private loaded library =
     let e = new NativeAleEmulator(library)

@@ -12,34 +12,16 @@ open Research.DeepAgents.Environments.Atari
 open Research.DeepAgents.Training
 open AleTestSupport
 
-/// The driver's output lines (one per frame, "reset" after game overs) and its stderr.
-let private driverTrace driver (extra: string list) =
-    let code, out, err = run driver ([ tetrisRom (); "--frames"; "3000"; "--seed"; "5" ] @ extra)
-    code, out.Split('\n', StringSplitOptions.RemoveEmptyEntries), err
-
-/// FNV-1a, 64 bits, as the driver prints it.
-let private fnv1a (bytes: byte[]) =
-    let mutable h = 14695981039346656037UL
-    for b in bytes do h <- (h ^^^ uint64 b) * 1099511628211UL
-    h
+/// The driver's trace of 3000 frames from seed 5 (resets after game overs) and its stderr.
+let private driverTrace driver (extra: string list) = driverTrace driver 3000 5 extra
 
 /// Plays the driver's trace on a fresh emulator loaded with (mode, difficulty); fails at the first
 /// difference.
-let private replay library mode difficulty (trace: string[]) =
+let private replay library mode difficulty (trace: TraceLine[]) =
     use emulator = new NativeAleEmulator(library)
     emulator.LoadRom(tetrisRom (), 0, mode, difficulty)
     let gray, rgb = Array.zeroCreate<byte> IAtariEmulator.GrayscaleSize, Array.zeroCreate<byte> IAtariEmulator.RgbSize
-    for line in trace do
-        match line.Split ' ' with
-        | [| "reset" |] -> emulator.ResetGame()
-        | [| "frame"; n; a; r; l; o; g; c |] ->
-            let reward = emulator.Act(int a)
-            emulator.GetScreenGrayscale(Span gray)
-            emulator.GetScreenRgb(Span rgb)
-            let got = (reward, emulator.Lives, emulator.GameOver, fnv1a gray, fnv1a rgb)
-            let expected = (int r, int l, (o = "1"), Convert.ToUInt64(g, 16), Convert.ToUInt64(c, 16))
-            if got <> expected then failtestf "mode %d difficulty %d: frame %s differs from native: %A vs %A" mode difficulty n got expected
-        | _ -> failtestf "unexpected driver line '%s'" line
+    for line in trace do replayLine emulator gray rgb $"mode {mode} difficulty {difficulty}" line
     emulator.CurrentMode
 
 /// A preset with `--set` assignments, spelled as users type them.
@@ -59,7 +41,7 @@ let tests =
             let code, selected, err = driverTrace driver [ "--mode"; "0"; "--difficulty"; "0" ]
             Expect.equal code 0 $"driver with --mode 0 ({err})"
             Expect.stringContains err "mode 0 difficulty 0" "the driver selected them"
-            Expect.isTrue (selected |> Array.contains "reset") "the trace spans a game over"
+            Expect.isTrue (selected |> Array.contains Reset) "the trace spans a game over"
             Expect.equal (replay library 0 0 selected) (struct (0, 0)) "C# with mode 0, difficulty 0"
             let code, plain, _ = driverTrace driver []
             Expect.equal code 0 "driver, default mode"

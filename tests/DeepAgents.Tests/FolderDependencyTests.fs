@@ -201,8 +201,11 @@ let describe (g: Map<string, Map<string, string>>) =
             $"  {from} -> {target}   ({evidence})" ]
     |> String.concat "\n"
 
+/// The source and assembly readings, each made once and shared by the tests.
+let private sourceEdges, assemblyEdges = lazy (sourceGraph ()), lazy (assemblyGraph ())
+
 /// DeepAgents' folder graph: source and assembly dependencies together.
-let folderGraph () = union (sourceGraph ()) (assemblyGraph ())
+let folderGraph () = union (sourceEdges.Force()) (assemblyEdges.Force())
 
 [<Tests>]
 let tests =
@@ -223,7 +226,7 @@ let tests =
         }
 
         test "the reading finds dependencies both ways (it can fail)" {
-            let source, built = sourceGraph (), assemblyGraph ()
+            let source, built = sourceEdges.Force(), assemblyEdges.Force()
             for g, name in [ source, "source"; built, "assembly" ] do
                 let agents = g |> Map.tryFind "Agents" |> Option.defaultValue Map.empty
                 Expect.isTrue (agents.ContainsKey "Configuration") $"the {name} shows Agents -> Configuration"

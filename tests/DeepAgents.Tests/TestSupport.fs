@@ -2,6 +2,7 @@
 module TestSupport
 
 open System
+open System.Diagnostics
 open System.IO
 
 /// The repository root: the folder holding Research.sln, found by walking up from the test binary.
@@ -15,6 +16,27 @@ let repoRoot =
                 | parent when parent = dir -> failwith "Research.sln not found above the test binary"
                 | parent -> up parent
         up (Path.GetFullPath AppContext.BaseDirectory))
+
+/// Runs a program to its end in `workDir` (null: the current folder) with environment variables changed
+/// (None removes one); returns (exit code, stdout, stderr).
+let runWith (workDir: string | null) (variables: (string * string option) list) (file: string) (args: string list) =
+    let psi = ProcessStartInfo(file, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false)
+    match workDir with
+    | null -> ()
+    | dir -> psi.WorkingDirectory <- dir
+    for name, value in variables do
+        match value with
+        | Some v -> psi.Environment[name] <- v
+        | None -> psi.Environment.Remove name |> ignore
+    for a in args do psi.ArgumentList.Add a
+    use p = nonNull (Process.Start psi)
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    p.WaitForExit()
+    p.ExitCode, out.Result, err.Result
+
+/// Runs a program to its end in `workDir` (null: the current folder); returns (exit code, stdout, stderr).
+let runIn (workDir: string | null) (file: string) (args: string list) = runWith workDir [] file args
 
 /// A file or folder of the repository (path relative to its root, `/`-separated). Missing data is a
 /// failure of the calling test, never a skip.
