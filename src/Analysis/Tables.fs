@@ -6,8 +6,8 @@ open System
 open System.IO
 open CsvHelper
 
-/// CSV in the project's dialect (Research.RunFormat.CsvDialect, written by CsvHelper): comma separator, a cell
-/// quoted when it holds a comma, quote or line break (RFC 4180), `\n` line ends.
+/// CSV in the project's dialect (Research.RunFormat.CsvDialect, written by CsvHelper): comma separator,
+/// a cell quoted when it holds a comma, quote or line break (RFC 4180), `\n` line ends.
 let toCsv (table: Report.Table) =
     use bytes = new MemoryStream()
     do

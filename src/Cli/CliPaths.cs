@@ -53,8 +53,10 @@ public static class CliPaths
         return full;
     }
 
-    /// <summary>An existing run directory written by <c>prox train</c> (it has <see cref="RunLayout.ConfigFile"/>);
-    /// <paramref name="hint"/> follows the error for a directory without it.</summary>
+    /// <summary>An existing run directory written by <c>prox train</c> (it has
+    /// <see cref="RunLayout.ConfigFile"/>); <paramref name="hint"/> follows the error for a directory
+    /// without it.
+    /// </summary>
     public static void RunDirectory(string flag, string dir, string hint = "")
     {
         const string what = "a run directory written by prox train (with " + RunLayout.ConfigFile + ")";

@@ -117,7 +117,8 @@ public sealed class Notebook
         var type = CellType(cell);
         if (type != "code")
             return type;
-        // The reader needs only the cell's type, source and metadata: outputs (a chart carries plotly.js) stay out.
+        // The reader needs only the cell's type, source and metadata: outputs (a chart carries plotly.js)
+        // stay out.
         var probe = new JsonObject
         {
             ["cell_type"] = "code",

@@ -21,13 +21,7 @@ let tempRun name =
     Path.Combine(Path.GetTempPath(), "prox-cli-tests", sprintf "%s-%s" name (Guid.NewGuid().ToString("N").Substring(0, 8)))
 
 /// A copy of the folder `source` (all files, recursively) in a fresh tempRun folder.
-let copyRun (source: string) name =
-    let dir = tempRun name
-    for file in Directory.GetFiles(source, "*", SearchOption.AllDirectories) do
-        let target = Path.Combine(dir, Path.GetRelativePath(source, file))
-        Directory.CreateDirectory(nonNull (Path.GetDirectoryName target)) |> ignore
-        File.Copy(file, target)
-    dir
+let copyRun (source: string) name = TestSupport.copyTree source (tempRun name)
 
 /// A `prox` process that SIGINT reaches, with its output read as it runs.
 type Interruptible =

@@ -11,7 +11,8 @@ open Research.DeepAgents.Training
 let private noStackTrace (err: string) what =
     Expect.isFalse (err.Contains "\n   at " || err.Contains "Unhandled") (sprintf "%s: no stack trace in %s" what err)
 
-/// One finished CartPole run of 1500 steps with checkpoints at 1000 (previous) and 1500 (latest), trained once.
+/// One finished CartPole run of 1500 steps with checkpoints at 1000 (previous) and 1500 (latest),
+/// trained once.
 let private finished =
     lazy (
         let dir = tempRun "state-ref"

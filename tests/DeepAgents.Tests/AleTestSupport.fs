@@ -55,7 +55,8 @@ let parseTrace (out: string) =
                Frame(int n, int a, int r, int l, (o = "1"), Convert.ToUInt64(g, 16), Convert.ToUInt64(c, 16))
            | _ -> failtestf "unexpected driver line '%s'" line |]
 
-/// Runs the driver on Tetris for `frames` frames from `seed` with `extra` arguments: (exit code, trace, stderr).
+/// Runs the driver on Tetris for `frames` frames from `seed` with `extra` arguments:
+/// (exit code, trace, stderr).
 let driverTrace driver (frames: int) (seed: int) (extra: string list) =
     let code, out, err = run driver ([ tetrisRom (); "--frames"; string frames; "--seed"; string seed ] @ extra)
     code, parseTrace out, err

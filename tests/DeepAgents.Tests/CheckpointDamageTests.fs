@@ -29,14 +29,7 @@ let private damaged (f: unit -> unit) = throwsMessage<CheckpointDamagedException
 let private reference = lazy (let dir = tempRun "damage-ref" in train tiny dir |> ignore; dir)
 
 /// A copy of the reference run to damage.
-let private copyRun name =
-    let source = reference.Force()
-    let dir = tempRun name
-    for file in Directory.GetFiles(source, "*", SearchOption.AllDirectories) do
-        let target = Path.Combine(dir, Path.GetRelativePath(source, file))
-        Directory.CreateDirectory(nonNull (Path.GetDirectoryName target)) |> ignore
-        File.Copy(file, target)
-    dir
+let private copyRun name = TestSupport.copyTree (reference.Force()) (tempRun name)
 
 [<Tests>]
 let checkpointDamageTests =

@@ -38,6 +38,15 @@ let runWith (workDir: string | null) (variables: (string * string option) list) 
 /// Runs a program to its end in `workDir` (null: the current folder); returns (exit code, stdout, stderr).
 let runIn (workDir: string | null) (file: string) (args: string list) = runWith workDir [] file args
 
+/// Copies every file below `source` (recursively) into `target`, creating folders as needed;
+/// returns `target`.
+let copyTree (source: string) (target: string) =
+    for file in Directory.GetFiles(source, "*", SearchOption.AllDirectories) do
+        let destination = Path.Combine(target, Path.GetRelativePath(source, file))
+        Directory.CreateDirectory(nonNull (Path.GetDirectoryName destination)) |> ignore
+        File.Copy(file, destination)
+    target
+
 /// A file or folder of the repository (path relative to its root, `/`-separated). Missing data is a
 /// failure of the calling test, never a skip.
 let repoPath (relative: string) =
